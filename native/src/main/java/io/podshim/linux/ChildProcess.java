@@ -9,7 +9,7 @@ import jnr.ffi.Pointer;
 /**
  * A process this JVM spawned and must reap: its pid and a pidfd. Waiting uses waitid(P_PIDFD) for
  * exactly this process, never waitpid(-1), which would steal exit statuses from the JDK's own
- * process reaper (DESIGN.md §2 rule 9). The owner calls {@link #waitFor()} (or {@link #kill()});
+ * process reaper (KERNEL-NOTES #7). The owner calls {@link #waitFor()} (or {@link #kill()});
  * {@link #close()} only releases the pidfd.
  */
 public final class ChildProcess implements AutoCloseable {

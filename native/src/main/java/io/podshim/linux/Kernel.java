@@ -15,7 +15,7 @@ final class Kernel {
 
     static {
         // JNR starts its reference-finalizer thread on the first direct allocation. Done on a thread
-        // inside a new pid namespace, that thread cannot be created (rule 3), so do it here, on
+        // inside a new pid namespace, that thread cannot be created (KERNEL-NOTES #3), so do it here, on
         // whichever ordinary thread loads this class first.
         Memory.allocateDirect(RUNTIME, 8);
     }

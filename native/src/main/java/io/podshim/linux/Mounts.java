@@ -34,7 +34,7 @@ public final class Mounts {
     }
 
     /**
-     * pivot_root(2). It changes the root of every thread in the mount namespace (rule 7), so it
+     * pivot_root(2). It changes the root of every thread in the mount namespace (KERNEL-NOTES #15), so it
      * belongs in a process of its own, not in a JVM thread that shares its mount namespace.
      */
     public static void pivotRoot(String newRoot, String putOld) {

@@ -93,7 +93,7 @@ public final class NamespacePlan {
 
         /**
          * Creates new namespaces of these kinds, after any joins. A new mount namespace is made
-         * recursively slave at once, so nothing mounted in it propagates to the host (rule 8).
+         * recursively slave at once, so nothing mounted in it propagates to the host (KERNEL-NOTES #6).
          */
         public Builder create(Set<Namespace> kinds) {
             refuseUser(kinds, "create");
@@ -122,7 +122,7 @@ public final class NamespacePlan {
 
         private static void refuseUser(Set<Namespace> kinds, String verb) {
             if (kinds.contains(Namespace.USER)) {
-                // unshare/setns(CLONE_NEWUSER) fails with EINVAL in a multithreaded process (rule 2).
+                // unshare/setns(CLONE_NEWUSER) fails with EINVAL in a multithreaded process (KERNEL-NOTES #2).
                 throw new IllegalArgumentException("cannot " + verb + " a user namespace from the JVM: "
                         + "the kernel refuses CLONE_NEWUSER to a multithreaded process; podshim runs rootful");
             }

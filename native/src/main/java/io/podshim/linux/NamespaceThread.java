@@ -9,10 +9,10 @@ import jnr.constants.platform.Errno;
 /**
  * The one sanctioned way to do namespace work in the JVM (DESIGN.md §2). Namespaces, root and cwd
  * belong to a thread, so the work runs on a fresh platform thread that is used once and then dies:
- * it unshares CLONE_FS (without which setns(CLONE_NEWNS) fails with EINVAL, rule 1), joins and
+ * it unshares CLONE_FS (without which setns(CLONE_NEWNS) fails with EINVAL, KERNEL-NOTES #1), joins and
  * creates the plan's namespaces, runs its steps and the caller's work (typically one
  * {@link Spawn#start}), hands the result back and terminates. No pooled or virtual thread ever
- * enters a namespace, and a thread poisoned by a pid namespace (rule 3) is never reused.
+ * enters a namespace, and a thread poisoned by a pid namespace (KERNEL-NOTES #3) is never reused.
  *
  * <p>This class and {@link LibC} are the only places that name setns or unshare; a test keeps it so.
  * If the work fails, the namespaces it created die with the thread, mounts made in them included.
@@ -64,7 +64,7 @@ public final class NamespaceThread {
             Kernel.check("unshare", Namespace.describeFlags(flags), () -> libc.unshare(flags));
             if (plan.create().contains(Namespace.MNT)) {
                 // The copy keeps the host's shared propagation; without this, mounts made for the
-                // pod would appear on the host (rule 8).
+                // pod would appear on the host (KERNEL-NOTES #6).
                 Mounts.mount(null, "/", null, MS_REC | MS_SLAVE, null);
             }
         }

@@ -11,7 +11,7 @@ import jnr.ffi.byref.IntByReference;
 /**
  * Starts processes with glibc's posix_spawn. Unlike {@link ProcessBuilder} it creates no thread and
  * execs the target directly, so it works from a thread that entered a new pid namespace or changed
- * its root (DESIGN.md §2 rules 3 and 4). The child is in the namespaces of the calling thread:
+ * its root (KERNEL-NOTES #3, #4). The child is in the namespaces of the calling thread:
  * call it on a {@link NamespaceThread} to place a process in a pod.
  */
 public final class Spawn {
