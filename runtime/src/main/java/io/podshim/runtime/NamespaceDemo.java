@@ -2,81 +2,122 @@ package io.podshim.runtime;
 
 import io.podshim.linux.ChildProcess;
 import io.podshim.linux.ExitStatus;
-import io.podshim.linux.Hostname;
-import io.podshim.linux.Interfaces;
-import io.podshim.linux.MountFlags;
-import io.podshim.linux.Mounts;
 import io.podshim.linux.Namespace;
 import io.podshim.linux.NamespaceId;
-import io.podshim.linux.NamespacePlan;
 import io.podshim.linux.NamespaceThread;
 import io.podshim.linux.Pipe;
 import io.podshim.linux.SpawnSpec;
 import io.podshim.linux.Stdio;
+import io.podshim.pause.PauseBinary;
+import io.podshim.pause.PodSandbox;
+import io.podshim.pause.SandboxSpec;
+import io.podshim.pause.Sandboxes;
 import java.io.PrintStream;
-import java.util.EnumSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
- * Starts one process in new pid, net, uts, ipc and mnt namespaces (as a pod sandbox will), prints
- * its namespace ids next to the host's, then lets it describe itself from the inside.
+ * A tour of the sandbox: creates the pause sandbox of a pod "demo", joins two member processes to
+ * it (as containers will be), prints which namespaces each shares with the pause and with the host,
+ * lets each member describe itself from the inside, and removes the sandbox.
  */
 final class NamespaceDemo {
-    private static final String HOSTNAME = "podshim-demo";
-    // /proc must be mounted by a process inside the new pid namespace to show it (kernel rule 5),
-    // so the child mounts it itself; it is pid 1 there.
-    private static final String INSIDE = String.join("; ",
+    private static final String POD = "demo";
+    // Each member waits for its turn on stdin. It mounts /proc for itself: procfs shows the pid
+    // namespace of whoever mounts it (native/KERNEL-NOTES.md #5), and members share the pod's.
+    private static final String MEMBER = String.join("; ",
             "read line",
             "mount -t proc proc /proc",
-            "echo \"inside: my pid is $$, my hostname is $(cat /proc/sys/kernel/hostname)\"",
-            "echo \"inside: processes I can see: $(ls /proc | grep -c '^[0-9]') (the host has hundreds)\"",
-            "echo \"inside: network interfaces: $(ls /sys/class/net | tr '\\n' ' ')\"");
+            "echo \"  $0: pid $$ in the pod, hostname $(cat /proc/sys/kernel/hostname),"
+                    + " sees processes $(ls /proc | grep '^[0-9]' | sort -n | tr '\\n' ' ')\"");
 
     private NamespaceDemo() {}
 
     static int run(PrintStream out) {
-        EnumSet<Namespace> created = EnumSet.of(Namespace.PID, Namespace.NET, Namespace.UTS, Namespace.IPC, Namespace.MNT);
-        NamespacePlan plan = NamespacePlan.named("demo").create(created)
-                .then(() -> Hostname.set(HOSTNAME))
-                .then(() -> Interfaces.setUp("lo"))
-                // sysfs shows the network namespace of whoever mounts it: this thread is in the new one.
-                .then(() -> Mounts.mount("sysfs", "/sys", "sysfs", MountFlags.MS_RDONLY, null))
-                .build();
-        long self = ProcessHandle.current().pid();
-        try (Pipe stdin = Pipe.open()) {
-            SpawnSpec spec = SpawnSpec.of("/bin/sh", "-c", INSIDE)
-                    .env(List.of("PATH=/usr/sbin:/usr/bin:/sbin:/bin"))
-                    .stdin(Stdio.of(stdin.readEnd())).build();
-            try (ChildProcess child = NamespaceThread.spawn(plan, spec)) {
-                stdin.readEnd().close();
-                out.printf("podshim ns-demo: started process %d in new %s namespaces, hostname %s%n%n",
-                        child.pid(), names(created), HOSTNAME);
-                printTable(out, self, child.pid());
-                out.println();
-                out.flush();
-                stdin.writeEnd().close();
-                ExitStatus status = child.waitFor();
-                out.printf("%nprocess %d %s; its namespaces are gone with it.%n", child.pid(), status);
-                return status.code();
+        Sandboxes sandboxes = new Sandboxes(Sandboxes.DEFAULT_ROOT, PauseBinary.install(PauseBinary.DEFAULT_DIR),
+                Duration.ofSeconds(10));
+        String uid = UUID.randomUUID().toString();
+        // Ctrl-C or any failure: the sandbox is removed all the same.
+        Thread cleanup = new Thread(() -> sandboxes.destroy(uid), "demo-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        List<Member> members = new ArrayList<>();
+        try {
+            PodSandbox sandbox = sandboxes.create(SandboxSpec.of(POD, uid));
+            out.printf("pod %s: pause %d holds new %s namespaces (state in %s)%n", POD, sandbox.pausePid(),
+                    sandbox.namespaces().stream().map(Namespace::procName).sorted().toList(), sandbox.directory());
+            for (String name : List.of("app", "sidecar")) {
+                members.add(Member.join(sandbox, name));
             }
+            out.println();
+            printTable(out, sandbox, members);
+            out.println();
+            out.println("from the inside (each member mounts its own /proc):");
+            out.flush();
+            for (Member member : members) {
+                ExitStatus status = member.release();
+                if (status.code() != 0) {
+                    out.printf("  %s %s%n", member.name, status);
+                }
+            }
+            sandboxes.destroy(sandbox);
+            out.printf("%npod %s: sandbox destroyed; its namespaces, mounts and directory are gone.%n", POD);
+            return 0;
+        } finally {
+            members.forEach(Member::close);
+            sandboxes.destroy(uid);
+            Runtime.getRuntime().removeShutdownHook(cleanup);
         }
     }
 
-    private static void printTable(PrintStream out, long host, long child) {
-        Map<Namespace, NamespaceId> hostIds = NamespaceId.allOf(host);
-        Map<Namespace, NamespaceId> childIds = NamespaceId.allOf(child);
-        String format = "%-8s %-18s %-18s %s%n";
-        out.printf(format, "NS", "HOST (pid " + host + ")", "CHILD (pid " + child + ")", "");
-        for (Map.Entry<Namespace, NamespaceId> entry : hostIds.entrySet()) {
-            NamespaceId childId = childIds.get(entry.getKey());
-            boolean shared = entry.getValue().equals(childId);
-            out.printf(format, entry.getKey().procName(), entry.getValue().inode(),
-                    childId == null ? "-" : childId.inode(), shared ? "shared with host" : "NEW");
+    private static void printTable(PrintStream out, PodSandbox sandbox, List<Member> members) {
+        Map<String, Long> columns = new LinkedHashMap<>();
+        columns.put("host", ProcessHandle.current().pid());
+        columns.put("pause", (long) sandbox.pausePid());
+        members.forEach(m -> columns.put(m.name, (long) m.process.pid()));
+        StringBuilder header = new StringBuilder(String.format("%-7s", "NS"));
+        columns.forEach((name, pid) -> header.append(String.format(" %-18s", name + " (" + pid + ")")));
+        out.println(header);
+        for (Namespace kind : List.of(Namespace.NET, Namespace.IPC, Namespace.UTS, Namespace.PID, Namespace.MNT,
+                Namespace.CGROUP, Namespace.USER)) {
+            NamespaceId host = NamespaceId.of(columns.get("host"), kind);
+            NamespaceId pause = NamespaceId.of(sandbox.pausePid(), kind);
+            boolean membersShare = members.stream().allMatch(m -> NamespaceId.of(m.process.pid(), kind).equals(pause));
+            StringBuilder row = new StringBuilder(String.format("%-7s", kind.procName()));
+            columns.forEach((name, pid) -> row.append(String.format(" %-18s", NamespaceId.of(pid, kind).inode())));
+            row.append(!membersShare ? "  each member has its own"
+                    : pause.equals(host) ? "  shared with the host" : "  shared by the pod");
+            out.println(row);
         }
     }
 
-    private static String names(EnumSet<Namespace> kinds) {
-        return kinds.stream().map(Namespace::procName).reduce((a, b) -> a + "/" + b).orElse("");
+    /** A process joined to the pod's namespaces, parked on its stdin until released. */
+    private record Member(String name, ChildProcess process, Pipe stdin) implements AutoCloseable {
+        static Member join(PodSandbox sandbox, String name) {
+            Pipe stdin = Pipe.open();
+            // Like a container: the pod's net, ipc, uts and pid namespaces, and a mount namespace of
+            // its own derived from the pod's.
+            ChildProcess process = NamespaceThread.spawn(
+                    sandbox.joinPlan("demo-" + name).create(Namespace.MNT).build(),
+                    SpawnSpec.of("/bin/sh", "-c", MEMBER, name).env(List.of("PATH=/usr/sbin:/usr/bin:/sbin:/bin"))
+                            .stdin(Stdio.of(stdin.readEnd())).build());
+            stdin.readEnd().close();
+            return new Member(name, process, stdin);
+        }
+
+        ExitStatus release() {
+            stdin.writeEnd().close();
+            return process.waitFor();
+        }
+
+        @Override
+        public void close() {
+            stdin.close();
+            process.kill();
+            process.close();
+        }
     }
 }
