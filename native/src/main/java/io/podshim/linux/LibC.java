@@ -51,6 +51,8 @@ final class LibC {
 
         int close(int fd);
 
+        int rmdir(String path);
+
         int pipe2(@Out int[] fds, int flags);
 
         int fcntl(int fd, int cmd, int arg);
