@@ -50,9 +50,28 @@ public record HostSnapshot(TreeMap<Integer, String> fds, Set<String> mounts, Set
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        // The directory stream's own descriptor shows up as a link to /proc/<pid>/fd.
-        fds.values().removeIf(target -> target.matches("/proc/\\d+/fd"));
+        // The directory stream's own descriptor shows up as a link to /proc/<pid>/fd, and the JDK's
+        // container support reads the limits of the JVM's own cgroup whenever it likes.
+        List<String> ownCgroups = ownCgroupPaths();
+        fds.values().removeIf(target -> target.matches("/proc/\\d+/fd")
+                || target.startsWith("/sys/fs/cgroup/") && ownCgroups.stream().anyMatch(own -> target.contains(own + "/")));
         return fds;
+    }
+
+    /** The JVM's own cgroup paths, from /proc/self/cgroup ({@code N:controllers:/path}). */
+    private static List<String> ownCgroupPaths() {
+        try {
+            List<String> paths = new ArrayList<>();
+            for (String line : Files.readAllLines(Path.of("/proc/self/cgroup"))) {
+                String path = line.substring(line.indexOf(':', line.indexOf(':') + 1) + 1);
+                if (!path.equals("/")) {
+                    paths.add(path);
+                }
+            }
+            return paths;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static Set<String> readMounts() {
