@@ -1,0 +1,60 @@
+package io.podshim.cgroups;
+
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The pod-level resources Kubernetes derives from its containers, which size the pod cgroup.
+ *
+ * <p>Effective request (and limit) of a resource = max(sum over app containers and sidecars,
+ * max over each init container of (its value + the sidecars declared before it)). Init containers
+ * run one at a time, so they are never summed. A pod limit exists only when every container has one.
+ */
+public record PodResources(QosClass qos, long cpuRequestMilli, Long cpuLimitMilli, long memoryRequestBytes,
+                           Long memoryLimitBytes) {
+
+    /** {@code containers} in spec order: the init containers (sidecars among them), then the apps. */
+    public static PodResources of(List<ContainerResources> containers) {
+        return new PodResources(qosOf(containers),
+                effective(containers, ContainerResources::cpuRequestMilli),
+                allHave(containers, ContainerResources::cpuLimitMilli) ? effective(containers, ContainerResources::cpuLimitMilli) : null,
+                effective(containers, ContainerResources::memoryRequestBytes),
+                allHave(containers, ContainerResources::memoryLimitBytes) ? effective(containers, ContainerResources::memoryLimitBytes) : null);
+    }
+
+    /** The pod cgroup's limits; {@code podPidsLimit} (kubelet's --pod-max-pids) may be null. */
+    public CgroupLimits limits(Long podPidsLimit) {
+        return new CgroupLimits(cpuRequestMilli, cpuLimitMilli, memoryLimitBytes, podPidsLimit);
+    }
+
+    private static QosClass qosOf(List<ContainerResources> containers) {
+        if (containers.stream().noneMatch(ContainerResources::hasAny)) {
+            return QosClass.BEST_EFFORT;
+        }
+        return containers.stream().allMatch(ContainerResources::isGuaranteed) ? QosClass.GUARANTEED : QosClass.BURSTABLE;
+    }
+
+    private static long effective(List<ContainerResources> containers, Function<ContainerResources, Long> value) {
+        long running = 0;
+        long sidecarsSoFar = 0;
+        long largestInit = 0;
+        for (ContainerResources c : containers) {
+            long v = value.apply(c) == null ? 0 : value.apply(c);
+            switch (c.kind()) {
+                case INIT -> largestInit = Math.max(largestInit, v + sidecarsSoFar);
+                case SIDECAR -> {
+                    // A sidecar starts like an init container (with the sidecars before it), then keeps running.
+                    largestInit = Math.max(largestInit, v + sidecarsSoFar);
+                    sidecarsSoFar += v;
+                    running += v;
+                }
+                case APP -> running += v;
+            }
+        }
+        return Math.max(running, largestInit);
+    }
+
+    private static boolean allHave(List<ContainerResources> containers, Function<ContainerResources, Long> value) {
+        return !containers.isEmpty() && containers.stream().allMatch(c -> value.apply(c) != null);
+    }
+}
