@@ -28,6 +28,14 @@ final class CgroupFiles {
         }
     }
 
+    static void mkdirs(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new CgroupException("mkdir " + dir + ": " + e, e);
+        }
+    }
+
     static void write(Path file, long value) {
         write(file, Long.toString(value));
     }

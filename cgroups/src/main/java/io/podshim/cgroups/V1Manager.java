@@ -1,6 +1,5 @@
 package io.podshim.cgroups;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,12 +46,7 @@ public final class V1Manager implements CgroupManager {
     @Override
     public void create(CgroupPath path) {
         for (Path mount : hierarchies) {
-            Path dir = path.in(mount);
-            try {
-                Files.createDirectories(dir);
-            } catch (IOException e) {
-                throw new CgroupException("mkdir " + dir + ": " + e, e);
-            }
+            CgroupFiles.mkdirs(path.in(mount));
         }
     }
 

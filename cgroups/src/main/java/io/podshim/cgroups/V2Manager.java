@@ -1,6 +1,5 @@
 package io.podshim.cgroups;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,11 +47,7 @@ public final class V2Manager implements CgroupManager {
                 CgroupFiles.write(dir.resolve("cgroup.subtree_control"), enable);
             }
             dir = dir.resolve(segment);
-            try {
-                Files.createDirectories(dir);
-            } catch (IOException e) {
-                throw new CgroupException("mkdir " + dir + ": " + e, e);
-            }
+            CgroupFiles.mkdirs(dir);
         }
     }
 

@@ -65,13 +65,7 @@ abstract class CgroupManagerContract {
     }
 
     static String readAll(Fd fd) {
-        StringBuilder text = new StringBuilder();
-        byte[] buffer = new byte[4096];
-        int n;
-        while ((n = fd.read(buffer)) > 0) {
-            text.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
-        }
-        return text.toString();
+        return new String(fd.readAllBytes(), StandardCharsets.UTF_8);
     }
 
     static String readLine(Fd fd) {

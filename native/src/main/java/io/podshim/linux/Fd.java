@@ -69,6 +69,17 @@ public final class Fd implements AutoCloseable {
         return (int) Kernel.checkLong("read", value, () -> Kernel.libc().read(value, buffer, buffer.length));
     }
 
+    /** Reads until end of file (every writer closed its end). */
+    public byte[] readAllBytes() {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        byte[] buffer = new byte[4096];
+        int n;
+        while ((n = read(buffer)) > 0) {
+            bytes.write(buffer, 0, n);
+        }
+        return bytes.toByteArray();
+    }
+
     /** write(2) of the whole buffer. */
     public void write(byte[] data) {
         int value = value();

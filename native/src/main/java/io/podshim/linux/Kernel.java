@@ -51,16 +51,7 @@ final class Kernel {
 
     /** Runs a call that returns -1 and sets errno on failure; retries on EINTR. */
     static int check(String operation, Object args, IntCall call) {
-        while (true) {
-            int result = call.invoke();
-            if (result != -1) {
-                return result;
-            }
-            Errno errno = lastErrno();
-            if (errno != Errno.EINTR) {
-                throw new SyscallException(operation, String.valueOf(args), errno);
-            }
-        }
+        return (int) checkLong(operation, args, call::invoke);
     }
 
     static long checkLong(String operation, Object args, LongCall call) {

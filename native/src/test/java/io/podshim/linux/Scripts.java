@@ -1,6 +1,5 @@
 package io.podshim.linux;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -26,13 +25,7 @@ final class Scripts {
     }
 
     static String readAll(Fd fd) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        byte[] buffer = new byte[4096];
-        int n;
-        while ((n = fd.read(buffer)) > 0) {
-            bytes.write(buffer, 0, n);
-        }
-        return bytes.toString(StandardCharsets.UTF_8);
+        return new String(fd.readAllBytes(), StandardCharsets.UTF_8);
     }
 
     /** A process that blocks reading stdin: alive until {@link #release()} closes its stdin. */

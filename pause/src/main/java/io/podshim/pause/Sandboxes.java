@@ -134,7 +134,7 @@ public final class Sandboxes {
                     .build();
             ChildProcess child = NamespaceThread.spawn(plan.build(), pause);
             ready.writeEnd().close();
-            String said = readAll(ready);
+            String said = new String(ready.readEnd().readAllBytes(), StandardCharsets.UTF_8);
             if (!said.equals("ready\n")) {
                 ExitStatus status = child.waitFor();
                 child.close();
@@ -353,16 +353,6 @@ public final class Sandboxes {
         } catch (IOException e) {
             throw new SandboxException("remove " + dir + ": " + e, e);
         }
-    }
-
-    private static String readAll(Pipe pipe) {
-        StringBuilder text = new StringBuilder();
-        byte[] buffer = new byte[64];
-        int n;
-        while ((n = pipe.readEnd().read(buffer)) > 0) {
-            text.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
-        }
-        return text.toString();
     }
 
     private static String describe(Map<Namespace, NamespaceId> ids) {
