@@ -32,7 +32,7 @@ class PauseBinaryHostTest {
     void installVerifiesTheChecksumAndReplacesATamperedBinary() throws IOException {
         try (SandboxFixture fixture = new SandboxFixture()) {
             byte[] good = Files.readAllBytes(fixture.pause);
-            assertTrue(fixture.pause.getFileName().toString().startsWith("podshim-pause-" + PauseBinary.sha256(good).substring(0, 16)));
+            assertTrue(fixture.pause.getFileName().toString().startsWith("podshim-pause-" + io.podshim.linux.StaticHelper.sha256(good).substring(0, 16)));
             assertEquals(fixture.pause, PauseBinary.install(fixture.pause.getParent()), "a second install reuses it");
 
             Files.setPosixFilePermissions(fixture.pause, PosixFilePermissions.fromString("rwxr-xr-x"));
