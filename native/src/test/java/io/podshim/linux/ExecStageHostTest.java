@@ -21,8 +21,7 @@ import org.junit.jupiter.api.Test;
 
 @HostTest
 class ExecStageHostTest {
-    /** The capabilities a container gets by default (the set of docker, containerd and CRI-O). */
-    static final long DEFAULT_CAPS = bits(0, 1, 3, 4, 5, 6, 7, 8, 10, 13, 18, 27, 29, 31);
+    static final long DEFAULT_CAPS = Capabilities.DEFAULT;
 
     private static Path base;
     private static Path helper;
@@ -184,11 +183,4 @@ class ExecStageHostTest {
         Mounts.bind("/dev/null", root.resolve("dev/null").toString(), false, false);
     }
 
-    private static long bits(int... caps) {
-        long mask = 0;
-        for (int cap : caps) {
-            mask |= 1L << cap;
-        }
-        return mask;
-    }
 }
