@@ -1,0 +1,52 @@
+package io.podshim.runtime.container;
+
+import io.podshim.cgroups.CgroupManager;
+import io.podshim.cgroups.CgroupPath;
+import io.podshim.linux.Stdio;
+import io.podshim.pause.PodSandbox;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything needed to start one container process in a pod, decided before anything is created.
+ *
+ * @param image the image's root filesystem (the read-only lower layer)
+ * @param bundle this run's own directory: the writable layer ({@code upper}, {@code work}) and the
+ *     mount point of the container's root ({@code rootfs})
+ * @param sharePidNamespace false gives the container a pid namespace of its own
+ * @param capabilities the capability bits the process keeps
+ * @param uid the user, -1 for the image's default (root); likewise gid
+ * @param maskProc false for privileged containers: /proc and /sys are shown unmasked
+ */
+public record LaunchPlan(String podName, String containerName, PodSandbox sandbox, Path image, Path bundle,
+                         boolean readOnlyRootFilesystem, List<BindMount> mounts, List<String> argv, List<String> env,
+                         String workingDir, long uid, long gid, List<Long> supplementalGroups, long capabilities,
+                         boolean noNewPrivileges, boolean maskProc, boolean sharePidNamespace,
+                         CgroupManager cgroups, CgroupPath cgroup, Stdio stdout, Stdio stderr) {
+
+    public LaunchPlan {
+        Objects.requireNonNull(sandbox, "sandbox");
+        Objects.requireNonNull(image, "image");
+        Objects.requireNonNull(bundle, "bundle");
+        mounts = List.copyOf(mounts);
+        argv = List.copyOf(argv);
+        env = List.copyOf(env);
+        supplementalGroups = List.copyOf(supplementalGroups);
+        Objects.requireNonNull(cgroups, "cgroups");
+        Objects.requireNonNull(cgroup, "cgroup");
+        if (argv.isEmpty()) {
+            throw new IllegalArgumentException("container " + containerName + " of pod " + podName
+                    + " has no command: set command or args, or use an image with an Entrypoint or Cmd");
+        }
+    }
+
+    /** "container 'web' of pod 'shop'": the context added to errors at this edge. */
+    public String describe() {
+        return "container '" + containerName + "' of pod '" + podName + "'";
+    }
+
+    public Path rootfs() {
+        return bundle.resolve("rootfs");
+    }
+}

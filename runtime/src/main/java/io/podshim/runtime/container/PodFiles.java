@@ -1,0 +1,39 @@
+package io.podshim.runtime.container;
+
+import io.podshim.pause.PodSandbox;
+import io.podshim.runtime.PodException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The files kubelet gives every container of a pod: /etc/hostname, /etc/hosts and /etc/resolv.conf,
+ * written once into the sandbox directory and bound into each container (read-write, as kubelet
+ * does, so one container's edit is seen by the others).
+ */
+public final class PodFiles {
+    private PodFiles() {}
+
+    public static List<BindMount> of(PodSandbox sandbox) {
+        Path etc = sandbox.directory().resolve("etc");
+        String hostname = sandbox.spec().hostname();
+        try {
+            if (!Files.isDirectory(etc)) {
+                Files.createDirectories(etc);
+                Files.writeString(etc.resolve("hostname"), hostname + "\n");
+                // The pod has only lo: its own name resolves there, as with a pod IP on a real node.
+                Files.writeString(etc.resolve("hosts"), "# Kubernetes-managed hosts file (podshim).\n"
+                        + "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t" + hostname + "\n");
+                // dnsPolicy Default: the node's resolver configuration.
+                Path host = Path.of("/etc/resolv.conf");
+                Files.writeString(etc.resolve("resolv.conf"), Files.isReadable(host) ? Files.readString(host) : "");
+            }
+        } catch (IOException e) {
+            throw new PodException("pod " + sandbox.spec().podName() + ": write " + etc + ": " + e, e);
+        }
+        return List.of(new BindMount(etc.resolve("hostname"), "/etc/hostname", false),
+                new BindMount(etc.resolve("hosts"), "/etc/hosts", false),
+                new BindMount(etc.resolve("resolv.conf"), "/etc/resolv.conf", false));
+    }
+}
