@@ -1,0 +1,36 @@
+package io.podshim.runtime.container;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+/** A test image: Debian's static busybox with a link per applet, plus the usual empty directories. */
+final class BusyboxImage {
+    static final Path BUSYBOX = Path.of("/bin/busybox");
+
+    private BusyboxImage() {}
+
+    static Path create(Path dir) throws IOException, InterruptedException {
+        if (!Files.isExecutable(BUSYBOX)) {
+            throw new IllegalStateException("these host tests build their images from Debian's busybox-static: "
+                    + "apt-get install busybox-static (.ci/run does)");
+        }
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Files.copy(BUSYBOX, bin.resolve("busybox"), StandardCopyOption.COPY_ATTRIBUTES);
+        Process list = new ProcessBuilder(BUSYBOX.toString(), "--list").start();
+        for (String applet : new String(list.getInputStream().readAllBytes()).split("\n")) {
+            if (!applet.isBlank() && !applet.equals("busybox")) {
+                Files.createSymbolicLink(bin.resolve(applet), Path.of("busybox"));
+            }
+        }
+        if (list.waitFor() != 0) {
+            throw new IllegalStateException("busybox --list failed");
+        }
+        for (String empty : List.of("etc", "tmp", "root", "data")) {
+            Files.createDirectories(dir.resolve(empty));
+        }
+        return dir;
+    }
+}

@@ -1,0 +1,202 @@
+package io.podshim.runtime.container;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.podshim.cgroups.CgroupHost;
+import io.podshim.cgroups.CgroupManager;
+import io.podshim.cgroups.CgroupPath;
+import io.podshim.linux.Capabilities;
+import io.podshim.linux.ChildProcess;
+import io.podshim.linux.ExecStage;
+import io.podshim.linux.ExitStatus;
+import io.podshim.linux.Fd;
+import io.podshim.linux.Namespace;
+import io.podshim.linux.NamespaceId;
+import io.podshim.linux.Pipe;
+import io.podshim.linux.Stdio;
+import io.podshim.pause.PauseBinary;
+import io.podshim.pause.PodSandbox;
+import io.podshim.pause.SandboxSpec;
+import io.podshim.pause.Sandboxes;
+import io.podshim.testing.HostSnapshot;
+import io.podshim.testing.HostTest;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@HostTest
+class ContainerLauncherHostTest {
+    private static final List<String> ENV = List.of("PATH=/bin");
+    private static Path base;
+    private static Path image;
+    private static Sandboxes sandboxes;
+    private static ContainerLauncher launcher;
+    private static CgroupManager cgroups;
+    private static CgroupPath cgroupRoot;
+
+    private final List<PodSandbox> pods = new ArrayList<>();
+    private HostSnapshot before;
+
+    @BeforeAll
+    static void install() throws Exception {
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        base = Path.of("/run/podshim-test-" + id);
+        image = BusyboxImage.create(base.resolve("image"));
+        sandboxes = new Sandboxes(base.resolve("sandboxes"), PauseBinary.install(base.resolve("bin")), Duration.ofSeconds(10));
+        launcher = new ContainerLauncher(ExecStage.install(base.resolve("bin")));
+        cgroups = CgroupManager.forHost(CgroupHost.detect());
+        cgroupRoot = CgroupPath.of("podshim-test-" + id);
+    }
+
+    @AfterAll
+    static void removeAll() throws IOException {
+        cgroups.killAll(cgroupRoot, Duration.ofSeconds(10));
+        cgroups.remove(cgroupRoot, Duration.ofSeconds(10));
+        try (Stream<Path> walk = Files.walk(base)) {
+            for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    @BeforeEach
+    void snapshot() {
+        before = HostSnapshot.take();
+    }
+
+    @AfterEach
+    void destroyPods() {
+        pods.forEach(sandboxes::destroy);
+        assertFalse(cgroups.exists(cgroupRoot) && !cgroups.pids(cgroupRoot).isEmpty(), "processes left in cgroups");
+        HostSnapshot.takeAndCompare(before);
+    }
+
+    private PodSandbox pod(String name) {
+        PodSandbox pod = sandboxes.create(SandboxSpec.of(name, UUID.randomUUID().toString()));
+        pods.add(pod);
+        return pod;
+    }
+
+    private LaunchPlan plan(PodSandbox pod, String name, List<BindMount> volumes, Fd stdout, String... argv) {
+        CgroupPath cgroup = cgroupRoot.child("pod" + pod.spec().podUid()).child(name);
+        cgroups.create(cgroup);
+        List<BindMount> mounts = new ArrayList<>(PodFiles.of(pod));
+        mounts.addAll(volumes);
+        return new LaunchPlan(pod.spec().podName(), name, pod, image, pod.directory().resolve("containers").resolve(name),
+                false, mounts, List.of(argv), ENV, "/", -1, -1, List.of(), Capabilities.DEFAULT, false, true, true,
+                cgroups, cgroup, stdout == null ? Stdio.devNull() : Stdio.of(stdout), Stdio.devNull());
+    }
+
+    private ChildProcess start(LaunchPlan plan) {
+        Launched launched = launcher.start(plan);
+        assertEquals(java.util.Optional.empty(), launched.failure());
+        return launched.running().orElseThrow();
+    }
+
+    private static String readAll(Pipe pipe) {
+        pipe.writeEnd().close();
+        return new String(pipe.readEnd().readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aContainerJoinsThePodsNamespacesWithAMountNamespaceOfItsOwn() {
+        PodSandbox pod = pod("ids");
+        try (ChildProcess sleeper = start(plan(pod, "app", List.of(), null, "sleep", "3600"))) {
+            for (Namespace kind : List.of(Namespace.NET, Namespace.IPC, Namespace.UTS, Namespace.PID)) {
+                assertEquals(NamespaceId.of(pod.pausePid(), kind), NamespaceId.of(sleeper.pid(), kind), kind.procName());
+            }
+            assertNotEquals(NamespaceId.of(pod.pausePid(), Namespace.MNT), NamespaceId.of(sleeper.pid(), Namespace.MNT));
+            assertEquals(ExitStatus.killed(9, false), sleeper.kill());
+        }
+    }
+
+    @Test
+    void twoContainersTalkOverLocalhostSeeThePodsHostnameAndEachOthersProcesses() {
+        PodSandbox pod = pod("chat");
+        try (Pipe serverOut = Pipe.open(); Pipe clientOut = Pipe.open();
+             ChildProcess server = start(plan(pod, "server", List.of(), serverOut.writeEnd(), "nc", "-l", "-p", "8080"));
+             ChildProcess client = start(plan(pod, "client", List.of(), clientOut.writeEnd(), "sh", "-c",
+                     "ps -o comm,args | grep -c '^nc .*-l -p 8080'; until echo hi | nc 127.0.0.1 8080; do :; done; hostname"))) {
+            assertEquals("1\nchat\n", readAll(clientOut), "sees the server's nc; the pod's hostname");
+            assertEquals("hi\n", readAll(serverOut));
+            assertEquals(ExitStatus.exited(0), client.waitFor());
+            assertEquals(ExitStatus.exited(0), server.waitFor());
+        }
+    }
+
+    @Test
+    void aVolumeWrittenByOneContainerIsReadByTheOther() throws IOException {
+        PodSandbox pod = pod("share");
+        Path volume = Files.createDirectories(pod.volumesDir().resolve("data"));
+        List<BindMount> mounts = List.of(new BindMount(volume, "/data", false));
+        try (ChildProcess writer = start(plan(pod, "writer", mounts, null, "sh", "-c", "echo from-writer > /data/note"))) {
+            assertEquals(ExitStatus.exited(0), writer.waitFor());
+        }
+        try (Pipe out = Pipe.open(); ChildProcess reader = start(plan(pod, "reader", mounts, out.writeEnd(), "cat", "/data/note"))) {
+            assertEquals("from-writer\n", readAll(out));
+            assertEquals(ExitStatus.exited(0), reader.waitFor());
+        }
+    }
+
+    @Test
+    void theContainerIsInItsCgroupFromItsFirstInstruction() {
+        PodSandbox pod = pod("cgroup");
+        LaunchPlan plan = plan(pod, "app", List.of(), null, "cat", "/proc/self/cgroup");
+        try (Pipe out = Pipe.open(); ChildProcess cat = start(new LaunchPlan(plan.podName(), plan.containerName(), pod,
+                plan.image(), plan.bundle(), false, plan.mounts(), plan.argv(), ENV, "/", -1, -1, List.of(),
+                Capabilities.DEFAULT, false, true, true, cgroups, plan.cgroup(), Stdio.of(out.writeEnd()), Stdio.devNull()))) {
+            String seen = readAll(out);
+            assertTrue(seen.contains(":/" + plan.cgroup() + "\n"), seen);
+            assertEquals(ExitStatus.exited(0), cat.waitFor());
+        }
+    }
+
+    @Test
+    void aMissingProgramIsAStartErrorNamingIt() {
+        Launched launched = launcher.start(plan(pod("missing"), "app", List.of(), null, "/bin/nginx"));
+        assertEquals("exec: \"/bin/nginx\": no such file or directory", launched.failure().orElseThrow().message());
+        assertEquals(ExitStatus.exited(128), launched.failedExit());
+    }
+
+    @Test
+    void exitCodesAndSignalDeathsAreReportedExactly() {
+        PodSandbox pod = pod("exits");
+        try (ChildProcess three = start(plan(pod, "three", List.of(), null, "sh", "-c", "exit 3"));
+             ChildProcess killed = start(plan(pod, "killed", List.of(), null, "sh", "-c", "kill -KILL $$"))) {
+            assertEquals(ExitStatus.exited(3), three.waitFor());
+            assertEquals(ExitStatus.killed(9, false), killed.waitFor());
+        }
+    }
+
+    @Test
+    void theContainerSeesARuncLikeDevSysAndProcWithDefaultCapabilities() {
+        PodSandbox pod = pod("view");
+        try (Pipe out = Pipe.open(); ChildProcess look = start(plan(pod, "look", List.of(), out.writeEnd(), "sh", "-c",
+                "ls /dev | tr '\\n' ' '; echo; ls /sys/class/net | tr '\\n' ' '; echo; wc -c < /proc/timer_list; "
+                        + "grep CapEff /proc/self/status; cat /etc/hostname; touch /sys/x 2>/dev/null || echo sys-ro"))) {
+            List<String> lines = List.of(readAll(out).split("\n"));
+            assertEquals("fd full null ptmx pts random shm stderr stdin stdout tty urandom zero ", lines.get(0));
+            assertEquals("lo ", lines.get(1), "sysfs of the pod's network namespace");
+            assertEquals("0", lines.get(2).trim(), "masked");
+            assertEquals(String.format("CapEff:\t%016x", Capabilities.DEFAULT), lines.get(3));
+            assertEquals("view", lines.get(4));
+            assertEquals("sys-ro", lines.get(5));
+            assertEquals(ExitStatus.exited(0), look.waitFor());
+        }
+    }
+}
