@@ -21,6 +21,8 @@ import io.podshim.pause.PauseBinary;
 import io.podshim.pause.PodSandbox;
 import io.podshim.pause.SandboxSpec;
 import io.podshim.pause.Sandboxes;
+import io.podshim.runtime.logs.CriLogFile;
+import io.podshim.runtime.logs.LogPump;
 import io.podshim.testing.HostSnapshot;
 import io.podshim.testing.HostTest;
 import java.io.IOException;
@@ -181,6 +183,28 @@ class ContainerLauncherHostTest {
             assertEquals(ExitStatus.exited(3), three.waitFor());
             assertEquals(ExitStatus.killed(9, false), killed.waitFor());
         }
+    }
+
+    @Test
+    void aContainersOutputIsLoggedPerRunInCriFormat() throws IOException {
+        PodSandbox pod = pod("logs");
+        Path logFile = pod.directory().resolve("logs/app/0.log");
+        try (LogPump pump = new LogPump(); CriLogFile log = new CriLogFile(logFile); Pipe out = Pipe.open(); Pipe err = Pipe.open()) {
+            LaunchPlan plan = plan(pod, "app", List.of(), null, "sh", "-c", "echo started; echo failed >&2; exit 2");
+            plan = new LaunchPlan(plan.podName(), plan.containerName(), pod, plan.image(), plan.bundle(), false, plan.mounts(),
+                    plan.argv(), ENV, "/", -1, -1, List.of(), Capabilities.DEFAULT, false, true, true, cgroups, plan.cgroup(),
+                    Stdio.of(out.writeEnd()), Stdio.of(err.writeEnd()));
+            try (ChildProcess app = start(plan)) {
+                var stdout = pump.attach(out.readEnd().dupAtLeast(0), log, CriLogFile.Stream.STDOUT);
+                var stderr = pump.attach(err.readEnd().dupAtLeast(0), log, CriLogFile.Stream.STDERR);
+                out.close();
+                err.close();
+                assertEquals(ExitStatus.exited(2), app.waitFor());
+                java.util.concurrent.CompletableFuture.allOf(stdout, stderr).join();
+            }
+        }
+        List<String> records = Files.readAllLines(logFile).stream().map(r -> r.substring(r.indexOf(' ') + 1)).sorted().toList();
+        assertEquals(List.of("stderr F failed", "stdout F started"), records);
     }
 
     @Test
