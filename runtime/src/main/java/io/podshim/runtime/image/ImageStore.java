@@ -1,0 +1,201 @@
+package io.podshim.runtime.image;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.podshim.linux.StaticHelper;
+import io.podshim.runtime.PodException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.UUID;
+
+/**
+ * A local, content-addressed image store: {@code <root>/images/<config digest>/{config.json,rootfs}}
+ * with names in {@code refs.properties}. Images come from an OCI image layout (directory), an OCI
+ * archive, a {@code docker save} archive, or a plain rootfs directory (used in place). Layers are
+ * verified against their digests and applied by {@link LayerExtractor} into a staging directory;
+ * only a whole image is moved into place, so a refused one leaves nothing.
+ */
+public final class ImageStore {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path root;
+
+    public ImageStore(Path root) {
+        this.root = root;
+    }
+
+    /** Imports {@code source} under {@code name} (e.g. {@code busybox:1.35}; ":latest" is implied). */
+    public StoredImage importImage(Path source, String name, ImportProgress progress) {
+        String ref = normalize(name);
+        if (Files.isDirectory(source) && !Files.exists(source.resolve("oci-layout")) && !Files.exists(source.resolve("manifest.json"))) {
+            return register(ref, "dir:" + StaticHelper.sha256(source.toAbsolutePath().toString().getBytes()).substring(0, 16),
+                    source.toAbsolutePath(), ImageConfig.EMPTY);
+        }
+        Path staging = root.resolve("tmp").resolve(UUID.randomUUID().toString());
+        try {
+            Files.createDirectories(staging);
+            Path layout = source;
+            if (!Files.isDirectory(source)) {
+                layout = Files.createDirectory(staging.resolve("archive"));
+                try (InputStream in = Files.newInputStream(source)) {
+                    new LayerExtractor(layout, "archive " + source.getFileName()).apply(in);
+                }
+            }
+            Manifest manifest = Files.exists(layout.resolve("manifest.json")) ? DockerSave.read(layout, ref) : OciLayout.read(layout, ref);
+            String id = "sha256:" + sha256(layout.resolve(manifest.config()));
+            Path done = root.resolve("images").resolve(id.replace(':', '-'));
+            if (!Files.isDirectory(done)) {
+                // Assembled whole in staging, then moved into place in one rename.
+                Path image = Files.createDirectory(staging.resolve("image"));
+                Path rootfs = Files.createDirectory(image.resolve("rootfs"));
+                for (int i = 0; i < manifest.layers().size(); i++) {
+                    Manifest.Layer layer = manifest.layers().get(i);
+                    progress.layer(i + 1, manifest.layers().size(), layer.digest());
+                    applyVerified(layout.resolve(layer.path()), layer.digest(), rootfs);
+                }
+                Files.copy(layout.resolve(manifest.config()), image.resolve("config.json"));
+                Files.createDirectories(done.getParent());
+                try {
+                    Files.move(image, done, StandardCopyOption.ATOMIC_MOVE);
+                } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException sameImage) {
+                    // imported meanwhile by someone else: theirs is the same content
+                }
+            }
+            return register(ref, id, done.resolve("rootfs"), readConfig(done.resolve("config.json")));
+        } catch (IOException e) {
+            throw new PodException("import " + source + " as " + ref + ": " + e, e);
+        } catch (PodException e) {
+            throw new PodException("import " + source + " as " + ref + ": " + e.getMessage(), e);
+        } finally {
+            removeTree(staging);
+        }
+    }
+
+    /** The image named {@code name}, if the store has it. */
+    public Optional<StoredImage> find(String name) {
+        String ref = normalize(name);
+        String id = refs().getProperty(ref);
+        if (id == null) {
+            return Optional.empty();
+        }
+        if (id.startsWith("dir:")) {
+            return Optional.of(new StoredImage(id, ref, Path.of(refs().getProperty(ref + ".path")), ImageConfig.EMPTY));
+        }
+        Path dir = root.resolve("images").resolve(id.replace(':', '-'));
+        return Optional.of(new StoredImage(id, ref, dir.resolve("rootfs"), readConfig(dir.resolve("config.json"))));
+    }
+
+    public List<String> names() {
+        List<String> names = new ArrayList<>();
+        refs().stringPropertyNames().stream().filter(n -> !n.endsWith(".path")).sorted().forEach(names::add);
+        return names;
+    }
+
+    /** "busybox" is "busybox:latest", as a container runtime reads an image reference. */
+    static String normalize(String name) {
+        if (name == null || name.isBlank() || name.contains(" ") || name.contains("=")) {
+            throw new PodException("image name \"" + name + "\" is not a reference: use NAME[:TAG], e.g. busybox:1.35");
+        }
+        int slash = name.lastIndexOf('/');
+        return name.indexOf(':', slash + 1) < 0 && !name.contains("@") ? name + ":latest" : name;
+    }
+
+    private void applyVerified(Path blob, String digest, Path rootfs) throws IOException {
+        MessageDigest sha = sha256Digest();
+        try (InputStream raw = Files.newInputStream(blob); DigestInputStream in = new DigestInputStream(raw, sha)) {
+            new LayerExtractor(rootfs, digest).apply(in);
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+        }
+        String actual = "sha256:" + HexFormat.of().formatHex(sha.digest());
+        if (digest.startsWith("sha256:") && !digest.equals(actual)) {
+            throw new PodException("layer " + digest + " does not match its digest (the blob hashes to " + actual + ")");
+        }
+    }
+
+    private StoredImage register(String ref, String id, Path rootfs, ImageConfig config) {
+        Properties refs = refs();
+        refs.setProperty(ref, id);
+        if (id.startsWith("dir:")) {
+            refs.setProperty(ref + ".path", rootfs.toString());
+        }
+        try {
+            Files.createDirectories(root);
+            Path temporary = root.resolve("refs.properties.tmp");
+            try (Writer out = Files.newBufferedWriter(temporary)) {
+                refs.store(out, "podshim image names");
+            }
+            Files.move(temporary, root.resolve("refs.properties"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("write " + root.resolve("refs.properties") + ": " + e, e);
+        }
+        return new StoredImage(id, ref, rootfs, config);
+    }
+
+    private Properties refs() {
+        Properties refs = new Properties();
+        Path file = root.resolve("refs.properties");
+        if (Files.exists(file)) {
+            try (Reader in = Files.newBufferedReader(file)) {
+                refs.load(in);
+            } catch (IOException e) {
+                throw new UncheckedIOException("read " + file + ": " + e, e);
+            }
+        }
+        return refs;
+    }
+
+    private static ImageConfig readConfig(Path file) {
+        try {
+            return ImageConfig.parse(JSON.readTree(file.toFile()));
+        } catch (IOException e) {
+            throw new PodException("read image config " + file + ": " + e, e);
+        }
+    }
+
+    static JsonNode readJson(Path file) {
+        try {
+            return JSON.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new PodException("read " + file.getFileName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String sha256(Path file) throws IOException {
+        return StaticHelper.sha256(Files.readAllBytes(file));
+    }
+
+    private static MessageDigest sha256Digest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    private static void removeTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) walk.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("remove " + dir + ": " + e, e);
+        }
+    }
+}
