@@ -21,6 +21,10 @@ import io.podshim.pause.PauseBinary;
 import io.podshim.pause.PodSandbox;
 import io.podshim.pause.SandboxSpec;
 import io.podshim.pause.Sandboxes;
+import io.podshim.runtime.image.ImageStore;
+import io.podshim.runtime.image.ImportProgress;
+import io.podshim.runtime.image.StoredImage;
+import io.podshim.runtime.image.TestImages;
 import io.podshim.runtime.logs.CriLogFile;
 import io.podshim.runtime.logs.LogPump;
 import io.podshim.testing.HostSnapshot;
@@ -182,6 +186,40 @@ class ContainerLauncherHostTest {
              ChildProcess killed = start(plan(pod, "killed", List.of(), null, "sh", "-c", "kill -KILL $$"))) {
             assertEquals(ExitStatus.exited(3), three.waitFor());
             assertEquals(ExitStatus.killed(9, false), killed.waitFor());
+        }
+    }
+
+    @Test
+    void aContainerRunsFromAnImportedOciImageWithItsEntrypointCmdAndEnv() throws IOException {
+        byte[] config = TestImages.config(List.of("/bin/sh", "-c"), List.of("echo \"$GREETING from $(id -u)\""),
+                List.of("PATH=/bin", "GREETING=from-image"));
+        Path layout = TestImages.ociLayout(base.resolve("layout-" + UUID.randomUUID()), "1.0", config,
+                List.of(TestImages.busyboxLayer()));
+        StoredImage stored = new ImageStore(base.resolve("store")).importImage(layout, "greeter:1.0", ImportProgress.NONE);
+        PodSandbox pod = pod("image");
+        LaunchPlan plan = plan(pod, "greeter", List.of(), null, "unused");
+        try (Pipe out = Pipe.open(); ChildProcess greeter = start(new LaunchPlan(plan.podName(), plan.containerName(), pod,
+                stored.rootfs(), plan.bundle(), true, plan.mounts(),
+                ProcessCommand.argv(stored.config().entrypoint(), stored.config().cmd(), null, null),
+                ProcessCommand.env(stored.config().env(), java.util.Map.of()), "/", -1, -1, List.of(), Capabilities.DEFAULT,
+                false, true, true, cgroups, plan.cgroup(), Stdio.of(out.writeEnd()), Stdio.devNull()))) {
+            assertEquals("from-image from 0\n", readAll(out));
+            assertEquals(ExitStatus.exited(0), greeter.waitFor());
+        }
+    }
+
+    @Test
+    void aReadOnlyRootFilesystemRefusesWritesButKeepsVolumesWritable() throws IOException {
+        PodSandbox pod = pod("readonly");
+        Path volume = Files.createDirectories(pod.volumesDir().resolve("scratch"));
+        LaunchPlan plan = plan(pod, "app", List.of(new BindMount(volume, "/scratch", false)), null, "unused");
+        try (Pipe out = Pipe.open(); ChildProcess app = start(new LaunchPlan(plan.podName(), plan.containerName(), pod,
+                plan.image(), plan.bundle(), true, plan.mounts(), List.of("sh", "-c",
+                "touch /root/x 2>/dev/null || echo rootfs-ro; touch /scratch/x && echo volume-rw; echo shm > /dev/shm/x && echo shm-rw"),
+                ENV, "/", -1, -1, List.of(), Capabilities.DEFAULT, false, true, true, cgroups, plan.cgroup(),
+                Stdio.of(out.writeEnd()), Stdio.devNull()))) {
+            assertEquals("rootfs-ro\nvolume-rw\nshm-rw\n", readAll(out));
+            assertEquals(ExitStatus.exited(0), app.waitFor());
         }
     }
 
