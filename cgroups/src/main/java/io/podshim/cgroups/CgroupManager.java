@@ -51,4 +51,10 @@ public interface CgroupManager {
 
     /** The directory of the cgroup in the hierarchy of {@code controller}: for people and for checks. */
     Path directory(CgroupPath path, String controller);
+
+    /**
+     * Where the cgroup's directories appear under a container's /sys/fs/cgroup, and which they are:
+     * one per v1 hierarchy ({@code memory} → …/memory/&lt;path&gt;), or the v2 cgroup itself at the top.
+     */
+    java.util.Map<String, Path> containerView(CgroupPath path);
 }

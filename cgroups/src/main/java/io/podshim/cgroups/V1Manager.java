@@ -114,6 +114,13 @@ public final class V1Manager implements CgroupManager {
     }
 
     @Override
+    public Map<String, Path> containerView(CgroupPath path) {
+        Map<String, Path> view = new LinkedHashMap<>();
+        mounts.forEach((controller, mount) -> view.put(mount.getFileName().toString(), path.in(mount)));
+        return view;
+    }
+
+    @Override
     public Path directory(CgroupPath path, String controller) {
         Path mount = mounts.get(controller);
         if (mount == null) {

@@ -112,6 +112,11 @@ public final class V2Manager implements CgroupManager {
     }
 
     @Override
+    public java.util.Map<String, Path> containerView(CgroupPath path) {
+        return java.util.Map.of("", path.in(mount));
+    }
+
+    @Override
     public Path directory(CgroupPath path, String controller) {
         return path.in(mount);
     }

@@ -27,6 +27,7 @@ final class RootfsSetup {
         Path sys = directory(rootfs, "/sys");
         // sysfs shows the network namespace of its mounter: this thread is in the pod's.
         Mounts.mount("sysfs", sys.toString(), "sysfs", NOSUID_NODEV_NOEXEC | MountFlags.MS_RDONLY, null);
+        cgroups(plan, rootfs);
         directory(rootfs, "/proc");
         for (BindMount mount : plan.mounts()) {
             Path target = Files.isDirectory(mount.source()) ? directory(rootfs, mount.target()) : file(rootfs, mount.target());
@@ -54,6 +55,20 @@ final class RootfsSetup {
         Files.createSymbolicLink(dev.resolve("stderr"), Path.of("/proc/self/fd/2"));
         Path shm = Files.createDirectory(dev.resolve("shm"));
         Mounts.bind(plan.sandbox().shmDir().toString(), shm.toString(), false, false);
+    }
+
+    /**
+     * The container's own cgroups, read-only under /sys/fs/cgroup as runc shows them, so a payload
+     * can read its limits: a tmpfs with one directory per v1 hierarchy, or the v2 cgroup itself.
+     */
+    private static void cgroups(LaunchPlan plan, Path rootfs) throws IOException {
+        Path top = rootfs.resolve("sys/fs/cgroup");
+        Mounts.mount("cgroup", top.toString(), "tmpfs", NOSUID_NODEV_NOEXEC, "mode=755,size=64k");
+        for (var entry : plan.cgroups().containerView(plan.cgroup()).entrySet()) {
+            Path target = entry.getKey().isEmpty() ? top : Files.createDirectories(top.resolve(entry.getKey()));
+            Mounts.bind(entry.getValue().toString(), target.toString(), false, true);
+        }
+        Mounts.mount(null, top.toString(), null, MountFlags.MS_REMOUNT | MountFlags.MS_RDONLY | NOSUID_NODEV_NOEXEC, "mode=755,size=64k");
     }
 
     private static Path directory(Path rootfs, String inside) throws IOException {
