@@ -31,6 +31,12 @@ final class BusyboxImage {
         for (String empty : List.of("etc", "tmp", "root", "data")) {
             Files.createDirectories(dir.resolve(empty));
         }
+        // busybox has no SysV IPC tools: a tiny static helper stands in.
+        Process cc = new ProcessBuilder("gcc", "-static", "-O1", "-Wall", "-Werror", "-o", bin.resolve("sysv-sem").toString(),
+                "src/test/c/sysv-sem.c").inheritIO().start();
+        if (cc.waitFor() != 0) {
+            throw new IllegalStateException("cannot compile src/test/c/sysv-sem.c");
+        }
         return dir;
     }
 }

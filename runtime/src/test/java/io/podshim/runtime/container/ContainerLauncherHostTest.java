@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.podshim.cgroups.CgroupHost;
+import io.podshim.cgroups.CgroupLimits;
 import io.podshim.cgroups.CgroupManager;
 import io.podshim.cgroups.CgroupPath;
 import io.podshim.linux.Capabilities;
@@ -146,6 +147,31 @@ class ContainerLauncherHostTest {
     }
 
     @Test
+    void containersOfAPodShareIpcAndShmWhileAnotherPodSeesNoneOfItNorItsProcessesOrLocalhost() {
+        PodSandbox first = pod("first");
+        PodSandbox second = pod("second");
+        try (Pipe serverOut = Pipe.open();
+             ChildProcess server = start(plan(first, "server", List.of(), serverOut.writeEnd(), "nc", "-l", "-p", "8080"));
+             ChildProcess maker = start(plan(first, "maker", List.of(), null, "sh", "-c",
+                     "sysv-sem create 4242 && echo segment > /dev/shm/posix-seg"))) {
+            assertEquals(ExitStatus.exited(0), maker.waitFor());
+            String probe = "sysv-sem exists 4242; cat /dev/shm/posix-seg 2>/dev/null || echo no-shm; hostname; "
+                    + "ps -o comm | grep -c '^nc'; echo hi | nc 127.0.0.1 8080 2>/dev/null && echo reached || echo refused";
+            try (Pipe sameOut = Pipe.open(); Pipe otherOut = Pipe.open();
+                 ChildProcess other = start(plan(second, "probe", List.of(), otherOut.writeEnd(), "sh", "-c", probe))) {
+                assertEquals("absent\nno-shm\nsecond\n0\nrefused\n", readAll(otherOut), "another pod");
+                assertEquals(ExitStatus.exited(0), other.waitFor());
+                try (ChildProcess same = start(plan(first, "probe", List.of(), sameOut.writeEnd(), "sh", "-c", probe))) {
+                    assertEquals("present\nsegment\nfirst\n1\nreached\n", readAll(sameOut), "the same pod");
+                    assertEquals(ExitStatus.exited(0), same.waitFor());
+                }
+            }
+            assertEquals("hi\n", readAll(serverOut));
+            assertEquals(ExitStatus.exited(0), server.waitFor());
+        }
+    }
+
+    @Test
     void aVolumeWrittenByOneContainerIsReadByTheOther() throws IOException {
         PodSandbox pod = pod("share");
         Path volume = Files.createDirectories(pod.volumesDir().resolve("data"));
@@ -160,14 +186,20 @@ class ContainerLauncherHostTest {
     }
 
     @Test
-    void theContainerIsInItsCgroupFromItsFirstInstruction() {
+    void theContainerIsInItsCgroupAndUnderItsLimitsFromItsFirstInstruction() {
         PodSandbox pod = pod("cgroup");
-        LaunchPlan plan = plan(pod, "app", List.of(), null, "cat", "/proc/self/cgroup");
+        LaunchPlan plan = plan(pod, "app", List.of(), null, "unused");
+        cgroups.apply(plan.cgroup(), new CgroupLimits(100, null, 64L << 20, 32L));
+        // cat runs straight from exec: its first reads are its own cgroups and limits.
+        String memoryLimit = cgroups.mode() == io.podshim.cgroups.CgroupMode.V2 ? "/sys/fs/cgroup/memory.max"
+                : "/sys/fs/cgroup/memory/memory.limit_in_bytes";
         try (Pipe out = Pipe.open(); ChildProcess cat = start(new LaunchPlan(plan.podName(), plan.containerName(), pod,
-                plan.image(), plan.bundle(), false, plan.mounts(), plan.argv(), ENV, "/", -1, -1, List.of(),
-                Capabilities.DEFAULT, false, true, true, cgroups, plan.cgroup(), Stdio.of(out.writeEnd()), Stdio.devNull()))) {
+                plan.image(), plan.bundle(), false, plan.mounts(), List.of("cat", "/proc/self/cgroup", memoryLimit),
+                ENV, "/", -1, -1, List.of(), Capabilities.DEFAULT, false, true, true, cgroups, plan.cgroup(),
+                Stdio.of(out.writeEnd()), Stdio.devNull()))) {
             String seen = readAll(out);
             assertTrue(seen.contains(":/" + plan.cgroup() + "\n"), seen);
+            assertTrue(seen.endsWith("\n67108864\n"), seen);
             assertEquals(ExitStatus.exited(0), cat.waitFor());
         }
     }
