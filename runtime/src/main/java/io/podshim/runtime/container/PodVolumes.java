@@ -1,0 +1,168 @@
+package io.podshim.runtime.container;
+
+import io.podshim.linux.MountFlags;
+import io.podshim.linux.Mounts;
+import io.podshim.linux.Namespace;
+import io.podshim.linux.NamespaceThread;
+import io.podshim.linux.SyscallException;
+import io.podshim.pause.PodSandbox;
+import io.podshim.runtime.PodException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A pod's volumes on the node, and the bind mounts a container's volumeMounts make of them.
+ * emptyDir lives in {@code <sandbox>/volumes/<name>} (a tmpfs for medium Memory, mounted in the
+ * pod's mount namespace only, so it dies with the pod); hostPath is checked against its type as
+ * kubelet checks it. Errors name the manifest field.
+ */
+public final class PodVolumes {
+    private final Map<String, Path> paths;
+
+    private PodVolumes(Map<String, Path> paths) {
+        this.paths = paths;
+    }
+
+    /** Prepares every volume of {@code sandbox}'s pod, before any container starts. */
+    public static PodVolumes prepare(PodSandbox sandbox, List<Volume> volumes) {
+        Map<String, Path> paths = new LinkedHashMap<>();
+        for (int i = 0; i < volumes.size(); i++) {
+            Volume volume = volumes.get(i);
+            String field = "spec.volumes[" + i + "]";
+            if (paths.containsKey(volume.name())) {
+                throw new PodException(field + ".name: \"" + volume.name() + "\" is used by another volume: names must be unique");
+            }
+            if (volume.source() instanceof Volume.EmptyDir emptyDir) {
+                paths.put(volume.name(), emptyDir(sandbox, volume.name(), emptyDir, field));
+            } else if (volume.source() instanceof Volume.HostPath hostPath) {
+                paths.put(volume.name(), hostPath(hostPath, field));
+            }
+        }
+        return new PodVolumes(paths);
+    }
+
+    /** The bind mounts for a container's volumeMounts; {@code field} is e.g. {@code spec.containers[0]}. */
+    public List<BindMount> mountsFor(List<VolumeMount> mounts, String field) {
+        List<BindMount> binds = new ArrayList<>();
+        for (int i = 0; i < mounts.size(); i++) {
+            VolumeMount mount = mounts.get(i);
+            String at = field + ".volumeMounts[" + i + "]";
+            Path volume = paths.get(mount.name());
+            if (volume == null) {
+                throw new PodException(at + ".name: no volume named \"" + mount.name() + "\" in spec.volumes");
+            }
+            if (!mount.mountPath().startsWith("/")) {
+                throw new PodException(at + ".mountPath: \"" + mount.mountPath() + "\" must be an absolute path");
+            }
+            Path source = volume;
+            if (mount.subPath() != null && !mount.subPath().isEmpty()) {
+                if (mount.subPath().startsWith("/") || List.of(mount.subPath().split("/")).contains("..")) {
+                    throw new PodException(at + ".subPath: \"" + mount.subPath() + "\" must be a relative path without '..'");
+                }
+                // Links inside the volume are followed inside it, never out (as inside a rootfs).
+                source = RootfsPath.resolve(volume, mount.subPath());
+                try {
+                    if (!Files.exists(source)) {
+                        Files.createDirectories(source);
+                    }
+                } catch (IOException e) {
+                    throw new PodException(at + ".subPath: create " + source + ": " + e, e);
+                }
+            }
+            try {
+                binds.add(new BindMount(source, mount.mountPath(), mount.readOnly()));
+            } catch (IllegalArgumentException e) {
+                throw new PodException(at + ".mountPath: " + e.getMessage(), e);
+            }
+        }
+        return binds;
+    }
+
+    private static Path emptyDir(PodSandbox sandbox, String name, Volume.EmptyDir spec, String field) {
+        Path dir = sandbox.volumesDir().resolve(name);
+        try {
+            Files.createDirectories(dir);
+            // kubelet makes emptyDir world-writable, so any container user can use it.
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+        } catch (IOException e) {
+            throw new PodException(field + ": create " + dir + ": " + e, e);
+        }
+        switch (spec.medium() == null ? "" : spec.medium()) {
+            case "" -> { }
+            case "Memory" -> {
+                String size = spec.sizeLimitBytes() == null ? "" : ",size=" + spec.sizeLimitBytes();
+                try {
+                    NamespaceThread.call(sandbox.joinPlan("volume-" + name, EnumSet.of(Namespace.MNT))
+                            .then(() -> Mounts.mount("tmpfs", dir.toString(), "tmpfs",
+                                    MountFlags.MS_NOSUID | MountFlags.MS_NODEV, "mode=1777" + size)).build(), () -> null);
+                } catch (SyscallException e) {
+                    throw new PodException(field + ".emptyDir: " + e.getMessage(), e);
+                }
+            }
+            default -> throw new PodException(field + ".emptyDir.medium: \"" + spec.medium()
+                    + "\" is not supported: use \"\" (node disk) or \"Memory\"");
+        }
+        return dir;
+    }
+
+    private static Path hostPath(Volume.HostPath spec, String field) {
+        Path path = Path.of(spec.path());
+        String at = field + ".hostPath";
+        if (!path.isAbsolute()) {
+            throw new PodException(at + ".path: \"" + spec.path() + "\" must be an absolute path");
+        }
+        String type = spec.type() == null ? "" : spec.type();
+        try {
+            switch (type) {
+                case "" -> { }
+                case "DirectoryOrCreate" -> {
+                    if (!Files.exists(path)) {
+                        Files.createDirectories(path);
+                    }
+                    require(Files.isDirectory(path), at, path, "is not a directory", type);
+                }
+                case "Directory" -> require(Files.isDirectory(path), at, path, "is not an existing directory", type);
+                case "FileOrCreate" -> {
+                    if (!Files.exists(path)) {
+                        Files.createFile(path);
+                    }
+                    require(Files.isRegularFile(path), at, path, "is not a file", type);
+                }
+                case "File" -> require(Files.isRegularFile(path), at, path, "is not an existing file", type);
+                case "Socket", "CharDevice", "BlockDevice" -> require(isType(path, type), at, path, "is not a " + type, type);
+                default -> throw new PodException(at + ".type: \"" + type + "\" is not a hostPath type: use \"\", "
+                        + "DirectoryOrCreate, Directory, FileOrCreate, File, Socket, CharDevice or BlockDevice");
+            }
+        } catch (IOException e) {
+            throw new PodException(at + ".path: " + path + ": " + e, e);
+        }
+        return path;
+    }
+
+    private static boolean isType(Path path, String type) throws IOException {
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        int mode = (Integer) Files.getAttribute(path, "unix:mode");
+        int format = mode & 0170000;
+        return switch (type) {
+            case "Socket" -> format == 0140000;
+            case "CharDevice" -> format == 0020000;
+            default -> format == 0060000;
+        };
+    }
+
+    private static void require(boolean ok, String at, Path path, String problem, String type) {
+        if (!ok) {
+            throw new PodException(at + ".path: " + path + " " + problem + " (type " + type + ")");
+        }
+    }
+}
