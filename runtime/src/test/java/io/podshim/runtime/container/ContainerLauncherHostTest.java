@@ -22,6 +22,7 @@ import io.podshim.pause.PauseBinary;
 import io.podshim.pause.PodSandbox;
 import io.podshim.pause.SandboxSpec;
 import io.podshim.pause.Sandboxes;
+import io.podshim.runtime.PodException;
 import io.podshim.runtime.image.ImageStore;
 import io.podshim.runtime.image.ImportProgress;
 import io.podshim.runtime.image.StoredImage;
@@ -38,6 +39,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -172,6 +174,61 @@ class ContainerLauncherHostTest {
     }
 
     @Test
+    void aMemoryEmptyDirIsATmpfsBoundedByItsSizeLimitAndSharedInThePodOnly() {
+        PodSandbox pod = pod("memvol");
+        PodVolumes volumes = PodVolumes.prepare(pod, List.of(new Volume("cache", new Volume.EmptyDir("Memory", 8L << 20))));
+        List<BindMount> mounts = volumes.mountsFor(List.of(new VolumeMount("cache", "/cache", false, null)), "spec.containers[0]");
+        try (Pipe out = Pipe.open(); ChildProcess writer = start(plan(pod, "writer", mounts, out.writeEnd(), "sh", "-c",
+                "grep ' /cache ' /proc/mounts | cut -d' ' -f3; echo kept > /cache/note; "
+                        + "dd if=/dev/zero of=/cache/big bs=1M count=16 2>/dev/null || echo full"))) {
+            assertEquals("tmpfs\nfull\n", readAll(out));
+            assertEquals(ExitStatus.exited(0), writer.waitFor());
+        }
+        try (Pipe out = Pipe.open(); ChildProcess reader = start(plan(pod, "reader", mounts, out.writeEnd(), "cat", "/cache/note"))) {
+            assertEquals("kept\n", readAll(out));
+            assertEquals(ExitStatus.exited(0), reader.waitFor());
+        }
+        assertFalse(Files.exists(pod.volumesDir().resolve("cache/note")), "the tmpfs is mounted in the pod only");
+    }
+
+    @Test
+    void hostPathTypesAreCheckedAsKubeletChecksThem() throws IOException {
+        PodSandbox pod = pod("hostpath");
+        Path host = Files.createDirectories(base.resolve("host-" + UUID.randomUUID()));
+        Path created = host.resolve("made/by/podshim");
+        PodVolumes.prepare(pod, List.of(new Volume("made", new Volume.HostPath(created.toString(), "DirectoryOrCreate"))));
+        assertTrue(Files.isDirectory(created));
+        Map<String, String> errors = new java.util.LinkedHashMap<>();
+        errors.put("Directory", "spec.volumes[0].hostPath.path: " + host.resolve("missing") + " is not an existing directory (type Directory)");
+        errors.put("File", "spec.volumes[0].hostPath.path: " + host.resolve("missing") + " is not an existing file (type File)");
+        errors.put("Sideways", "spec.volumes[0].hostPath.type: \"Sideways\" is not a hostPath type");
+        for (Map.Entry<String, String> e : errors.entrySet()) {
+            PodException error = org.junit.jupiter.api.Assertions.assertThrows(PodException.class, () -> PodVolumes.prepare(pod,
+                    List.of(new Volume("v", new Volume.HostPath(host.resolve("missing").toString(), e.getKey())))));
+            assertTrue(error.getMessage().startsWith(e.getValue()), error.getMessage());
+        }
+    }
+
+    @Test
+    void aSubPathStaysInsideItsVolumeAndBadMountsNameTheirField() throws IOException {
+        PodSandbox pod = pod("subpath");
+        PodVolumes volumes = PodVolumes.prepare(pod, List.of(new Volume("data", new Volume.EmptyDir("", null))));
+        Path data = pod.volumesDir().resolve("data");
+        Files.createSymbolicLink(data.resolve("out"), Path.of("/etc"));
+        List<BindMount> mounts = volumes.mountsFor(List.of(new VolumeMount("data", "/sub", false, "out/podshim-subpath")),
+                "spec.containers[0]");
+        assertEquals(data.resolve("etc/podshim-subpath"), mounts.get(0).source(), "the link is followed inside the volume");
+        assertFalse(Files.exists(Path.of("/etc/podshim-subpath")));
+        PodException climb = org.junit.jupiter.api.Assertions.assertThrows(PodException.class, () -> volumes.mountsFor(
+                List.of(new VolumeMount("data", "/x", false, "../../etc")), "spec.containers[1]"));
+        assertEquals("spec.containers[1].volumeMounts[0].subPath: \"../../etc\" must be a relative path without '..'",
+                climb.getMessage());
+        PodException unknown = org.junit.jupiter.api.Assertions.assertThrows(PodException.class, () -> volumes.mountsFor(
+                List.of(new VolumeMount("logs", "/logs", false, null)), "spec.initContainers[0]"));
+        assertEquals("spec.initContainers[0].volumeMounts[0].name: no volume named \"logs\" in spec.volumes", unknown.getMessage());
+    }
+
+    @Test
     void aVolumeWrittenByOneContainerIsReadByTheOther() throws IOException {
         PodSandbox pod = pod("share");
         Path volume = Files.createDirectories(pod.volumesDir().resolve("data"));
@@ -209,6 +266,18 @@ class ContainerLauncherHostTest {
         Launched launched = launcher.start(plan(pod("missing"), "app", List.of(), null, "/bin/nginx"));
         assertEquals("exec: \"/bin/nginx\": no such file or directory", launched.failure().orElseThrow().message());
         assertEquals(ExitStatus.exited(128), launched.failedExit());
+    }
+
+    @Test
+    void aContainerBeyondItsMemoryLimitIsReportedOomKilledWithExitCode137() {
+        PodSandbox pod = pod("oom");
+        LaunchPlan plan = plan(pod, "hog", List.of(), null, "dd", "if=/dev/zero", "of=/dev/null", "bs=64M", "count=1");
+        cgroups.apply(plan.cgroup(), new CgroupLimits(0, null, 32L << 20, null));
+        long before = Math.max(0, cgroups.stats(plan.cgroup()).oomKills());
+        try (ChildProcess hog = start(plan)) {
+            ExitStatus status = hog.waitFor();
+            assertEquals(new Termination("OOMKilled", 137, ""), Termination.of(status, cgroups.oomKills(plan.cgroup(), before)));
+        }
     }
 
     @Test
