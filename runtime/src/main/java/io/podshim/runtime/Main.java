@@ -1,8 +1,8 @@
 package io.podshim.runtime;
 
 /**
- * Entry point of {@code podshim.jar}. Until the pod runtime exists it offers one command,
- * {@code ns-demo}, a tour of the native layer.
+ * Entry point of {@code podshim.jar}. Until the CLI proper exists it offers {@code ns-demo}, a tour
+ * of the sandbox, and {@code image import}.
  */
 public final class Main {
     private Main() {}
@@ -11,9 +11,11 @@ public final class Main {
         String command = args.length == 0 ? "" : args[0];
         switch (command) {
             case "ns-demo" -> System.exit(NamespaceDemo.run(System.out));
+            case "image" -> System.exit(ImageCommand.run(args, System.out, System.err));
             default -> {
-                System.err.println("usage: podshim ns-demo");
-                System.err.println("  ns-demo   start a process in new pid/net/uts/ipc/mnt namespaces and compare its namespaces with the host's");
+                System.err.println("usage: podshim ns-demo | podshim image import SOURCE NAME [--store DIR]");
+                System.err.println("  ns-demo        create a pod sandbox, join two processes to it and show which namespaces they share");
+                System.err.println("  image import   import an OCI layout, OCI archive, docker save archive or rootfs directory");
                 System.exit(2);
             }
         }
