@@ -9,7 +9,8 @@ import java.util.Map;
  * The argv and environment of a container's process, combined from the image config and the
  * container spec exactly as Kubernetes does ("Define a Command and Arguments for a Container"):
  * {@code command} replaces the image's Entrypoint and, given alone, drops its Cmd; {@code args}
- * replaces the Cmd. Container env entries override image Env entries of the same name.
+ * replaces the Cmd. Container env entries override image Env entries of the same name; a
+ * container workingDir overrides the image's WorkingDir.
  */
 public final class ProcessCommand {
     private ProcessCommand() {}
@@ -34,6 +35,14 @@ public final class ProcessCommand {
             }
         }
         return argv;
+    }
+
+    /** The container's workingDir if set, else the image's WorkingDir, else "/". */
+    public static String workingDir(String imageWorkingDir, String containerWorkingDir) {
+        if (containerWorkingDir != null && !containerWorkingDir.isEmpty()) {
+            return containerWorkingDir;
+        }
+        return imageWorkingDir == null || imageWorkingDir.isEmpty() ? "/" : imageWorkingDir;
     }
 
     /** {@code KEY=value} entries: the image's first, then the container's, a later name replacing an earlier one. */

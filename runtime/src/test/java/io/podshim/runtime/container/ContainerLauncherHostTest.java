@@ -92,6 +92,9 @@ class ContainerLauncherHostTest {
     void destroyPods() {
         pods.forEach(sandboxes::destroy);
         assertFalse(cgroups.exists(cgroupRoot) && !cgroups.pids(cgroupRoot).isEmpty(), "processes left in cgroups");
+        cgroups.remove(cgroupRoot, Duration.ofSeconds(10));
+        assertFalse(cgroups.exists(cgroupRoot), "cgroups left");
+        assertEquals(List.of(), sandboxes.podUids(), "sandbox directories left");
         HostSnapshot.takeAndCompare(before);
     }
 

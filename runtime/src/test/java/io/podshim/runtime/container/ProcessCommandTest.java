@@ -33,6 +33,13 @@ class ProcessCommandTest {
     }
 
     @Test
+    void theContainersWorkingDirWinsThenTheImagesThenTheRoot() {
+        assertEquals("/srv", ProcessCommand.workingDir("/app", "/srv"));
+        assertEquals("/app", ProcessCommand.workingDir("/app", null));
+        assertEquals("/", ProcessCommand.workingDir("", ""));
+    }
+
+    @Test
     void containerEnvOverridesImageEnvKeepingTheImagesOrder() {
         Map<String, String> container = new LinkedHashMap<>();
         container.put("MODE", "prod");
