@@ -187,13 +187,8 @@ public final class ImageStore {
     }
 
     private static void removeTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var walk = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) walk.sorted(java.util.Comparator.reverseOrder())::iterator) {
-                Files.delete(p);
-            }
+        try {
+            LayerExtractor.deleteTree(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("remove " + dir + ": " + e, e);
         }

@@ -185,7 +185,7 @@ final class LayerExtractor {
     }
 
     /** Deletes {@code path} and, for a real directory, everything in it; links are removed, not followed. */
-    private static void deleteTree(Path path) throws IOException {
+    static void deleteTree(Path path) throws IOException {
         if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }

@@ -30,7 +30,8 @@ public final class LogPump implements AutoCloseable {
 
     /**
      * Copies {@code readEnd} (the pump now owns it and closes it at end of file) into {@code file}
-     * as {@code stream}. The future completes once the stream has ended and its last line is written.
+     * as {@code stream}. The future completes once the stream has ended and its last line is written,
+     * or exceptionally if the log cannot be written.
      */
     public CompletableFuture<Void> attach(Fd readEnd, CriLogFile file, CriLogFile.Stream stream) {
         CompletableFuture<Void> ended = new CompletableFuture<>();
@@ -41,6 +42,7 @@ public final class LogPump implements AutoCloseable {
 
     private void loop() {
         List<Source> sources = new ArrayList<>();
+        List<Source> failed = new ArrayList<>();
         byte[] buffer = new byte[64 * 1024];
         while (true) {
             for (Source s; (s = added.poll()) != null; ) {
@@ -60,20 +62,34 @@ public final class LogPump implements AutoCloseable {
                 if (revents[i + 1] == 0) {
                     continue;
                 }
-                int n = s.fd().read(buffer);
-                if (n > 0) {
-                    s.file().write(s.stream(), buffer, n, Instant.now());
-                } else {
-                    ended.add(s);
+                try {
+                    int n = s.fd().read(buffer);
+                    if (n > 0) {
+                        s.file().write(s.stream(), buffer, n, Instant.now());
+                    } else {
+                        ended.add(s);
+                    }
+                } catch (RuntimeException e) {
+                    // One log that cannot be written (disk full) must not stop the others' pump.
+                    s.fd().close();
+                    s.ended().completeExceptionally(e);
+                    failed.add(s);
                 }
             }
+            sources.removeAll(failed);
+            failed.clear();
             if (last) {
                 ended = sources;
             }
             for (Source s : ended) {
-                s.file().end(s.stream(), Instant.now());
-                s.fd().close();
-                s.ended().complete(null);
+                try {
+                    s.file().end(s.stream(), Instant.now());
+                    s.ended().complete(null);
+                } catch (RuntimeException e) {
+                    s.ended().completeExceptionally(e);
+                } finally {
+                    s.fd().close();
+                }
             }
             if (last) {
                 return;

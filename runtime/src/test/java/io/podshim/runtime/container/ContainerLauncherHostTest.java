@@ -114,6 +114,14 @@ class ContainerLauncherHostTest {
                 cgroups, cgroup, stdout == null ? Stdio.devNull() : Stdio.of(stdout), Stdio.devNull());
     }
 
+    /** {@code plan} with another image, root filesystem mode, argv, env and stdio; the rest kept. */
+    private static LaunchPlan with(LaunchPlan plan, Path image, boolean readOnly, List<String> argv, List<String> env,
+                                   Stdio stdout, Stdio stderr) {
+        return new LaunchPlan(plan.podName(), plan.containerName(), plan.sandbox(), image, plan.bundle(), readOnly,
+                plan.mounts(), argv, env, "/", -1, -1, List.of(), Capabilities.DEFAULT, false, true, true, cgroups,
+                plan.cgroup(), stdout, stderr);
+    }
+
     private ChildProcess start(LaunchPlan plan) {
         Launched launched = launcher.start(plan);
         assertEquals(java.util.Optional.empty(), launched.failure());
@@ -253,10 +261,8 @@ class ContainerLauncherHostTest {
         // cat runs straight from exec: its first reads are its own cgroups and limits.
         String memoryLimit = cgroups.mode() == io.podshim.cgroups.CgroupMode.V2 ? "/sys/fs/cgroup/memory.max"
                 : "/sys/fs/cgroup/memory/memory.limit_in_bytes";
-        try (Pipe out = Pipe.open(); ChildProcess cat = start(new LaunchPlan(plan.podName(), plan.containerName(), pod,
-                plan.image(), plan.bundle(), false, plan.mounts(), List.of("cat", "/proc/self/cgroup", memoryLimit),
-                ENV, "/", -1, -1, List.of(), Capabilities.DEFAULT, false, true, true, cgroups, plan.cgroup(),
-                Stdio.of(out.writeEnd()), Stdio.devNull()))) {
+        try (Pipe out = Pipe.open(); ChildProcess cat = start(with(plan, image, false,
+                List.of("cat", "/proc/self/cgroup", memoryLimit), ENV, Stdio.of(out.writeEnd()), Stdio.devNull()))) {
             String seen = readAll(out);
             assertTrue(seen.contains(":/" + plan.cgroup() + "\n"), seen);
             assertTrue(seen.endsWith("\n67108864\n"), seen);
@@ -302,11 +308,9 @@ class ContainerLauncherHostTest {
         StoredImage stored = new ImageStore(base.resolve("store")).importImage(layout, "greeter:1.0", ImportProgress.NONE);
         PodSandbox pod = pod("image");
         LaunchPlan plan = plan(pod, "greeter", List.of(), null, "unused");
-        try (Pipe out = Pipe.open(); ChildProcess greeter = start(new LaunchPlan(plan.podName(), plan.containerName(), pod,
-                stored.rootfs(), plan.bundle(), true, plan.mounts(),
+        try (Pipe out = Pipe.open(); ChildProcess greeter = start(with(plan, stored.rootfs(), true,
                 ProcessCommand.argv(stored.config().entrypoint(), stored.config().cmd(), null, null),
-                ProcessCommand.env(stored.config().env(), java.util.Map.of()), "/", -1, -1, List.of(), Capabilities.DEFAULT,
-                false, true, true, cgroups, plan.cgroup(), Stdio.of(out.writeEnd()), Stdio.devNull()))) {
+                ProcessCommand.env(stored.config().env(), Map.of()), Stdio.of(out.writeEnd()), Stdio.devNull()))) {
             assertEquals("from-image from 0\n", readAll(out));
             assertEquals(ExitStatus.exited(0), greeter.waitFor());
         }
@@ -317,11 +321,9 @@ class ContainerLauncherHostTest {
         PodSandbox pod = pod("readonly");
         Path volume = Files.createDirectories(pod.volumesDir().resolve("scratch"));
         LaunchPlan plan = plan(pod, "app", List.of(new BindMount(volume, "/scratch", false)), null, "unused");
-        try (Pipe out = Pipe.open(); ChildProcess app = start(new LaunchPlan(plan.podName(), plan.containerName(), pod,
-                plan.image(), plan.bundle(), true, plan.mounts(), List.of("sh", "-c",
+        try (Pipe out = Pipe.open(); ChildProcess app = start(with(plan, image, true, List.of("sh", "-c",
                 "touch /root/x 2>/dev/null || echo rootfs-ro; touch /scratch/x && echo volume-rw; echo shm > /dev/shm/x && echo shm-rw"),
-                ENV, "/", -1, -1, List.of(), Capabilities.DEFAULT, false, true, true, cgroups, plan.cgroup(),
-                Stdio.of(out.writeEnd()), Stdio.devNull()))) {
+                ENV, Stdio.of(out.writeEnd()), Stdio.devNull()))) {
             assertEquals("rootfs-ro\nvolume-rw\nshm-rw\n", readAll(out));
             assertEquals(ExitStatus.exited(0), app.waitFor());
         }
@@ -333,9 +335,7 @@ class ContainerLauncherHostTest {
         Path logFile = pod.directory().resolve("logs/app/0.log");
         try (LogPump pump = new LogPump(); CriLogFile log = new CriLogFile(logFile); Pipe out = Pipe.open(); Pipe err = Pipe.open()) {
             LaunchPlan plan = plan(pod, "app", List.of(), null, "sh", "-c", "echo started; echo failed >&2; exit 2");
-            plan = new LaunchPlan(plan.podName(), plan.containerName(), pod, plan.image(), plan.bundle(), false, plan.mounts(),
-                    plan.argv(), ENV, "/", -1, -1, List.of(), Capabilities.DEFAULT, false, true, true, cgroups, plan.cgroup(),
-                    Stdio.of(out.writeEnd()), Stdio.of(err.writeEnd()));
+            plan = with(plan, image, false, plan.argv(), ENV, Stdio.of(out.writeEnd()), Stdio.of(err.writeEnd()));
             try (ChildProcess app = start(plan)) {
                 var stdout = pump.attach(out.readEnd().dupAtLeast(0), log, CriLogFile.Stream.STDOUT);
                 var stderr = pump.attach(err.readEnd().dupAtLeast(0), log, CriLogFile.Stream.STDERR);

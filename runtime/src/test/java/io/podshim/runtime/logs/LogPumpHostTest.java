@@ -85,6 +85,25 @@ class LogPumpHostTest {
         }
     }
 
+    @Test
+    @org.junit.jupiter.api.Timeout(60) // without the fix the pump thread dies and this would hang, not fail
+    void aLogThatCannotBeWrittenFailsItsOwnStreamAndThePumpGoesOn() {
+        try (LogPump pump = new LogPump(); Pipe broken = Pipe.open(); Pipe fine = Pipe.open()) {
+            CriLogFile unwritable = new CriLogFile(dir.resolve("broken.log"));
+            unwritable.close(); // as if the disk had gone away
+            CriLogFile log = new CriLogFile(dir.resolve("fine.log"));
+            CompletableFuture<Void> brokenEnd = pump.attach(broken.readEnd().dupAtLeast(0), unwritable, Stream.STDOUT);
+            CompletableFuture<Void> fineEnd = pump.attach(fine.readEnd().dupAtLeast(0), log, Stream.STDOUT);
+            broken.writeEnd().write("lost\n".getBytes());
+            assertTrue(brokenEnd.handle((ok, error) -> error != null).join(), "the broken log's stream fails");
+            fine.writeEnd().write("kept\n".getBytes());
+            fine.writeEnd().close();
+            fineEnd.join();
+            log.close();
+            assertTrue(readQuietly(dir.resolve("fine.log")).endsWith(" stdout F kept\n"));
+        }
+    }
+
     private static String readQuietly(Path file) {
         try {
             return Files.readString(file);
