@@ -1,0 +1,266 @@
+package io.podshim.runtime.pod;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.podshim.cgroups.CgroupException;
+import io.podshim.cgroups.Quantity;
+import io.podshim.runtime.PodException;
+import io.podshim.runtime.container.Volume;
+import io.podshim.runtime.container.VolumeMount;
+import java.io.IOException;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a Kubernetes Pod manifest (YAML or JSON) into a validated {@link PodManifest}. Fields podshim
+ * does not know, or does not support yet, are refused with their path rather than ignored: a pod
+ * that silently loses its probes or its configMap would not be the pod its author wrote.
+ */
+public final class ManifestReader {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+    private static final Pattern SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+
+    private static final Set<String> CONTAINER_KEYS = Field.keys("name", "image", "command", "args", "env", "workingDir",
+            "resources", "volumeMounts", "securityContext", "restartPolicy", "imagePullPolicy", "ports",
+            "terminationMessagePath", "terminationMessagePolicy");
+    private static final Set<String> CONTAINER_LATER = Field.keys("livenessProbe", "readinessProbe", "startupProbe",
+            "lifecycle", "envFrom", "stdin", "stdinOnce", "tty", "volumeDevices", "resizePolicy");
+
+    private ManifestReader() {}
+
+    public static PodManifest read(String text) {
+        List<JsonNode> documents;
+        try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(text)) {
+            documents = it.readAll();
+        } catch (JsonProcessingException e) {
+            throw new PodException("the manifest is not valid YAML or JSON: " + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"), e);
+        } catch (IOException e) {
+            throw new PodException("read the manifest: " + e.getMessage(), e);
+        }
+        documents.removeIf(d -> d == null || d.isNull() || d.isMissingNode());
+        if (documents.size() != 1) {
+            throw new PodException("the manifest holds " + documents.size() + " documents: give exactly one Pod");
+        }
+        return pod(new Field(documents.get(0), ""));
+    }
+
+    private static PodManifest pod(Field root) {
+        root.onlyKeys(Field.keys("apiVersion", "kind", "metadata", "spec", "status"), Set.of());
+        if (!"v1".equals(root.string("apiVersion"))) {
+            throw root.get("apiVersion").error("\"" + root.string("apiVersion") + "\" is not supported: use v1");
+        }
+        if (!"Pod".equals(root.string("kind"))) {
+            throw root.get("kind").error("\"" + root.string("kind") + "\" is not supported: podshim runs a Pod");
+        }
+        Field metadata = root.get("metadata").onlyKeys(Field.keys("name", "namespace", "uid", "labels", "annotations"), Set.of());
+        String name = metadata.string("name");
+        if (name.length() > 253 || !SUBDOMAIN.matcher(name).matches()) {
+            throw metadata.get("name").error("\"" + name + "\" is not a valid pod name: use lowercase letters, digits,"
+                    + " '-' and '.', starting and ending with a letter or digit (e.g. web-1)");
+        }
+        String namespace = metadata.string("namespace", "default");
+        label(metadata.has("namespace") ? metadata.get("namespace") : null, namespace);
+        String uid = metadata.string("uid", UUID.randomUUID().toString());
+        Map<String, String> labels = new LinkedHashMap<>();
+        metadata.entries("labels").forEach((k, v) -> labels.put(k, v.text()));
+        if (!root.has("spec")) {
+            throw root.get("spec").error("required");
+        }
+        return new PodManifest(name, namespace, uid, Map.copyOf(labels), spec(root.get("spec")));
+    }
+
+    private static PodManifest.Spec spec(Field spec) {
+        spec.onlyKeys(Field.keys("initContainers", "containers", "volumes", "restartPolicy", "terminationGracePeriodSeconds",
+                "activeDeadlineSeconds", "shareProcessNamespace", "hostNetwork", "hostPID", "hostIPC", "securityContext",
+                "dnsPolicy"), Field.keys("hostname", "subdomain", "affinity", "nodeSelector", "tolerations",
+                "serviceAccountName", "imagePullSecrets", "runtimeClassName", "overhead", "readinessGates", "dnsConfig",
+                "hostAliases", "ephemeralContainers", "topologySpreadConstraints", "priorityClassName"));
+        if (spec.has("dnsPolicy") && !Set.of("Default", "ClusterFirst").contains(spec.get("dnsPolicy").text())) {
+            throw spec.get("dnsPolicy").error("\"" + spec.get("dnsPolicy").text() + "\" is not supported: podshim gives pods"
+                    + " the node's resolv.conf (Default; ClusterFirst is taken to mean the same, as there is no cluster DNS)");
+        }
+        List<Volume> volumes = spec.list("volumes", ManifestReader::volume);
+        Set<String> volumeNames = new HashSet<>();
+        for (int i = 0; i < volumes.size(); i++) {
+            if (!volumeNames.add(volumes.get(i).name())) {
+                throw new PodException("spec.volumes[" + i + "].name: \"" + volumes.get(i).name() + "\" is used by another volume");
+            }
+        }
+        List<PodManifest.Container> init = spec.list("initContainers", f -> container(f, true, volumeNames));
+        if (!spec.has("containers") || spec.list("containers", f -> f).isEmpty()) {
+            throw spec.get("containers").error("required: a pod runs at least one container");
+        }
+        List<PodManifest.Container> containers = spec.list("containers", f -> container(f, false, volumeNames));
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < init.size(); i++) {
+            unique(names, init.get(i).name(), "spec.initContainers[" + i + "].name");
+        }
+        for (int i = 0; i < containers.size(); i++) {
+            unique(names, containers.get(i).name(), "spec.containers[" + i + "].name");
+        }
+        RestartPolicy restart = spec.has("restartPolicy") ? RestartPolicy.parse(spec.get("restartPolicy")) : RestartPolicy.ALWAYS;
+        Long grace = spec.nonNegative("terminationGracePeriodSeconds");
+        Long deadline = spec.integer("activeDeadlineSeconds");
+        if (deadline != null && deadline <= 0) {
+            throw spec.get("activeDeadlineSeconds").error("must be a positive number of seconds");
+        }
+        Boolean share = spec.bool("shareProcessNamespace");
+        return new PodManifest.Spec(init, containers, volumes, restart, grace == null ? 30 : grace, deadline,
+                share == null || share, Boolean.TRUE.equals(spec.bool("hostNetwork")), Boolean.TRUE.equals(spec.bool("hostPID")),
+                Boolean.TRUE.equals(spec.bool("hostIPC")), spec.has("securityContext") ? podSecurity(spec.get("securityContext"))
+                        : PodManifest.PodSecurity.NONE);
+    }
+
+    private static PodManifest.Container container(Field c, boolean init, Set<String> volumes) {
+        c.onlyKeys(CONTAINER_KEYS, CONTAINER_LATER);
+        String name = c.string("name");
+        label(c.get("name"), name);
+        boolean sidecar = false;
+        if (c.has("restartPolicy")) {
+            if (!init || !"Always".equals(c.get("restartPolicy").text())) {
+                throw c.get("restartPolicy").error(init ? "an init container's restartPolicy can only be Always (a sidecar)"
+                        : "only init containers take a restartPolicy (Always, for a sidecar); app containers follow the pod's");
+            }
+            sidecar = true;
+        }
+        String pull = c.string("imagePullPolicy", "IfNotPresent");
+        if (!Set.of("Always", "IfNotPresent", "Never").contains(pull)) {
+            throw c.get("imagePullPolicy").error("\"" + pull + "\" is not a pull policy: use Always, IfNotPresent or Never");
+        }
+        c.list("ports", p -> p.onlyKeys(Field.keys("name", "containerPort", "protocol"), Field.keys("hostPort", "hostIP")));
+        Map<String, String> env = new LinkedHashMap<>();
+        c.list("env", e -> {
+            e.onlyKeys(Field.keys("name", "value"), Field.keys("valueFrom"));
+            env.put(e.string("name"), e.string("value", ""));
+            return null;
+        });
+        List<VolumeMount> mounts = c.list("volumeMounts", m -> {
+            m.onlyKeys(Field.keys("name", "mountPath", "readOnly", "subPath"), Field.keys("mountPropagation", "subPathExpr",
+                    "recursiveReadOnly"));
+            String volume = m.string("name");
+            if (!volumes.contains(volume)) {
+                throw m.get("name").error("no volume named \"" + volume + "\" in spec.volumes");
+            }
+            String path = m.string("mountPath");
+            if (!path.startsWith("/")) {
+                throw m.get("mountPath").error("\"" + path + "\" must be an absolute path");
+            }
+            return new VolumeMount(volume, path, Boolean.TRUE.equals(m.bool("readOnly")), m.string("subPath", null));
+        });
+        return new PodManifest.Container(name, c.string("image"), c.strings("command"), c.strings("args"), Map.copyOf(env),
+                c.string("workingDir", null), c.has("resources") ? resources(c.get("resources")) : PodManifest.Resources.NONE,
+                mounts, c.has("securityContext") ? security(c.get("securityContext")) : PodManifest.ContainerSecurity.NONE,
+                sidecar, pull);
+    }
+
+    private static PodManifest.Resources resources(Field r) {
+        r.onlyKeys(Field.keys("requests", "limits"), Field.keys("claims"));
+        Map<String, Long> requests = quantities(r, "requests");
+        Map<String, Long> limits = quantities(r, "limits");
+        for (String resource : List.of("cpu", "memory")) {
+            Long request = requests.get(resource);
+            Long limit = limits.get(resource);
+            if (request != null && limit != null && request > limit) {
+                throw r.get("requests").get(resource).error("must not exceed the limit (" + r.get("limits").get(resource)
+                        .quantityText() + ")");
+            }
+        }
+        return new PodManifest.Resources(requests.get("cpu"), limits.get("cpu"), requests.get("memory"), limits.get("memory"));
+    }
+
+    private static Map<String, Long> quantities(Field r, String key) {
+        Map<String, Long> values = new LinkedHashMap<>();
+        r.entries(key).forEach((resource, f) -> {
+            if (!Set.of("cpu", "memory").contains(resource)) {
+                throw f.error("podshim limits cpu and memory only; remove \"" + resource + "\"");
+            }
+            try {
+                Quantity q = Quantity.parse(f.path(), f.quantityText());
+                values.put(resource, resource.equals("cpu") ? q.milli(f.path()) : q.whole(f.path()));
+            } catch (CgroupException e) {
+                throw new PodException(e.getMessage(), e);
+            }
+        });
+        return values;
+    }
+
+    private static PodManifest.ContainerSecurity security(Field s) {
+        s.onlyKeys(Field.keys("privileged", "capabilities", "runAsUser", "runAsGroup", "runAsNonRoot",
+                "readOnlyRootFilesystem", "allowPrivilegeEscalation"), Field.keys("seLinuxOptions", "seccompProfile",
+                "appArmorProfile", "procMount", "windowsOptions"));
+        List<String> add = List.of();
+        List<String> drop = List.of();
+        if (s.has("capabilities")) {
+            Field caps = s.get("capabilities").onlyKeys(Field.keys("add", "drop"), Set.of());
+            add = caps.list("add", Field::text);
+            drop = caps.list("drop", Field::text);
+        }
+        return new PodManifest.ContainerSecurity(Boolean.TRUE.equals(s.bool("privileged")), add, drop,
+                s.nonNegative("runAsUser"), s.nonNegative("runAsGroup"), s.bool("runAsNonRoot"),
+                Boolean.TRUE.equals(s.bool("readOnlyRootFilesystem")), s.bool("allowPrivilegeEscalation"));
+    }
+
+    private static PodManifest.PodSecurity podSecurity(Field s) {
+        s.onlyKeys(Field.keys("runAsUser", "runAsGroup", "runAsNonRoot", "supplementalGroups", "fsGroup"),
+                Field.keys("seLinuxOptions", "seccompProfile", "appArmorProfile", "sysctls", "windowsOptions",
+                        "fsGroupChangePolicy", "supplementalGroupsPolicy"));
+        if (s.has("fsGroup")) {
+            throw s.get("fsGroup").error("is not supported by podshim yet: remove it to run this pod here");
+        }
+        List<Long> groups = s.list("supplementalGroups", Field::wholeNumber);
+        return new PodManifest.PodSecurity(s.nonNegative("runAsUser"), s.nonNegative("runAsGroup"),
+                Boolean.TRUE.equals(s.bool("runAsNonRoot")), groups);
+    }
+
+    private static Volume volume(Field v) {
+        v.onlyKeys(Field.keys("name", "emptyDir", "hostPath"), Field.keys("configMap", "secret", "persistentVolumeClaim",
+                "projected", "downwardAPI", "nfs", "csi", "ephemeral", "image"));
+        String name = v.string("name");
+        label(v.get("name"), name);
+        if (v.has("emptyDir")) {
+            Field e = v.get("emptyDir").onlyKeys(Field.keys("medium", "sizeLimit"), Set.of());
+            Long size = null;
+            if (e.has("sizeLimit")) {
+                try {
+                    size = Quantity.parse(e.get("sizeLimit").path(), e.get("sizeLimit").quantityText()).whole(e.get("sizeLimit").path());
+                } catch (CgroupException ex) {
+                    throw new PodException(ex.getMessage(), ex);
+                }
+            }
+            String medium = e.string("medium", "");
+            if (!Set.of("", "Memory").contains(medium)) {
+                throw e.get("medium").error("\"" + medium + "\" is not supported: use \"\" (node disk) or \"Memory\"");
+            }
+            return new Volume(name, new Volume.EmptyDir(medium, size));
+        }
+        if (v.has("hostPath")) {
+            Field h = v.get("hostPath").onlyKeys(Field.keys("path", "type"), Set.of());
+            return new Volume(name, new Volume.HostPath(h.string("path"), h.string("type", "")));
+        }
+        throw v.error("needs a source: emptyDir or hostPath (the kinds podshim supports)");
+    }
+
+    private static void label(Field field, String value) {
+        if (!DNS_LABEL.matcher(value).matches()) {
+            throw (field == null ? new Field(null, "metadata.namespace") : field).error("\"" + value + "\" is not a valid name:"
+                    + " use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit");
+        }
+    }
+
+    private static void unique(Set<String> names, String name, String field) {
+        if (!names.add(name)) {
+            throw new PodException(field + ": \"" + name + "\" is used by another container; names must be unique across"
+                    + " initContainers and containers");
+        }
+    }
+}

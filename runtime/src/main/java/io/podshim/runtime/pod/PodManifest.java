@@ -1,0 +1,49 @@
+package io.podshim.runtime.pod;
+
+import io.podshim.runtime.container.Volume;
+import io.podshim.runtime.container.VolumeMount;
+import java.util.List;
+import java.util.Map;
+
+/** A Kubernetes Pod as podshim runs it: the subset of v1.Pod it supports, validated. */
+public record PodManifest(String name, String namespace, String uid, Map<String, String> labels, Spec spec) {
+
+    /**
+     * @param shareProcessNamespace true unless the manifest says false: sharing the pod's pid
+     *     namespace is podshim's default, since seeing it is the point (Kubernetes defaults to false)
+     */
+    public record Spec(List<Container> initContainers, List<Container> containers, List<Volume> volumes,
+                       RestartPolicy restartPolicy, long terminationGracePeriodSeconds, Long activeDeadlineSeconds,
+                       boolean shareProcessNamespace, boolean hostNetwork, boolean hostPID, boolean hostIPC,
+                       PodSecurity security) {}
+
+    public record PodSecurity(Long runAsUser, Long runAsGroup, boolean runAsNonRoot, List<Long> supplementalGroups) {
+        static final PodSecurity NONE = new PodSecurity(null, null, false, List.of());
+    }
+
+    /**
+     * One container. {@code sidecar} marks an init container with restartPolicy Always. {@code command}
+     * and {@code args} are null when unset, which Kubernetes treats differently from empty.
+     */
+    public record Container(String name, String image, List<String> command, List<String> args, Map<String, String> env,
+                            String workingDir, Resources resources, List<VolumeMount> volumeMounts,
+                            ContainerSecurity security, boolean sidecar, String imagePullPolicy) {}
+
+    /** CPU in millicores, memory in bytes; null where unset. */
+    public record Resources(Long cpuRequestMilli, Long cpuLimitMilli, Long memoryRequestBytes, Long memoryLimitBytes) {
+        static final Resources NONE = new Resources(null, null, null, null);
+    }
+
+    public record ContainerSecurity(boolean privileged, List<String> capabilitiesAdd, List<String> capabilitiesDrop,
+                                    Long runAsUser, Long runAsGroup, Boolean runAsNonRoot, boolean readOnlyRootFilesystem,
+                                    Boolean allowPrivilegeEscalation) {
+        static final ContainerSecurity NONE = new ContainerSecurity(false, List.of(), List.of(), null, null, null, false, null);
+    }
+
+    /** Init containers, then app containers, in spec order. */
+    public List<Container> allContainers() {
+        List<Container> all = new java.util.ArrayList<>(spec.initContainers());
+        all.addAll(spec.containers());
+        return all;
+    }
+}
