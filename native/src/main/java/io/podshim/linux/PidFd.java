@@ -30,7 +30,8 @@ public final class PidFd implements AutoCloseable {
         return pid;
     }
 
-    Fd fd() {
+    /** The descriptor itself, to poll(2) many processes at once ({@link Poll}); it turns readable at exit. */
+    public Fd fd() {
         return fd;
     }
 
