@@ -1,0 +1,208 @@
+package io.podshim.runtime.pod;
+
+import io.podshim.cgroups.CgroupHost;
+import io.podshim.cgroups.CgroupManager;
+import io.podshim.cgroups.PodCgroups;
+import io.podshim.linux.ExecStage;
+import io.podshim.pause.PauseBinary;
+import io.podshim.pause.Sandboxes;
+import io.podshim.runtime.PodException;
+import io.podshim.runtime.container.ContainerLauncher;
+import io.podshim.runtime.image.ImageStore;
+import io.podshim.runtime.image.StoredImage;
+import io.podshim.runtime.logs.LogPump;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletionException;
+import java.util.function.Predicate;
+
+/**
+ * Runs Kubernetes pods on this node: the public face of the pod lifecycle. Every pod lives on one
+ * {@link Supervisor} thread; other threads see published {@link PodStatus} snapshots and can wait
+ * for a status they expect. The engine is the parent of every container process and of every pause.
+ */
+public final class PodEngine implements AutoCloseable {
+
+    /**
+     * @param stateDir sandboxes live in {@code <stateDir>/sandboxes}, helpers in {@code <stateDir>/bin}
+     *     (root-owned, not world-writable)
+     * @param logDir container logs: {@code <logDir>/<namespace>_<pod>_<uid>/<container>/<restart>.log}
+     * @param podPidsLimit pids.max of each pod cgroup, or null
+     */
+    public record Config(Path stateDir, Path logDir, String cgroupRoot, Long podPidsLimit, BackoffPolicy backoff) {}
+
+    private record Watcher(String name, Predicate<PodStatus> condition, CompletableFuture<PodStatus> result) {}
+
+    private final Config config;
+    private final ImageStore images;
+    private final Sandboxes sandboxes;
+    private final PodCgroups cgroups;
+    private final ContainerLauncher launcher;
+    private final LogPump logs = new LogPump();
+    private final Supervisor supervisor = new Supervisor();
+    private final Map<String, PodRun> pods = new LinkedHashMap<>();
+    private final Map<String, PodStatus> published = new ConcurrentHashMap<>();
+    private final List<Watcher> watchers = new ArrayList<>();
+
+    public PodEngine(Config config, ImageStore images) {
+        this.config = config;
+        this.images = images;
+        Path bin = config.stateDir().resolve("bin");
+        this.sandboxes = new Sandboxes(config.stateDir().resolve("sandboxes"), PauseBinary.install(bin), Duration.ofSeconds(10));
+        this.launcher = new ContainerLauncher(ExecStage.install(bin));
+        this.cgroups = new PodCgroups(CgroupManager.forHost(CgroupHost.detect()), config.cgroupRoot(), config.podPidsLimit());
+    }
+
+    /**
+     * Starts {@code manifest}'s pod and returns its first status. Everything the pod needs is checked
+     * before anything is created (a missing image names its field); a failure while creating rolls
+     * back whatever was made.
+     */
+    public PodStatus run(PodManifest manifest) {
+        Map<String, StoredImage> resolved = new LinkedHashMap<>();
+        List<PodManifest.Container> all = manifest.allContainers();
+        for (int i = 0; i < all.size(); i++) {
+            String image = all.get(i).image();
+            String field = i < manifest.spec().initContainers().size() ? "spec.initContainers[" + i + "].image"
+                    : "spec.containers[" + (i - manifest.spec().initContainers().size()) + "].image";
+            resolved.put(image, images.find(image).orElseThrow(() -> new PodException(field + ": image \"" + image
+                    + "\" is not in the image store: import it first (podshim image import SOURCE " + image + ")")));
+        }
+        return join(supervisor.call(() -> {
+            if (pods.containsKey(manifest.name())) {
+                throw new PodException("metadata.name: a pod named \"" + manifest.name() + "\" already runs here; delete it first");
+            }
+            PodRun pod = new PodRun(this, manifest, resolved);
+            pod.start();
+            pods.put(manifest.name(), pod);
+            publish(pod);
+            return pod.status();
+        }));
+    }
+
+    public Optional<PodStatus> status(String name) {
+        return Optional.ofNullable(published.get(name));
+    }
+
+    public List<PodStatus> list() {
+        return published.values().stream().sorted((a, b) -> a.name().compareTo(b.name())).toList();
+    }
+
+    /** Completes with the first status of pod {@code name} that meets {@code condition}. */
+    public CompletableFuture<PodStatus> await(String name, Predicate<PodStatus> condition) {
+        CompletableFuture<PodStatus> result = new CompletableFuture<>();
+        supervisor.call(() -> {
+            PodStatus now = published.get(name);
+            if (now != null && condition.test(now)) {
+                result.complete(now);
+            } else {
+                watchers.add(new Watcher(name, condition, result));
+            }
+            return null;
+        });
+        return result;
+    }
+
+    /** Stops pod {@code name} (SIGTERM, SIGKILL after {@code grace}, sidecars last) and removes it. */
+    public CompletableFuture<PodStatus> delete(String name, Duration grace) {
+        return supervisor.call(() -> {
+            PodRun pod = pods.get(name);
+            if (pod == null) {
+                throw new PodException("pod \"" + name + "\" not found");
+            }
+            pod.delete(grace);
+            return pod.removed();
+        }).thenCompose(f -> f);
+    }
+
+    // --- for PodRun, on the supervisor thread ---
+
+    void publish(PodRun pod) {
+        PodStatus status = pod.status();
+        // A pod that was deleted (forgotten) must not come back through a late publish.
+        if (pods.get(pod.manifest.name()) == pod) {
+            published.put(pod.manifest.name(), status);
+        }
+        watchers.removeIf(w -> w.name().equals(status.name()) && w.condition().test(status) && w.result().complete(status));
+    }
+
+    void forget(PodRun pod) {
+        pods.remove(pod.manifest.name(), pod);
+        published.remove(pod.manifest.name());
+    }
+
+    Sandboxes sandboxes() {
+        return sandboxes;
+    }
+
+    PodCgroups cgroups() {
+        return cgroups;
+    }
+
+    ContainerLauncher launcher() {
+        return launcher;
+    }
+
+    LogPump logs() {
+        return logs;
+    }
+
+    Supervisor supervisor() {
+        return supervisor;
+    }
+
+    BackoffPolicy backoff() {
+        return config.backoff();
+    }
+
+    Path logFile(PodManifest pod, String container, int restart) {
+        return config.logDir().resolve(pod.namespace() + "_" + pod.name() + "_" + pod.uid()).resolve(container)
+                .resolve(restart + ".log");
+    }
+
+    /** The log files of a container, oldest run first. */
+    public List<Path> logFiles(String podName, String container) {
+        PodStatus status = published.get(podName);
+        if (status == null) {
+            return List.of();
+        }
+        Path dir = config.logDir().resolve(status.namespace() + "_" + status.name() + "_" + status.uid()).resolve(container);
+        List<Path> files = new ArrayList<>();
+        for (int restart = 0; java.nio.file.Files.exists(dir.resolve(restart + ".log")); restart++) {
+            files.add(dir.resolve(restart + ".log"));
+        }
+        return files;
+    }
+
+    /** Deletes every pod (grace {@code grace}), then stops the supervisor and the log pump. */
+    public void close(Duration grace) {
+        List<String> names = join(supervisor.call(() -> new ArrayList<>(pods.keySet())));
+        List<CompletableFuture<PodStatus>> gone = names.stream().map(n -> delete(n, grace)).toList();
+        CompletableFuture.allOf(gone.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+        supervisor.close();
+        logs.close();
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(10));
+    }
+
+    private static <T> T join(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package io.podshim.runtime.pod;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A snapshot of a pod, in Kubernetes terms: phase (Pending, Running, Succeeded, Failed), the reason
+ * of a failure (DeadlineExceeded), the kubectl-style one-word {@code display} status, conditions,
+ * container statuses, QoS class, and what podshim adds to make the pod visible: the pause pid and
+ * the pod cgroup.
+ */
+public record PodStatus(String name, String namespace, String uid, String phase, String reason, String display,
+                        Map<String, Boolean> conditions, List<ContainerStatus> initContainers,
+                        List<ContainerStatus> containers, String qosClass, Instant startTime, List<PodEvent> events,
+                        int pausePid, String cgroup) {
+
+    public boolean finished() {
+        return phase.equals("Succeeded") || phase.equals("Failed");
+    }
+
+    /** "2/3": ready app containers over all of them, as kubectl's READY column. */
+    public String readyColumn() {
+        return containers.stream().filter(ContainerStatus::ready).count() + "/" + containers.size();
+    }
+
+    public int restarts() {
+        return containers.stream().mapToInt(ContainerStatus::restartCount).sum()
+                + initContainers.stream().mapToInt(ContainerStatus::restartCount).sum();
+    }
+}

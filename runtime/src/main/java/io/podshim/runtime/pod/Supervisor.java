@@ -1,0 +1,133 @@
+package io.podshim.runtime.pod;
+
+import io.podshim.linux.ChildProcess;
+import io.podshim.linux.ExitStatus;
+import io.podshim.linux.Fd;
+import io.podshim.linux.Pipe;
+import io.podshim.linux.Poll;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Consumer;
+
+/**
+ * The one thread that supervises every pod: poll(2) over the pidfds of all running containers
+ * (readable when the process exits) and a wake-up pipe, plus a timer queue for back-offs, grace
+ * periods and deadlines. Pod state is touched only here, so it needs no locks, and a node with
+ * hundreds of pods spends one thread on them. Work from other threads comes in through
+ * {@link #call}.
+ */
+final class Supervisor implements AutoCloseable {
+    private record Timer(long dueNanos, long order, Runnable action) {}
+
+    private final Pipe wakeUp = Pipe.open();
+    private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
+    private final Map<ChildProcess, Consumer<ExitStatus>> watched = new LinkedHashMap<>();
+    private final PriorityQueue<Timer> timers = new PriorityQueue<>((a, b) -> a.dueNanos != b.dueNanos
+            ? Long.compare(a.dueNanos, b.dueNanos) : Long.compare(a.order, b.order));
+    private final Thread thread;
+    private long timerCount;
+    private volatile boolean closed;
+
+    Supervisor() {
+        thread = new Thread(this::loop, "pod-supervisor");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Runs {@code work} on the supervisor thread; the future carries its result or failure. */
+    <T> CompletableFuture<T> call(Callable<T> work) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        inbox.add(() -> {
+            try {
+                result.complete(work.call());
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        });
+        wakeUp.writeEnd().write(new byte[] {1});
+        return result;
+    }
+
+    boolean onSupervisorThread() {
+        return Thread.currentThread() == thread;
+    }
+
+    /** Supervisor thread only: calls {@code onExit} (there) once {@code process} has exited and been reaped. */
+    void watch(ChildProcess process, Consumer<ExitStatus> onExit) {
+        watched.put(process, onExit);
+    }
+
+    /** Supervisor thread only: runs {@code action} there after {@code delay}. */
+    void after(Duration delay, Runnable action) {
+        timers.add(new Timer(System.nanoTime() + delay.toNanos(), timerCount++, action));
+    }
+
+    private void loop() {
+        byte[] drain = new byte[256];
+        while (!closed) {
+            for (Runnable r; (r = inbox.poll()) != null; ) {
+                safely(r);
+            }
+            List<ChildProcess> processes = new ArrayList<>(watched.keySet());
+            List<Fd> fds = new ArrayList<>();
+            fds.add(wakeUp.readEnd());
+            processes.forEach(p -> fds.add(p.pidFd().fd()));
+            short[] revents = Poll.readable(fds, timeoutMillis());
+            if (revents[0] != 0) {
+                wakeUp.readEnd().read(drain);
+            }
+            for (int i = 0; i < processes.size(); i++) {
+                if (revents[i + 1] != 0) {
+                    ChildProcess process = processes.get(i);
+                    Consumer<ExitStatus> onExit = watched.remove(process);
+                    ExitStatus status = process.waitFor();
+                    safely(() -> onExit.accept(status));
+                }
+            }
+            long now = System.nanoTime();
+            while (!timers.isEmpty() && timers.peek().dueNanos <= now) {
+                safely(timers.poll().action);
+            }
+        }
+    }
+
+    /** A bug in one pod's handling must not stop the thread that supervises all of them. */
+    private static void safely(Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            System.err.println("podshim: pod-supervisor: " + e);
+            e.printStackTrace();
+        }
+    }
+
+    private int timeoutMillis() {
+        if (!inbox.isEmpty()) {
+            return 0;
+        }
+        if (timers.isEmpty()) {
+            return -1;
+        }
+        long nanos = timers.peek().dueNanos - System.nanoTime();
+        return (int) Math.max(0, Math.min(Integer.MAX_VALUE, (nanos + 999_999) / 1_000_000));
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        wakeUp.writeEnd().write(new byte[] {1});
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        wakeUp.close();
+    }
+}
