@@ -7,12 +7,12 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /** A test image: Debian's static busybox with a link per applet, plus the usual empty directories. */
-final class BusyboxImage {
+public final class BusyboxImage {
     static final Path BUSYBOX = Path.of("/bin/busybox");
 
     private BusyboxImage() {}
 
-    static Path create(Path dir) throws IOException, InterruptedException {
+    public static Path create(Path dir) throws IOException, InterruptedException {
         if (!Files.isExecutable(BUSYBOX)) {
             throw new IllegalStateException("these host tests build their images from Debian's busybox-static: "
                     + "apt-get install busybox-static (.ci/run does)");

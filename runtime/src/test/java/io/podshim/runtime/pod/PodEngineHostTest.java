@@ -1,0 +1,298 @@
+package io.podshim.runtime.pod;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.podshim.cgroups.CgroupHost;
+import io.podshim.cgroups.CgroupManager;
+import io.podshim.cgroups.CgroupPath;
+import io.podshim.runtime.PodException;
+import io.podshim.runtime.container.BusyboxImage;
+import io.podshim.runtime.image.ImageStore;
+import io.podshim.runtime.image.ImportProgress;
+import io.podshim.testing.HostSnapshot;
+import io.podshim.testing.HostTest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The pod notes' scenarios as stories, on the real kernel. */
+@HostTest
+class PodEngineHostTest {
+    private static final BackoffPolicy FAST = new BackoffPolicy(Duration.ofMillis(100), Duration.ofMillis(400), Duration.ofMinutes(10));
+    private static Path base;
+    private static ImageStore images;
+    private static String cgroupRoot;
+
+    private PodEngine engine;
+    private HostSnapshot before;
+
+    @BeforeAll
+    static void images() throws Exception {
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        base = Path.of("/run/podshim-test-" + id);
+        cgroupRoot = "podshim-test-" + id;
+        images = new ImageStore(base.resolve("images"));
+        images.importImage(BusyboxImage.create(base.resolve("busybox")), "busybox", ImportProgress.NONE);
+    }
+
+    @AfterAll
+    static void removeAll() throws IOException {
+        try (Stream<Path> walk = Files.walk(base)) {
+            for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    @BeforeEach
+    void start() {
+        before = HostSnapshot.take();
+        engine = new PodEngine(new PodEngine.Config(base.resolve("state"), base.resolve("logs"), cgroupRoot, null, FAST), images);
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        engine.close(Duration.ZERO);
+        CgroupManager cgroups = CgroupManager.forHost(CgroupHost.detect());
+        CgroupPath root = CgroupPath.of(cgroupRoot);
+        assertTrue(!cgroups.exists(root) || cgroups.pids(root).isEmpty(), "processes left in the pod cgroups");
+        cgroups.remove(root, Duration.ofSeconds(10));
+        try (Stream<Path> left = Files.list(base.resolve("state/sandboxes"))) {
+            assertEquals(List.of(), left.toList(), "sandbox directories left");
+        }
+        HostSnapshot.takeAndCompare(before);
+    }
+
+    private PodStatus await(String pod, Predicate<PodStatus> condition) throws Exception {
+        // A guard against hanging, not a timing assertion.
+        return engine.await(pod, condition).get(60, TimeUnit.SECONDS);
+    }
+
+    /** The text of each full record of the container's latest log (the part after time, stream and tag). */
+    private List<String> logLines(String pod, String container) throws IOException {
+        List<Path> files = engine.logFiles(pod, container);
+        assertFalse(files.isEmpty(), "no log for " + container);
+        return Files.readAllLines(files.get(files.size() - 1)).stream().map(l -> l.split(" ", 4)[3]).toList();
+    }
+
+    private static PodManifest pod(String yaml) {
+        return ManifestReader.read(yaml);
+    }
+
+    @Test
+    void initContainersRunInOrderAndTheAppPrintsWhatTheyWrote() throws Exception {
+        engine.run(pod("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: ordered}
+                spec:
+                  restartPolicy: Never
+                  volumes: [{name: work, emptyDir: {}}]
+                  initContainers:
+                  - {name: first, image: busybox, command: [sh, -c, "echo one >> /work/log"], volumeMounts: [{name: work, mountPath: /work}]}
+                  - {name: second, image: busybox, command: [sh, -c, "echo two >> /work/log"], volumeMounts: [{name: work, mountPath: /work}]}
+                  containers:
+                  - {name: app, image: busybox, command: [cat, /work/log], volumeMounts: [{name: work, mountPath: /work}]}
+                """));
+        PodStatus done = await("ordered", PodStatus::finished);
+        assertEquals("Succeeded", done.phase());
+        assertEquals("Completed", done.display());
+        assertEquals(List.of("one", "two"), logLines("ordered", "app"));
+        assertEquals(Boolean.TRUE, done.conditions().get("Initialized"));
+    }
+
+    @Test
+    void aFailingInitContainerUnderNeverFailsThePodAndTheAppNeverStarts() throws Exception {
+        engine.run(pod(failingInit("Never")));
+        PodStatus failed = await("failing", PodStatus::finished);
+        assertEquals("Failed", failed.phase());
+        assertEquals("Init:Error", failed.display());
+        assertEquals(ContainerState.Kind.WAITING, failed.containers().get(0).state().kind(), "the app never started");
+        assertEquals(List.of(), engine.logFiles("failing", "app"));
+    }
+
+    @Test
+    void aFailingInitContainerUnderAlwaysBacksOffWithGrowingRestartCounts() throws Exception {
+        engine.run(pod(failingInit("Always")));
+        PodStatus looping = await("failing", s -> s.initContainers().get(1).restartCount() >= 3
+                && s.display().equals("Init:CrashLoopBackOff"));
+        ContainerStatus second = looping.initContainers().get(1);
+        assertEquals(1, second.lastState().exitCode());
+        assertTrue(second.state().message().startsWith("back-off 400ms restarting failed container=second"), second.state().message());
+        assertEquals("Pending", looping.phase());
+        assertTrue(looping.events().stream().filter(e -> e.reason().equals("BackOff")).count() >= 3);
+        engine.delete("failing", Duration.ZERO).get(60, TimeUnit.SECONDS);
+    }
+
+    private static String failingInit(String policy) {
+        return """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: failing}
+                spec:
+                  restartPolicy: %s
+                  initContainers:
+                  - {name: first, image: busybox, command: ["true"]}
+                  - {name: second, image: busybox, command: [sh, -c, "exit 1"]}
+                  containers:
+                  - {name: app, image: busybox, command: [echo, never]}
+                """.formatted(policy);
+    }
+
+    @Test
+    void aSidecarRunsAlongsideTheAppAndIsStoppedAfterIt() throws Exception {
+        engine.run(pod("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: shipper}
+                spec:
+                  restartPolicy: Never
+                  volumes: [{name: logs, emptyDir: {}}]
+                  initContainers:
+                  - name: tail
+                    image: busybox
+                    restartPolicy: Always
+                    command: [sh, -c, "touch /logs/app.log; exec tail -f /logs/app.log"]
+                    volumeMounts: [{name: logs, mountPath: /logs}]
+                  containers:
+                  - name: app
+                    image: busybox
+                    command: [sh, -c, "echo hello >> /logs/app.log; until [ -s /logs/app.log ]; do :; done; ps -o comm | grep -c tail"]
+                    volumeMounts: [{name: logs, mountPath: /logs}]
+                """));
+        PodStatus done = await("shipper", PodStatus::finished);
+        assertEquals("Succeeded", done.phase(), "a sidecar's end does not fail the pod: " + done.containers() + done.events());
+        assertEquals(List.of("1"), logLines("shipper", "app"), "the app saw the sidecar running beside it");
+        ContainerStatus tail = done.initContainers().get(0);
+        ContainerStatus app = done.containers().get(0);
+        assertEquals(143, tail.state().exitCode(), "stopped with SIGTERM");
+        assertFalse(tail.state().finishedAt().isBefore(app.state().finishedAt()), "stopped after the app");
+        assertFalse(tail.state().startedAt().isAfter(app.state().startedAt()), "started before the app");
+    }
+
+    @Test
+    void anAppBeyondItsMemoryLimitIsOomKilledWithExitCode137() throws Exception {
+        engine.run(pod("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: hog}
+                spec:
+                  restartPolicy: Never
+                  containers:
+                  - name: hog
+                    image: busybox
+                    command: [dd, if=/dev/zero, of=/dev/null, bs=64M, count=1]
+                    resources: {limits: {memory: 32Mi}}
+                """));
+        PodStatus done = await("hog", PodStatus::finished);
+        assertEquals("Failed", done.phase());
+        assertEquals("OOMKilled", done.display());
+        assertEquals(137, done.containers().get(0).state().exitCode());
+        assertTrue(done.events().stream().anyMatch(e -> e.reason().equals("OOMKilled")));
+    }
+
+    @Test
+    void aContainerIgnoringSigtermIsKilledAfterTheGracePeriodNotBefore() throws Exception {
+        engine.run(pod("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: stubborn}
+                spec:
+                  containers:
+                  - {name: app, image: busybox, command: [sh, -c, "trap '' TERM; exec tail -f /dev/null"]}
+                """));
+        await("stubborn", s -> s.display().equals("Running"));
+        Instant asked = Instant.now();
+        PodStatus gone = engine.delete("stubborn", Duration.ofSeconds(1)).get(60, TimeUnit.SECONDS);
+        ContainerState end = gone.containers().get(0).state();
+        assertEquals(137, end.exitCode(), "SIGKILL");
+        assertTrue(Duration.between(asked, end.finishedAt()).toMillis() >= 1000, "killed before the grace period ended");
+        assertTrue(gone.events().stream().anyMatch(e -> e.message().contains("did not stop within the grace period")));
+        assertTrue(engine.status("stubborn").isEmpty(), "deleted");
+    }
+
+    @Test
+    void exitZeroUnderNeverSucceedsAndExitThreeFailsWithItsCode() throws Exception {
+        for (String[] c : new String[][] {{"zero", "exit 0", "Succeeded", "Completed", "0"}, {"three", "exit 3", "Failed", "Error", "3"}}) {
+            engine.run(pod("""
+                    apiVersion: v1
+                    kind: Pod
+                    metadata: {name: %s}
+                    spec:
+                      restartPolicy: Never
+                      containers: [{name: app, image: busybox, command: [sh, -c, "%s"]}]
+                    """.formatted(c[0], c[1])));
+            PodStatus done = await(c[0], PodStatus::finished);
+            assertEquals(c[2], done.phase());
+            assertEquals(c[3], done.display());
+            assertEquals(Integer.parseInt(c[4]), done.containers().get(0).state().exitCode());
+        }
+    }
+
+    @Test
+    void activeDeadlineSecondsFailsThePodAsDeadlineExceeded() throws Exception {
+        engine.run(pod("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: late}
+                spec:
+                  activeDeadlineSeconds: 1
+                  terminationGracePeriodSeconds: 0
+                  initContainers: [{name: slow, image: busybox, command: [tail, -f, /dev/null]}]
+                  containers: [{name: app, image: busybox, command: ["true"]}]
+                """));
+        PodStatus done = await("late", PodStatus::finished);
+        assertEquals("Failed", done.phase());
+        assertEquals("DeadlineExceeded", done.reason());
+        assertEquals("DeadlineExceeded", done.display());
+    }
+
+    @Test
+    void aMissingImageIsRefusedNamingTheFieldAndLeavesNoTrace() {
+        PodException e = assertThrows(PodException.class, () -> engine.run(pod("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: ghost}
+                spec:
+                  containers: [{name: app, image: busybox}, {name: other, image: "nope:1.0"}]
+                """)));
+        assertEquals("spec.containers[1].image: image \"nope:1.0\" is not in the image store: import it first"
+                + " (podshim image import SOURCE nope:1.0)", e.getMessage());
+        assertTrue(engine.status("ghost").isEmpty());
+    }
+
+    @Test
+    void twentyPodsAreSupervisedByOneThread() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            engine.run(pod("""
+                    apiVersion: v1
+                    kind: Pod
+                    metadata: {name: idle-%d}
+                    spec:
+                      containers: [{name: app, image: busybox, command: [tail, -f, /dev/null]}]
+                    """.formatted(i)));
+        }
+        for (int i = 0; i < 20; i++) {
+            await("idle-" + i, s -> s.display().equals("Running"));
+        }
+        long supervisors = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("pod-supervisor")).count();
+        assertEquals(1, supervisors);
+        assertEquals(20, engine.list().size());
+    }
+}
