@@ -5,17 +5,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What an image says about the process it runs (the OCI image config's {@code config} object).
+ * What an image says about the process it runs (the OCI image config's {@code config} object),
+ * including the signal that asks it to stop ({@code StopSignal}, SIGTERM when unset).
  * {@code null} lists mean "not set", which matters when Kubernetes combines them with a
  * container's command and args.
  */
-public record ImageConfig(List<String> entrypoint, List<String> cmd, List<String> env, String workingDir, String user) {
-    public static final ImageConfig EMPTY = new ImageConfig(null, null, List.of(), "", "");
+public record ImageConfig(List<String> entrypoint, List<String> cmd, List<String> env, String workingDir, String user,
+                          String stopSignal) {
+    public static final ImageConfig EMPTY = new ImageConfig(null, null, List.of(), "", "", "");
 
     static ImageConfig parse(JsonNode config) {
         JsonNode c = config.path("config");
         return new ImageConfig(strings(c.get("Entrypoint")), strings(c.get("Cmd")),
-                c.has("Env") ? strings(c.get("Env")) : List.of(), c.path("WorkingDir").asText(""), c.path("User").asText(""));
+                c.has("Env") ? strings(c.get("Env")) : List.of(), c.path("WorkingDir").asText(""), c.path("User").asText(""),
+                c.path("StopSignal").asText(""));
     }
 
     private static List<String> strings(JsonNode node) {

@@ -161,6 +161,7 @@ final class PodRun {
                 return;
             }
             c.process = launched.running().orElseThrow();
+            event("Normal", "Created", c.name(), "Created container " + c.name() + " from " + c.spec.image());
             c.startedAt = Instant.now();
             c.state = ContainerState.running(c.startedAt);
             event("Normal", "Started", c.name(), "Started container " + c.name() + " (pid " + c.process.pid() + ")");
@@ -342,8 +343,8 @@ final class PodRun {
         for (ContainerRun c : group) {
             if (c.running()) {
                 remaining.add(c);
-                event("Normal", "Killing", c.name(), "Stopping container " + c.name());
-                signal(c, Signal.SIGTERM);
+                event("Normal", "Killing", c.name(), "Stopping container " + c.name() + " with " + c.stopSignal().name());
+                signal(c, c.stopSignal());
             }
         }
         if (remaining.isEmpty()) {

@@ -187,6 +187,28 @@ class PodEngineHostTest {
     }
 
     @Test
+    void withoutAProcessNamespaceToShareEachContainerSeesOnlyItself() throws Exception {
+        String yaml = """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: %s}
+                spec:
+                  restartPolicy: Never
+                  shareProcessNamespace: %s
+                  # Alone in its pid namespace the sidecar is PID 1 and ignores SIGTERM: SIGKILL after 1 s.
+                  terminationGracePeriodSeconds: 1
+                  initContainers: [{name: side, image: busybox, restartPolicy: Always, command: [tail, -f, /dev/null]}]
+                  containers: [{name: app, image: busybox, command: [sh, -c, "echo $$; ps -o comm | grep -c tail"]}]
+                """;
+        engine.run(pod(yaml.formatted("apart", "false")));
+        engine.run(pod(yaml.formatted("together", "true")));
+        await("apart", PodStatus::finished);
+        await("together", PodStatus::finished);
+        assertEquals(List.of("1", "0"), logLines("apart", "app"), "pid 1 of its own namespace; the sidecar is not there");
+        assertEquals("1", logLines("together", "app").get(1), "the sidecar's tail is visible");
+    }
+
+    @Test
     void anAppBeyondItsMemoryLimitIsOomKilledWithExitCode137() throws Exception {
         engine.run(pod("""
                 apiVersion: v1
@@ -224,6 +246,7 @@ class PodEngineHostTest {
         assertEquals(137, end.exitCode(), "SIGKILL");
         assertTrue(Duration.between(asked, end.finishedAt()).toMillis() >= 1000, "killed before the grace period ended");
         assertTrue(gone.events().stream().anyMatch(e -> e.message().contains("did not stop within the grace period")));
+        assertTrue(gone.events().stream().anyMatch(e -> e.message().equals("Stopping container app with SIGTERM")));
         assertTrue(engine.status("stubborn").isEmpty(), "deleted");
     }
 
