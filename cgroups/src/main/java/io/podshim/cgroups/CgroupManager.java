@@ -46,6 +46,13 @@ public interface CgroupManager {
     /** SIGKILLs every process in the cgroup and below, and waits until none is left. */
     void killAll(CgroupPath path, Duration timeout);
 
+    /**
+     * Removes the cgroup only if it has neither processes nor child cgroups (rmdir alone, never
+     * recursive): for shared levels such as {@code podshim/burstable} that other pods may still use.
+     * Returns whether it is gone.
+     */
+    boolean removeIfEmpty(CgroupPath path);
+
     /** Removes the cgroup and every cgroup below it, deepest first, retrying while the kernel says EBUSY. Idempotent. */
     void remove(CgroupPath path, Duration timeout);
 

@@ -81,6 +81,22 @@ final class CgroupTrees {
         }
     }
 
+    /** rmdir of one cgroup; false if it still holds processes or children (EBUSY, ENOTEMPTY). */
+    static boolean rmdirIfEmpty(Path dir) {
+        try {
+            KernelFiles.rmdir(dir.toString());
+            return true;
+        } catch (SyscallException e) {
+            if (e.errno() == Errno.ENOENT) {
+                return true;
+            }
+            if (e.errno() == Errno.EBUSY || e.errno() == Errno.ENOTEMPTY) {
+                return false;
+            }
+            throw new CgroupException("rmdir " + dir + ": " + e.errno().name() + " (" + e.errno().description() + ")", e);
+        }
+    }
+
     /** Waits until {@code done} holds, checking every millisecond or so; false if {@code timeout} passes first. */
     static boolean await(Duration timeout, BooleanSupplier done) {
         long deadline = System.nanoTime() + timeout.toNanos();

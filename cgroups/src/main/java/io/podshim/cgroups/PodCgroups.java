@@ -72,6 +72,16 @@ public final class PodCgroups {
         }
     }
 
+    /** Removes the QoS levels and the root if no pod uses them any more (for a runtime that exits). */
+    public void removeEmptyLevels() {
+        for (QosClass qos : QosClass.values()) {
+            if (qos.cgroupName() != null) {
+                manager.removeIfEmpty(CgroupPath.of(rootName, qos.cgroupName()));
+            }
+        }
+        manager.removeIfEmpty(CgroupPath.of(rootName));
+    }
+
     /** Kills whatever is left in the pod cgroup and removes it with everything below. Idempotent. */
     public void removePod(CgroupPath pod, Duration timeout) {
         manager.killAll(pod, timeout);

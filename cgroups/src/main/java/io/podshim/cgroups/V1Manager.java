@@ -107,6 +107,15 @@ public final class V1Manager implements CgroupManager {
     }
 
     @Override
+    public boolean removeIfEmpty(CgroupPath path) {
+        boolean gone = true;
+        for (Path mount : hierarchies) {
+            gone &= CgroupTrees.rmdirIfEmpty(path.in(mount));
+        }
+        return gone;
+    }
+
+    @Override
     public void remove(CgroupPath path, Duration timeout) {
         for (Path mount : hierarchies) {
             CgroupTrees.removeTree(path.in(mount), timeout);

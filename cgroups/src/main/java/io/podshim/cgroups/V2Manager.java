@@ -107,6 +107,11 @@ public final class V2Manager implements CgroupManager {
     }
 
     @Override
+    public boolean removeIfEmpty(CgroupPath path) {
+        return CgroupTrees.rmdirIfEmpty(path.in(mount));
+    }
+
+    @Override
     public void remove(CgroupPath path, Duration timeout) {
         CgroupTrees.removeTree(path.in(mount), timeout);
     }

@@ -176,6 +176,17 @@ abstract class CgroupManagerContract {
     }
 
     @Test
+    void removeIfEmptyNeverRemovesACgroupThatHoldsOthers() {
+        CgroupPath level = root.child("burstable");
+        manager.create(level.child("pod1"));
+        assertFalse(manager.removeIfEmpty(level), "a level with a pod below stays");
+        assertTrue(manager.exists(level.child("pod1")));
+        manager.remove(level.child("pod1"), TIMEOUT);
+        assertTrue(manager.removeIfEmpty(level));
+        assertFalse(manager.exists(level));
+    }
+
+    @Test
     void podCgroupsAreSizedFromTheEffectiveRequestsAndRemovedWhole() {
         PodCgroups pods = new PodCgroups(manager, root.toString(), 512L);
         ContainerResources init = new ContainerResources("migrate", ContainerResources.Kind.INIT, 1000L, null, null, null);
