@@ -3,7 +3,6 @@ package io.podshim.runtime;
 import io.podshim.linux.ChildProcess;
 import io.podshim.linux.ExitStatus;
 import io.podshim.linux.Namespace;
-import io.podshim.linux.NamespaceId;
 import io.podshim.linux.NamespaceThread;
 import io.podshim.linux.Pipe;
 import io.podshim.linux.SpawnSpec;
@@ -78,20 +77,7 @@ final class NamespaceDemo {
         columns.put("host", ProcessHandle.current().pid());
         columns.put("pause", (long) sandbox.pausePid());
         members.forEach(m -> columns.put(m.name, (long) m.process.pid()));
-        StringBuilder header = new StringBuilder(String.format("%-7s", "NS"));
-        columns.forEach((name, pid) -> header.append(String.format(" %-18s", name + " (" + pid + ")")));
-        out.println(header);
-        for (Namespace kind : List.of(Namespace.NET, Namespace.IPC, Namespace.UTS, Namespace.PID, Namespace.MNT,
-                Namespace.CGROUP, Namespace.USER)) {
-            NamespaceId host = NamespaceId.of(columns.get("host"), kind);
-            NamespaceId pause = NamespaceId.of(sandbox.pausePid(), kind);
-            boolean membersShare = members.stream().allMatch(m -> NamespaceId.of(m.process.pid(), kind).equals(pause));
-            StringBuilder row = new StringBuilder(String.format("%-7s", kind.procName()));
-            columns.forEach((name, pid) -> row.append(String.format(" %-18s", NamespaceId.of(pid, kind).inode())));
-            row.append(!membersShare ? "  each member has its own"
-                    : pause.equals(host) ? "  shared with the host" : "  shared by the pod");
-            out.println(row);
-        }
+        NamespaceTable.print(out, columns);
     }
 
     /** A process joined to the pod's namespaces, parked on its stdin until released. */

@@ -188,6 +188,7 @@ public final class PodEngine implements AutoCloseable {
         CompletableFuture.allOf(gone.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
         supervisor.close();
         logs.close();
+        cgroups.removeEmptyLevels();
     }
 
     @Override

@@ -19,7 +19,10 @@ final class StatusText {
         if (podReason != null) {
             return podReason;
         }
-        for (int i = 0; i < init.size(); i++) {
+        // Once the apps have started, init containers no longer decide (a sidecar stopped at the end is no init failure).
+        boolean appsStarted = apps.stream().anyMatch(a -> !a.state().is(ContainerState.Kind.WAITING)
+                || a.restartCount() > 0 || "CrashLoopBackOff".equals(a.state().reason()));
+        for (int i = 0; i < init.size() && !appsStarted; i++) {
             ContainerStatus c = init.get(i);
             boolean done = c.state().is(ContainerState.Kind.TERMINATED) && c.state().exitCode() == 0
                     || c.sidecar() && c.state().is(ContainerState.Kind.RUNNING);

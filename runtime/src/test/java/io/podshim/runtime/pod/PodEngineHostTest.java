@@ -237,9 +237,15 @@ class PodEngineHostTest {
                 metadata: {name: stubborn}
                 spec:
                   containers:
-                  - {name: app, image: busybox, command: [sh, -c, "trap '' TERM; exec tail -f /dev/null"]}
+                  - {name: app, image: busybox, command: [sh, -c, "trap '' TERM; echo ready; exec tail -f /dev/null"]}
                 """));
         await("stubborn", s -> s.display().equals("Running"));
+        // Running means exec'd, not that the trap is set yet: wait (bounded) for the line printed after it.
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (engine.logFiles("stubborn", "app").isEmpty() || !logLines("stubborn", "app").contains("ready")) {
+            assertTrue(System.nanoTime() < deadline, "the container never said ready");
+            Thread.onSpinWait();
+        }
         Instant asked = Instant.now();
         PodStatus gone = engine.delete("stubborn", Duration.ofSeconds(1)).get(60, TimeUnit.SECONDS);
         ContainerState end = gone.containers().get(0).state();

@@ -52,6 +52,12 @@ class StatusTextTest {
     }
 
     @Test
+    void aSidecarStoppedAfterTheAppsIsNoInitFailure() {
+        assertEquals("Completed", StatusText.of("Succeeded", null, false,
+                List.of(c("a", false, done(0)), c("proxy", true, done(143))), List.of(c("app", false, done(0)))));
+    }
+
+    @Test
     void terminatingAndPodReasonsWin() {
         assertEquals("Terminating", StatusText.of("Running", null, true, List.of(), List.of(c("app", false, RUNNING))));
         assertEquals("DeadlineExceeded", StatusText.of("Failed", "DeadlineExceeded", false, List.of(), List.of(c("app", false, done(137)))));

@@ -1,0 +1,96 @@
+package io.podshim.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.podshim.runtime.container.BusyboxImage;
+import io.podshim.runtime.image.ImageStore;
+import io.podshim.runtime.image.ImportProgress;
+import io.podshim.testing.HostSnapshot;
+import io.podshim.testing.HostTest;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** {@code podshim run -f} as a user runs it: what it prints, its exit code, and what it leaves (nothing). */
+@HostTest
+class RunCommandHostTest {
+    private static Path base;
+
+    @BeforeAll
+    static void image() throws Exception {
+        base = Path.of("/run/podshim-test-" + UUID.randomUUID().toString().substring(0, 8));
+        new ImageStore(base.resolve("images")).importImage(BusyboxImage.create(base.resolve("busybox")), "busybox", ImportProgress.NONE);
+    }
+
+    @AfterAll
+    static void remove() throws IOException {
+        try (Stream<Path> walk = Files.walk(base)) {
+            for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    private record Result(int code, String out, String err) {}
+
+    private static Result run(String yaml) throws IOException {
+        Path file = Files.writeString(base.resolve(UUID.randomUUID() + ".yaml"), yaml);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = RunCommand.run(new String[] {"run", "-f", file.toString(), "--store", base.resolve("images").toString()},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aPodRunsInTheForegroundShowingStatusLogsAndSharingThenLeavesNothing() throws IOException {
+        HostSnapshot before = HostSnapshot.take();
+        Result r = run("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: fg}
+                spec:
+                  restartPolicy: Never
+                  initContainers: [{name: prepare, image: busybox, command: [echo, prepared]}]
+                  containers:
+                  - {name: app, image: busybox, command: [sh, -c, "echo hello from $(hostname); sleep 1"]}
+                """);
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("pod/fg: Init:0/1\n"), r.out());
+        assertTrue(r.out().contains("[prepare] prepared\n"), r.out());
+        assertTrue(r.out().contains("[app] hello from fg\n"), r.out());
+        assertTrue(r.out().contains("shared by the pod"), r.out());
+        assertTrue(r.out().endsWith("pod/fg Succeeded\n"), r.out());
+        try (Stream<Path> runs = Files.list(Path.of("/run/podshim"))) {
+            assertTrue(runs.noneMatch(p -> p.getFileName().toString().startsWith("run-")), "run state left");
+        }
+        HostSnapshot.takeAndCompare(before);
+    }
+
+    @Test
+    void theExitCodeIsTheFailedContainersAndABadManifestNamesItsField() throws IOException {
+        Result failed = run("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: fails}
+                spec:
+                  restartPolicy: Never
+                  containers: [{name: app, image: busybox, command: [sh, -c, "exit 3"]}]
+                """);
+        assertEquals(3, failed.code());
+        assertTrue(failed.out().contains("app            terminated (Error, exit code 3)"), failed.out());
+        Result bad = run("apiVersion: v1\nkind: Pod\nmetadata: {name: bad}\nspec:\n  containers: [{name: app}]\n");
+        assertEquals(1, bad.code());
+        assertTrue(bad.err().endsWith(": spec.containers[0].image: required\n"), bad.err());
+    }
+}
