@@ -264,10 +264,30 @@ final class PodRun {
                 return;
             }
             c.restartCount++;
+            removeOldRun(c);
             launch(c);
             advance();
             engine.publish(this);
         });
+    }
+
+    /**
+     * Keeps the writable layers of the current and the previous run only, as Kubernetes keeps the
+     * last dead container: a crash-looping container must not fill the disk. A dead run's overlay
+     * was mounted in its own mount namespace, gone with it, so its directory is plain files.
+     */
+    private void removeOldRun(ContainerRun c) {
+        Path old = sandbox.directory().resolve("containers").resolve(c.name() + "-" + (c.restartCount - 2));
+        if (c.restartCount < 2 || !java.nio.file.Files.exists(old)) {
+            return;
+        }
+        try (var walk = java.nio.file.Files.walk(old)) {
+            for (Path p : (Iterable<Path>) walk.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                java.nio.file.Files.delete(p);
+            }
+        } catch (java.io.IOException e) {
+            event("Warning", "FailedCleanup", c.name(), "remove " + old + ": " + e);
+        }
     }
 
     private void checkCompletion() {

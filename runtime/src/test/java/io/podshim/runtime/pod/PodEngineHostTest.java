@@ -137,6 +137,10 @@ class PodEngineHostTest {
         assertTrue(second.state().message().startsWith("back-off 400ms restarting failed container=second"), second.state().message());
         assertEquals("Pending", looping.phase());
         assertTrue(looping.events().stream().filter(e -> e.reason().equals("BackOff")).count() >= 3);
+        try (Stream<Path> runs = Files.list(base.resolve("state/sandboxes").resolve(looping.uid()).resolve("containers"))) {
+            List<String> kept = runs.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("second-")).toList();
+            assertTrue(kept.size() <= 2, "writable layers kept for a crash-looping container: " + kept);
+        }
         engine.delete("failing", Duration.ZERO).get(60, TimeUnit.SECONDS);
     }
 
