@@ -1,0 +1,56 @@
+package io.podshim.runtime.logs;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads a CRI log file as lines of text, joining partial records, from where it stopped last time:
+ * for {@code podshim logs -f} and {@code podshim run}. A line still being written is left for later.
+ */
+public final class CriLogReader {
+    private final Path file;
+    private long offset;
+    private final StringBuilder partial = new StringBuilder();
+
+    public CriLogReader(Path file) {
+        this.file = file;
+    }
+
+    /** The complete lines written since the last call; none if the file is gone. */
+    public List<String> readNew() {
+        List<String> lines = new ArrayList<>();
+        try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
+            if (in.length() <= offset) {
+                return lines;
+            }
+            in.seek(offset);
+            byte[] bytes = new byte[(int) (in.length() - offset)];
+            in.readFully(bytes);
+            int end = 0;
+            for (int i = 0; i < bytes.length; i++) {
+                if (bytes[i] == '\n') {
+                    end = i + 1;
+                }
+            }
+            offset += end;
+            for (String record : new String(bytes, 0, end, StandardCharsets.UTF_8).split("\n")) {
+                String[] fields = record.split(" ", 4);
+                if (fields.length < 4) {
+                    continue;
+                }
+                partial.append(fields[3]);
+                if (fields[2].equals("F")) {
+                    lines.add(partial.toString());
+                    partial.setLength(0);
+                }
+            }
+        } catch (IOException e) {
+            // gone with its pod: nothing more to read
+        }
+        return lines;
+    }
+}
