@@ -61,6 +61,22 @@ public final class PodEngine implements AutoCloseable {
     }
 
     /**
+     * Removes what an earlier engine on the same state directory left: sandboxes (and their pauses)
+     * and the pod cgroups of those sandboxes. Until a restarted daemon can adopt running pods, it
+     * starts clean rather than leave them unmanaged. Returns the uids removed.
+     */
+    public List<String> removeLeftovers() {
+        List<String> uids = sandboxes.podUids();
+        for (String uid : uids) {
+            sandboxes.destroy(uid);
+            for (io.podshim.cgroups.QosClass qos : io.podshim.cgroups.QosClass.values()) {
+                cgroups.removePod(cgroups.podPath(uid, qos), Duration.ofSeconds(10));
+            }
+        }
+        return uids;
+    }
+
+    /**
      * Starts {@code manifest}'s pod and returns its first status. Everything the pod needs is checked
      * before anything is created (a missing image names its field); a failure while creating rolls
      * back whatever was made.
@@ -110,14 +126,17 @@ public final class PodEngine implements AutoCloseable {
         return result;
     }
 
-    /** Stops pod {@code name} (SIGTERM, SIGKILL after {@code grace}, sidecars last) and removes it. */
+    /**
+     * Stops pod {@code name} (SIGTERM, SIGKILL after {@code grace}, sidecars last) and removes it;
+     * a null grace means the pod's own terminationGracePeriodSeconds.
+     */
     public CompletableFuture<PodStatus> delete(String name, Duration grace) {
         return supervisor.call(() -> {
             PodRun pod = pods.get(name);
             if (pod == null) {
                 throw new PodException("pod \"" + name + "\" not found");
             }
-            pod.delete(grace);
+            pod.delete(grace != null ? grace : Duration.ofSeconds(pod.manifest.spec().terminationGracePeriodSeconds()));
             return pod.removed();
         }).thenCompose(f -> f);
     }
@@ -181,7 +200,7 @@ public final class PodEngine implements AutoCloseable {
         return files;
     }
 
-    /** Deletes every pod (grace {@code grace}), then stops the supervisor and the log pump. */
+    /** Deletes every pod (grace {@code grace}, null: each pod's own), then stops the supervisor and the log pump. */
     public void close(Duration grace) {
         List<String> names = join(supervisor.call(() -> new ArrayList<>(pods.keySet())));
         List<CompletableFuture<PodStatus>> gone = names.stream().map(n -> delete(n, grace)).toList();
@@ -193,7 +212,7 @@ public final class PodEngine implements AutoCloseable {
 
     @Override
     public void close() {
-        close(Duration.ofSeconds(10));
+        close(null);
     }
 
     private static <T> T join(CompletableFuture<T> future) {

@@ -1,0 +1,119 @@
+package io.podshim.runtime.daemon;
+
+import io.podshim.runtime.PodException;
+import io.podshim.runtime.image.ImageStore;
+import io.podshim.runtime.pod.BackoffPolicy;
+import io.podshim.runtime.pod.PodEngine;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * The podshim daemon: one per node, a {@link PodEngine} behind an HTTP+JSON API on a unix socket.
+ * The socket is root-only (0600) unless {@code socketGroup} opens it to a group (0660). A stale
+ * socket from a daemon that died is replaced; a live one is refused, so two daemons never share a
+ * node.
+ */
+public final class Daemon implements AutoCloseable {
+    public static final Path DEFAULT_SOCKET = Path.of("/run/podshim/podshim.sock");
+
+    /** Where everything lives; {@code socketGroup} may be null. */
+    public record Options(Path socket, String socketGroup, Path state, Path logs, Path images, String cgroupRoot,
+                          BackoffPolicy backoff) {
+        public static Options defaults() {
+            return new Options(DEFAULT_SOCKET, null, Path.of("/run/podshim/daemon"), Path.of("/var/log/podshim/pods"),
+                    Path.of("/var/lib/podshim/images"), "podshim", BackoffPolicy.KUBERNETES);
+        }
+    }
+
+    private final Server server;
+    private final PodEngine engine;
+    private final Options options;
+    private final List<String> cleanedUp;
+
+    private Daemon(Options options, PodEngine engine, Server server, List<String> cleanedUp) {
+        this.options = options;
+        this.engine = engine;
+        this.server = server;
+        this.cleanedUp = cleanedUp;
+    }
+
+    public static Daemon start(Options options) throws Exception {
+        claimSocket(options.socket());
+        PodEngine engine = new PodEngine(new PodEngine.Config(options.state(), options.logs(), options.cgroupRoot(), null,
+                options.backoff()), new ImageStore(options.images()));
+        List<String> cleanedUp = engine.removeLeftovers();
+        QueuedThreadPool threads = new QueuedThreadPool(32, 2);
+        threads.setName("api");
+        Server server = new Server(threads);
+        UnixDomainServerConnector connector = new UnixDomainServerConnector(server);
+        connector.setUnixDomainPath(options.socket());
+        server.addConnector(connector);
+        server.setHandler(new ApiHandler(engine));
+        try {
+            server.start();
+            secure(options.socket(), options.socketGroup());
+        } catch (Exception e) {
+            server.stop();
+            engine.close(Duration.ZERO);
+            throw e;
+        }
+        return new Daemon(options, engine, server, cleanedUp);
+    }
+
+    public PodEngine engine() {
+        return engine;
+    }
+
+    /** The uids of the sandboxes an earlier daemon left, removed at start. */
+    public List<String> cleanedUp() {
+        return cleanedUp;
+    }
+
+    public void join() throws InterruptedException {
+        server.join();
+    }
+
+    /** Replaces a stale socket; refuses to start beside a daemon that still answers on it. */
+    private static void claimSocket(Path socket) throws IOException {
+        Files.createDirectories(socket.getParent());
+        if (!Files.exists(socket)) {
+            return;
+        }
+        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            probe.connect(UnixDomainSocketAddress.of(socket));
+            throw new PodException("another podshim daemon listens on " + socket + ": stop it first, or give --socket");
+        } catch (IOException refused) {
+            Files.delete(socket); // nobody answers: a daemon died without removing it
+        }
+    }
+
+    private static void secure(Path socket, String group) throws IOException {
+        if (group == null) {
+            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+            return;
+        }
+        GroupPrincipal principal = socket.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(group);
+        Files.getFileAttributeView(socket, PosixFileAttributeView.class).setGroup(principal);
+        Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
+    }
+
+    /** Stops the API, then deletes every pod (each with its own grace period) and the socket. */
+    @Override
+    public void close() throws Exception {
+        server.stop();
+        engine.close(null);
+        Files.deleteIfExists(options.socket());
+    }
+}
