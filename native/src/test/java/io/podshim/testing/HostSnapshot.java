@@ -50,10 +50,12 @@ public record HostSnapshot(TreeMap<Integer, String> fds, Set<String> mounts, Set
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        // The directory stream's own descriptor shows up as a link to /proc/<pid>/fd, and the JDK's
-        // container support reads the limits of the JVM's own cgroup whenever it likes.
+        // The directory stream's own descriptor shows up as a link to /proc/<pid>/fd; the JDK's
+        // container support reads the limits of the JVM's own cgroup whenever it likes; and its
+        // NativePRNG opens /dev/random and /dev/urandom on first use and keeps them for good.
         List<String> ownCgroups = ownCgroupPaths();
-        fds.values().removeIf(target -> target.matches("/proc/\\d+/fd")
+        fds.values().removeIf(target -> target.matches("/proc/\\d+/fd") || target.equals("/dev/random")
+                || target.equals("/dev/urandom")
                 || target.startsWith("/sys/fs/cgroup/") && ownCgroups.stream().anyMatch(own -> target.contains(own + "/")));
         return fds;
     }

@@ -1,0 +1,173 @@
+package io.podshim.runtime.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.AutoComplete;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * The commands that talk to a running daemon, kubectl-style. They print what the daemon rendered
+ * and load no runtime class, so they answer quickly. Exit code 0 on success, 1 on an error (the
+ * daemon's message is printed), 2 on a usage error.
+ */
+@Command(name = "podshim", mixinStandardHelpOptions = true, version = "podshim 0.1.0",
+        description = "Run Kubernetes pods on this node. Commands without a daemon: run -f, image import, daemon, ns-demo.",
+        subcommands = {Cli.Apply.class, Cli.Get.class, Cli.Describe.class, Cli.Logs.class, Cli.Delete.class,
+                AutoComplete.GenerateCompletion.class, CommandLine.HelpCommand.class})
+public final class Cli {
+    @Option(names = "--socket", defaultValue = "${env:PODSHIM_SOCKET:-/run/podshim/podshim.sock}",
+            description = "The daemon's socket (default: ${DEFAULT-VALUE}).")
+    Path socket;
+
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+
+    public static int main(String[] args, PrintStream out, PrintStream err) {
+        Cli cli = new Cli();
+        cli.out = out;
+        cli.err = err;
+        CommandLine line = new CommandLine(cli);
+        line.setOut(new java.io.PrintWriter(out, true));
+        line.setErr(new java.io.PrintWriter(err, true));
+        return line.execute(args);
+    }
+
+    int result(ApiClient.Reply reply, String success) {
+        if (reply.ok()) {
+            out.print(success == null ? reply.body() : success);
+            out.flush();
+            return 0;
+        }
+        err.println("Error from podshim: " + reply.message());
+        return 1;
+    }
+
+    int failed(IOException e) {
+        err.println("podshim: " + e.getMessage());
+        return 1;
+    }
+
+    static String q(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    @Command(name = "apply", description = "Create the pod of a manifest (YAML or JSON).")
+    static final class Apply implements Callable<Integer> {
+        @ParentCommand
+        Cli cli;
+        @Option(names = {"-f", "--filename"}, required = true, description = "The Pod manifest.")
+        Path file;
+
+        @Override
+        public Integer call() {
+            try {
+                ApiClient.Reply r = new ApiClient(cli.socket).call("POST", "/v1/pods", Files.readAllBytes(file));
+                java.util.regex.Matcher name = java.util.regex.Pattern.compile("\"name\"\\s*:\\s*\"([^\"]+)\"").matcher(r.body());
+                return cli.result(r, "pod/" + (name.find() ? name.group(1) : "?") + " created\n");
+            } catch (IOException e) {
+                return cli.failed(e);
+            }
+        }
+    }
+
+    @Command(name = "get", description = "List pods: NAME READY STATUS RESTARTS AGE.")
+    static final class Get implements Callable<Integer> {
+        @ParentCommand
+        Cli cli;
+        @Parameters(index = "0", description = "pods")
+        String kind;
+        @Option(names = {"-o", "--output"}, description = "wide, json or yaml")
+        String output;
+
+        @Override
+        public Integer call() {
+            if (!kind.equals("pods") && !kind.equals("pod") && !kind.equals("po")) {
+                cli.err.println("podshim: get " + kind + ": podshim knows pods only");
+                return 2;
+            }
+            try {
+                return cli.result(new ApiClient(cli.socket).call("GET", "/v1/pods?output=" + q(output == null ? "table" : output), null), null);
+            } catch (IOException e) {
+                return cli.failed(e);
+            }
+        }
+    }
+
+    @Command(name = "describe", description = "Show a pod in detail: containers, states, restarts, events, pause and cgroup.")
+    static final class Describe implements Callable<Integer> {
+        @ParentCommand
+        Cli cli;
+        @Parameters(index = "0", description = "pod")
+        String kind;
+        @Parameters(index = "1", description = "the pod's name")
+        String name;
+
+        @Override
+        public Integer call() {
+            try {
+                return cli.result(new ApiClient(cli.socket).call("GET", "/v1/pods/" + q(name) + "?output=describe", null), null);
+            } catch (IOException e) {
+                return cli.failed(e);
+            }
+        }
+    }
+
+    @Command(name = "logs", description = "Print a container's log.")
+    static final class Logs implements Callable<Integer> {
+        @ParentCommand
+        Cli cli;
+        @Parameters(index = "0", description = "the pod's name")
+        String pod;
+        @Option(names = {"-c", "--container"}, description = "The container (needed when the pod has several).")
+        String container;
+        @Option(names = {"-f", "--follow"}, description = "Keep printing until the container ends.")
+        boolean follow;
+        @Option(names = {"-p", "--previous"}, description = "The run before the last restart.")
+        boolean previous;
+
+        @Override
+        public Integer call() {
+            String target = "/v1/pods/" + q(pod) + "/logs?follow=" + follow + "&previous=" + previous
+                    + (container == null ? "" : "&container=" + q(container));
+            try {
+                // Log text goes to stdout as it comes; an error body is kept to print its message.
+                java.io.ByteArrayOutputStream errorBody = new java.io.ByteArrayOutputStream();
+                int status = new ApiClient(cli.socket).call("GET", target, null, code -> code / 100 == 2 ? cli.out : errorBody);
+                return status / 100 == 2 ? 0 : cli.result(new ApiClient.Reply(status, errorBody.toString(StandardCharsets.UTF_8)), null);
+            } catch (IOException e) {
+                return cli.failed(e);
+            }
+        }
+    }
+
+    @Command(name = "delete", description = "Stop a pod (SIGTERM, SIGKILL after the grace period, sidecars last) and remove it.")
+    static final class Delete implements Callable<Integer> {
+        @ParentCommand
+        Cli cli;
+        @Parameters(index = "0", description = "pod")
+        String kind;
+        @Parameters(index = "1", description = "the pod's name")
+        String name;
+        @Option(names = "--grace-period", description = "Seconds before SIGKILL (default: the pod's terminationGracePeriodSeconds).")
+        Long grace;
+
+        @Override
+        public Integer call() {
+            try {
+                return cli.result(new ApiClient(cli.socket).call("DELETE", "/v1/pods/" + q(name)
+                        + (grace == null ? "" : "?gracePeriod=" + grace), null), "pod/" + name + " deleted\n");
+            } catch (IOException e) {
+                return cli.failed(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package io.podshim.runtime.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.podshim.linux.ChildProcess;
+import io.podshim.linux.ExecStage;
+import io.podshim.linux.NamespacePlan;
+import io.podshim.linux.NamespaceThread;
+import io.podshim.linux.Pipe;
+import io.podshim.linux.Stdio;
+import io.podshim.runtime.container.BusyboxImage;
+import io.podshim.runtime.daemon.Daemon;
+import io.podshim.runtime.image.ImageStore;
+import io.podshim.runtime.image.ImportProgress;
+import io.podshim.runtime.pod.BackoffPolicy;
+import io.podshim.testing.HostSnapshot;
+import io.podshim.testing.HostTest;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** CLI stories against a real daemon on a temporary socket and state directory. */
+@HostTest
+class DaemonCliHostTest {
+    private Path base;
+    private Daemon daemon;
+    private HostSnapshot before;
+
+    @BeforeEach
+    void start() throws Exception {
+        before = HostSnapshot.take();
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        base = Path.of("/run/podshim-test-" + id);
+        new ImageStore(base.resolve("images")).importImage(BusyboxImage.create(base.resolve("busybox")), "busybox", ImportProgress.NONE);
+        daemon = Daemon.start(new Daemon.Options(base.resolve("podshim.sock"), null, base.resolve("state"), base.resolve("logs"),
+                base.resolve("images"), "podshim-test-" + id, new BackoffPolicy(Duration.ofMillis(100), Duration.ofMillis(400),
+                Duration.ofMinutes(10))));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        daemon.close();
+        try (Stream<Path> walk = Files.walk(base)) {
+            for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(p);
+            }
+        }
+        HostSnapshot.takeAndCompare(before);
+    }
+
+    private record Result(int code, String out, String err) {}
+
+    private Result cli(String... args) {
+        return cliAt(base.resolve("podshim.sock"), args);
+    }
+
+    private Path manifest(String yaml) throws IOException {
+        return Files.writeString(base.resolve(UUID.randomUUID() + ".yaml"), yaml);
+    }
+
+    @Test
+    void applyGetDescribeLogsDelete() throws Exception {
+        Path pod = manifest("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: web}
+                spec:
+                  initContainers: [{name: prepare, image: busybox, command: [echo, prepared]}]
+                  containers: [{name: app, image: busybox, command: [sh, -c, "echo serving; exec tail -f /dev/null"]}]
+                """);
+        assertEquals(new Result(0, "pod/web created\n", ""), cli("apply", "-f", pod.toString()));
+        daemon.engine().await("web", s -> s.display().equals("Running")).get(60, TimeUnit.SECONDS);
+
+        Result get = cli("get", "pods");
+        assertEquals(0, get.code());
+        assertTrue(get.out().startsWith("NAME "), get.out());
+        assertTrue(get.out().matches("(?s).*\\nweb +1/1 +Running +0 +\\d+s\\s*\\n"), get.out());
+
+        Result describe = cli("describe", "pod", "web");
+        assertTrue(describe.out().contains("Status:        Running"), describe.out());
+        assertTrue(describe.out().matches("(?s).*Pause PID:\\s+\\d+.*"), describe.out());
+        assertTrue(describe.out().contains("prepare:") && describe.out().contains("Terminated (Completed, exit code 0)"));
+
+        assertEquals(new Result(0, "prepared\n", ""), cli("logs", "web", "-c", "prepare"));
+        assertEquals(new Result(0, "serving\n", ""), cli("logs", "web", "-c", "app"));
+        assertTrue(cli("get", "pods", "-o", "json").out().contains("\"name\" : \"web\""));
+
+        assertEquals(new Result(0, "pod/web deleted\n", ""), cli("delete", "pod", "web", "--grace-period", "0"));
+        assertEquals("NAME                 READY  STATUS                 RESTARTS  AGE\n", cli("get", "pods").out());
+    }
+
+    @Test
+    void badInputGivesAClearErrorAndANonZeroExitCode() throws Exception {
+        Result bad = cli("apply", "-f", manifest("apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec: {containers: [{name: a}]}\n").toString());
+        assertEquals(new Result(1, "", "Error from podshim: spec.containers[0].image: required\n"), bad);
+        Result missing = cli("apply", "-f", manifest("apiVersion: v1\nkind: Pod\nmetadata: {name: x}\n"
+                + "spec: {containers: [{name: a, image: \"ghost:1\"}]}\n").toString());
+        assertEquals(1, missing.code());
+        assertTrue(missing.err().startsWith("Error from podshim: spec.containers[0].image: image \"ghost:1\" is not in the image store"));
+        assertEquals(new Result(1, "", "Error from podshim: pod \"nope\" not found\n"), cli("describe", "pod", "nope"));
+        assertEquals(1, cli("logs", "nope").code());
+
+        ApiClient.Reply raw = new ApiClient(base.resolve("podshim.sock")).call("POST", "/v1/pods",
+                "apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec: {containers: [{name: a}]}\n".getBytes());
+        assertEquals(400, raw.status());
+        assertTrue(raw.body().contains("\"field\" : \"spec.containers[0].image\""), raw.body());
+    }
+
+    @Test
+    void withoutADaemonTheCliSaysHowToStartOne() throws Exception {
+        Result r = cliAt(base.resolve("absent.sock"), "get", "pods");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("cannot reach the podshim daemon at " + base.resolve("absent.sock")), r.err());
+        assertTrue(r.err().contains("podshim daemon"), r.err());
+    }
+
+    private Result cliAt(Path socket, String... args) {
+        List<String> all = new ArrayList<>(List.of("--socket", socket.toString()));
+        all.addAll(List.of(args));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Cli.main(all.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theSocketIsRootOnlyAndRefusesAnotherUser() throws Exception {
+        Path socket = base.resolve("podshim.sock");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
+        // base (/run/podshim-test-…) is searchable by all, so only the socket's own mode can refuse.
+        Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path client = base.resolve("unix-connect");
+        Process cc = new ProcessBuilder("gcc", "-static", "-O1", "-o", client.toString(), "src/test/c/unix-connect.c")
+                .inheritIO().start();
+        assertEquals(0, cc.waitFor());
+        Path exec = ExecStage.install(base.resolve("bin"));
+        try (Pipe out = Pipe.open(); Pipe status = Pipe.open()) {
+            ExecStage.Request asNobody = new ExecStage.Request(null, status.writeEnd(), null, null, List.of(), List.of(), null,
+                    0L, 65534, 65534, List.of(), true, List.of(client.toString(), socket.toString()), List.of(),
+                    Stdio.devNull(), Stdio.of(out.writeEnd()), Stdio.devNull());
+            try (ChildProcess child = NamespaceThread.spawn(NamespacePlan.named("test-nobody").build(), ExecStage.spec(exec, asNobody))) {
+                out.writeEnd().close();
+                status.writeEnd().close();
+                assertEquals("EACCES\n", new String(out.readEnd().readAllBytes(), StandardCharsets.UTF_8));
+                child.waitFor();
+            }
+        }
+        assertEquals(0, cli("get", "pods").code(), "root still gets in");
+    }
+}
