@@ -56,6 +56,15 @@ public final class Cli {
         return 1;
     }
 
+    /** One request; prints {@code success} (or the body when null) on 2xx, the daemon's message otherwise. */
+    int request(String method, String target, byte[] body, String success) {
+        try {
+            return result(new ApiClient(socket).call(method, target, body), success);
+        } catch (IOException e) {
+            return failed(e);
+        }
+    }
+
     static String q(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
@@ -94,11 +103,7 @@ public final class Cli {
                 cli.err.println("podshim: get " + kind + ": podshim knows pods only");
                 return 2;
             }
-            try {
-                return cli.result(new ApiClient(cli.socket).call("GET", "/v1/pods?output=" + q(output == null ? "table" : output), null), null);
-            } catch (IOException e) {
-                return cli.failed(e);
-            }
+            return cli.request("GET", "/v1/pods?output=" + q(output == null ? "table" : output), null, null);
         }
     }
 
@@ -113,11 +118,7 @@ public final class Cli {
 
         @Override
         public Integer call() {
-            try {
-                return cli.result(new ApiClient(cli.socket).call("GET", "/v1/pods/" + q(name) + "?output=describe", null), null);
-            } catch (IOException e) {
-                return cli.failed(e);
-            }
+            return cli.request("GET", "/v1/pods/" + q(name) + "?output=describe", null, null);
         }
     }
 
@@ -162,12 +163,8 @@ public final class Cli {
 
         @Override
         public Integer call() {
-            try {
-                return cli.result(new ApiClient(cli.socket).call("DELETE", "/v1/pods/" + q(name)
-                        + (grace == null ? "" : "?gracePeriod=" + grace), null), "pod/" + name + " deleted\n");
-            } catch (IOException e) {
-                return cli.failed(e);
-            }
+            return cli.request("DELETE", "/v1/pods/" + q(name) + (grace == null ? "" : "?gracePeriod=" + grace), null,
+                    "pod/" + name + " deleted\n");
         }
     }
 }

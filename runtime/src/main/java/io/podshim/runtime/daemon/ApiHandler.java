@@ -1,5 +1,6 @@
 package io.podshim.runtime.daemon;
 
+import io.podshim.runtime.Futures;
 import io.podshim.runtime.PodException;
 import io.podshim.runtime.logs.CriLogReader;
 import io.podshim.runtime.pod.ContainerState;
@@ -17,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
@@ -80,7 +80,7 @@ final class ApiHandler extends Handler.Abstract {
             } else if (pod.matches() && pod.group(2) == null && request.getMethod().equals("DELETE")) {
                 find(pod.group(1));
                 String grace = query.getValue("gracePeriod");
-                PodStatus gone = join(engine.delete(pod.group(1), grace == null ? null : Duration.ofSeconds(Long.parseLong(grace))));
+                PodStatus gone = Futures.join(engine.delete(pod.group(1), grace == null ? null : Duration.ofSeconds(Long.parseLong(grace))));
                 reply = new Reply(200, "application/json", Render.json(gone));
             } else if (pod.matches() && "/events".equals(pod.group(2)) && request.getMethod().equals("GET")) {
                 reply = Reply.of(output.equals("json") ? "json" : output, find(pod.group(1)).events(), "");
@@ -180,16 +180,5 @@ final class ApiHandler extends Handler.Abstract {
             body.put("field", field.group(1));
         }
         return new Reply(status, "application/json", Render.json(body));
-    }
-
-    private static <T> T join(java.util.concurrent.CompletableFuture<T> future) {
-        try {
-            return future.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw e;
-        }
     }
 }

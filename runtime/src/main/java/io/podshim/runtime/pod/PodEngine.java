@@ -6,6 +6,7 @@ import io.podshim.cgroups.PodCgroups;
 import io.podshim.linux.ExecStage;
 import io.podshim.pause.PauseBinary;
 import io.podshim.pause.Sandboxes;
+import io.podshim.runtime.Futures;
 import io.podshim.runtime.PodException;
 import io.podshim.runtime.container.ContainerLauncher;
 import io.podshim.runtime.image.ImageStore;
@@ -20,7 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CompletionException;
 import java.util.function.Predicate;
 
 /**
@@ -91,7 +91,7 @@ public final class PodEngine implements AutoCloseable {
             resolved.put(image, images.find(image).orElseThrow(() -> new PodException(field + ": image \"" + image
                     + "\" is not in the image store: import it first (podshim image import SOURCE " + image + ")")));
         }
-        return join(supervisor.call(() -> {
+        return Futures.join(supervisor.call(() -> {
             if (pods.containsKey(manifest.name())) {
                 throw new PodException("metadata.name: a pod named \"" + manifest.name() + "\" already runs here; delete it first");
             }
@@ -202,7 +202,7 @@ public final class PodEngine implements AutoCloseable {
 
     /** Deletes every pod (grace {@code grace}, null: each pod's own), then stops the supervisor and the log pump. */
     public void close(Duration grace) {
-        List<String> names = join(supervisor.call(() -> new ArrayList<>(pods.keySet())));
+        List<String> names = Futures.join(supervisor.call(() -> new ArrayList<>(pods.keySet())));
         List<CompletableFuture<PodStatus>> gone = names.stream().map(n -> delete(n, grace)).toList();
         CompletableFuture.allOf(gone.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
         supervisor.close();
@@ -213,16 +213,5 @@ public final class PodEngine implements AutoCloseable {
     @Override
     public void close() {
         close(null);
-    }
-
-    private static <T> T join(CompletableFuture<T> future) {
-        try {
-            return future.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw e;
-        }
     }
 }
