@@ -177,12 +177,13 @@ class PodEngineHostTest {
                   containers:
                   - name: app
                     image: busybox
-                    command: [sh, -c, "echo hello >> /logs/app.log; until [ -s /logs/app.log ]; do :; done; ps -o comm | grep -c tail"]
+                    command: [sh, -c, "echo hello >> /logs/app.log; until ps -o comm | grep -q '^tail'; do :; done; echo 1"]
                     volumeMounts: [{name: logs, mountPath: /logs}]
                 """));
         PodStatus done = await("shipper", PodStatus::finished);
         assertEquals("Succeeded", done.phase(), "a sidecar's end does not fail the pod: " + done.containers() + done.events());
-        assertEquals(List.of("1"), logLines("shipper", "app"), "the app saw the sidecar running beside it");
+        // "Started" means exec'd; the sidecar's shell execs tail a moment later, so the app waits to see it.
+        assertEquals(List.of("1"), logLines("shipper", "app"), "the app saw the sidecar's tail running beside it");
         ContainerStatus tail = done.initContainers().get(0);
         ContainerStatus app = done.containers().get(0);
         assertEquals(143, tail.state().exitCode(), "stopped with SIGTERM");
