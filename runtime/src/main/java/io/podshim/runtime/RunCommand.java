@@ -107,6 +107,9 @@ final class RunCommand {
                 throw new PodException("follow pod " + name + ": " + e, e);
             }
         }
+        for (ContainerStatus c : all(status)) {
+            engine.awaitLogs(name, c.name(), Duration.ofSeconds(2));
+        }
         logs.drain();
         out.println();
         for (ContainerStatus c : all(status)) {

@@ -134,6 +134,9 @@ final class ApiHandler extends Handler.Abstract {
         }
         Path file = files.get(files.size() - (previous ? 2 : 1));
         boolean follow = "true".equals(query.getValue("follow")) && !previous;
+        if (!follow && !previous && all.stream().anyMatch(c -> c.name().equals(container) && c.state().is(ContainerState.Kind.TERMINATED))) {
+            engine.awaitLogs(pod.name(), container, Duration.ofSeconds(2)); // an ended container's log is whole
+        }
         response.setStatus(200);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
         CriLogReader reader = new CriLogReader(file);

@@ -21,6 +21,8 @@ final class ContainerRun {
     ChildProcess process;
     Instant startedAt;
     long oomKillsBefore;
+    /** Completes once the current run's stdout and stderr have reached its log file. */
+    java.util.concurrent.CompletableFuture<Void> logsWritten = java.util.concurrent.CompletableFuture.completedFuture(null);
 
     ContainerRun(PodManifest.Container spec, boolean init, String field, StoredImage image) {
         this.spec = spec;

@@ -186,6 +186,24 @@ public final class PodEngine implements AutoCloseable {
                 .resolve(restart + ".log");
     }
 
+    /**
+     * Waits (at most {@code timeout}) until the output of {@code container}'s current run has reached
+     * its log file: an exit is seen before the pump has copied the last lines from the pipe, and a
+     * child that kept the pipe open could hold it for good, hence the bound.
+     */
+    public void awaitLogs(String pod, String container, Duration timeout) {
+        try {
+            Futures.join(supervisor.call(() -> {
+                PodRun run = pods.get(pod);
+                return run == null ? CompletableFuture.<Void>completedFuture(null) : run.logsWritten(container);
+            })).get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            // still being written (a running container, or a child holding the pipe): show what is there
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** The log files of a container, oldest run first. */
     public List<Path> logFiles(String podName, String container) {
         PodStatus status = published.get(podName);

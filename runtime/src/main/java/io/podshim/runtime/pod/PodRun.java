@@ -152,7 +152,7 @@ final class PodRun {
             out.writeEnd().close();
             err.writeEnd().close();
             CriLogFile log = new CriLogFile(engine.logFile(manifest, c.name(), c.restartCount));
-            CompletableFuture.allOf(engine.logs().attach(out.readEnd().dupAtLeast(0), log, CriLogFile.Stream.STDOUT),
+            c.logsWritten = CompletableFuture.allOf(engine.logs().attach(out.readEnd().dupAtLeast(0), log, CriLogFile.Stream.STDOUT),
                     engine.logs().attach(err.readEnd().dupAtLeast(0), log, CriLogFile.Stream.STDERR))
                     .whenComplete((ok, failure) -> log.close());
             if (launched.failure().isPresent()) {
@@ -424,6 +424,12 @@ final class PodRun {
 
     boolean finished() {
         return phase.equals("Succeeded") || phase.equals("Failed");
+    }
+
+    /** The log-written future of {@code container}'s current run (done if there is none). */
+    CompletableFuture<Void> logsWritten(String container) {
+        return all().stream().filter(c -> c.name().equals(container)).findFirst().map(c -> c.logsWritten)
+                .orElse(CompletableFuture.completedFuture(null));
     }
 
     boolean terminating() {

@@ -96,8 +96,13 @@ class DaemonCliHostTest {
         assertTrue(describe.out().matches("(?s).*Pause PID:\\s+\\d+.*"), describe.out());
         assertTrue(describe.out().contains("prepare:") && describe.out().contains("Terminated (Completed, exit code 0)"));
 
-        assertEquals(new Result(0, "prepared\n", ""), cli("logs", "web", "-c", "prepare"));
-        assertEquals(new Result(0, "serving\n", ""), cli("logs", "web", "-c", "app"));
+        assertEquals(new Result(0, "prepared\n", ""), cli("logs", "web", "-c", "prepare"), "an ended container's log is whole");
+        // A running container's log is what it has written so far: wait (bounded) for its first line.
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!cli("logs", "web", "-c", "app").out().equals("serving\n")) {
+            assertTrue(System.nanoTime() < deadline, "the app's line never reached its log");
+            Thread.onSpinWait();
+        }
         assertTrue(cli("get", "pods", "-o", "json").out().contains("\"name\" : \"web\""));
 
         assertEquals(new Result(0, "pod/web deleted\n", ""), cli("delete", "pod", "web", "--grace-period", "0"));

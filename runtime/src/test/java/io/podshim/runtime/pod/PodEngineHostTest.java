@@ -86,6 +86,7 @@ class PodEngineHostTest {
 
     /** The text of each full record of the container's latest log (the part after time, stream and tag). */
     private List<String> logLines(String pod, String container) throws IOException {
+        engine.awaitLogs(pod, container, Duration.ofSeconds(2));
         List<Path> files = engine.logFiles(pod, container);
         assertFalse(files.isEmpty(), "no log for " + container);
         return Files.readAllLines(files.get(files.size() - 1)).stream().map(l -> l.split(" ", 4)[3]).toList();
