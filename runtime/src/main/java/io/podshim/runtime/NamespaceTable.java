@@ -11,14 +11,39 @@ import java.util.Map;
  * one row per namespace kind with its inode, and what the row means: shared by the pod, each its
  * own, or the host's.
  */
-final class NamespaceTable {
+public final class NamespaceTable {
     private static final List<Namespace> KINDS = List.of(Namespace.NET, Namespace.IPC, Namespace.UTS, Namespace.PID,
             Namespace.MNT, Namespace.CGROUP, Namespace.USER);
 
     private NamespaceTable() {}
 
+    /** The table as text; see {@link #print}. */
+    public static String render(Map<String, Long> columns) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        print(new PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8), columns);
+        return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** For JSON: each process and its namespace ids (inode by kind), processes already gone left out. */
+    public static Map<String, Map<String, Long>> ids(Map<String, Long> columns) {
+        Map<String, Map<String, Long>> out = new java.util.LinkedHashMap<>();
+        columns.forEach((name, pid) -> {
+            try {
+                Map<String, Long> of = new java.util.LinkedHashMap<>();
+                NamespaceId.allOf(pid).forEach((kind, id) -> of.put(kind.procName(), id.inode()));
+                if (!of.isEmpty()) {
+                    of.put("pid", pid);
+                    out.put(name, of);
+                }
+            } catch (RuntimeException gone) {
+                // exited meanwhile
+            }
+        });
+        return out;
+    }
+
     /** {@code columns}: name → pid, starting with "host" and "pause"; processes already gone are left out. */
-    static void print(PrintStream out, Map<String, Long> columns) {
+    public static void print(PrintStream out, Map<String, Long> columns) {
         // Read every id once: a container may exit while the table is drawn (a zombie has no ns links).
         Map<String, Map<Namespace, NamespaceId>> ids = new java.util.LinkedHashMap<>();
         Map<String, Long> pids = new java.util.LinkedHashMap<>();

@@ -21,7 +21,7 @@ import picocli.CommandLine.ParentCommand;
  */
 @Command(name = "podshim", mixinStandardHelpOptions = true, version = "podshim 0.1.0",
         description = "Run Kubernetes pods on this node. Commands without a daemon: run -f, image import, daemon, ns-demo.",
-        subcommands = {Cli.Apply.class, Cli.Get.class, Cli.Describe.class, Cli.Logs.class, Cli.Delete.class,
+        subcommands = {Cli.Apply.class, Cli.Get.class, Cli.Describe.class, Cli.Logs.class, Cli.Delete.class, Cli.Ns.class,
                 AutoComplete.GenerateCompletion.class, CommandLine.HelpCommand.class})
 public final class Cli {
     @Option(names = "--socket", defaultValue = "${env:PODSHIM_SOCKET:-/run/podshim/podshim.sock}",
@@ -147,6 +147,22 @@ public final class Cli {
             } catch (IOException e) {
                 return cli.failed(e);
             }
+        }
+    }
+
+    @Command(name = "ns", description = "Which namespace each process of a pod is in: the pause and every container,"
+            + " against net, ipc, uts, pid, mnt, cgroup and user, marking what the pod shares and what is the host's.")
+    static final class Ns implements Callable<Integer> {
+        @ParentCommand
+        Cli cli;
+        @Parameters(index = "0", description = "the pod's name")
+        String pod;
+        @Option(names = {"-o", "--output"}, description = "json or yaml")
+        String output;
+
+        @Override
+        public Integer call() {
+            return cli.request("GET", "/v1/pods/" + q(pod) + "/namespaces?output=" + q(output == null ? "table" : output), null, null);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.podshim.runtime.daemon;
 
 import io.podshim.runtime.Futures;
+import io.podshim.runtime.NamespaceTable;
 import io.podshim.runtime.PodException;
 import io.podshim.runtime.logs.CriLogReader;
 import io.podshim.runtime.pod.ContainerState;
@@ -37,11 +38,12 @@ import org.eclipse.jetty.util.Fields;
  *   DELETE /v1/pods/NAME                 delete      ?gracePeriod=SECONDS; answers once it is gone
  *   GET    /v1/pods/NAME/logs            logs        ?container=C&amp;follow=true&amp;previous=true
  *   GET    /v1/pods/NAME/events          events
+ *   GET    /v1/pods/NAME/namespaces      which namespace each process of the pod is in  ?output=table|json
  * </pre>
  * Errors are JSON: {@code {"message": …, "field": …}}, the field when a manifest field is at fault.
  */
 final class ApiHandler extends Handler.Abstract {
-    private static final Pattern POD = Pattern.compile("/v1/pods/([^/]+)(/logs|/events)?");
+    private static final Pattern POD = Pattern.compile("/v1/pods/([^/]+)(/logs|/events|/namespaces)?");
     private static final Pattern FIELD = Pattern.compile("^([a-zA-Z][\\w.\\[\\]]*): .*", Pattern.DOTALL);
 
     private final PodEngine engine;
@@ -84,6 +86,19 @@ final class ApiHandler extends Handler.Abstract {
                 reply = new Reply(200, "application/json", Render.json(gone));
             } else if (pod.matches() && "/events".equals(pod.group(2)) && request.getMethod().equals("GET")) {
                 reply = Reply.of(output.equals("json") ? "json" : output, find(pod.group(1)).events(), "");
+            } else if (pod.matches() && "/namespaces".equals(pod.group(2)) && request.getMethod().equals("GET")) {
+                PodStatus status = find(pod.group(1));
+                if (status.pausePid() == 0) {
+                    throw new PodException("pod " + status.name() + " has no sandbox any more (it is " + status.display()
+                            + "): its namespaces are gone");
+                }
+                Map<String, Long> columns = new LinkedHashMap<>();
+                columns.put("host", ProcessHandle.current().pid());
+                columns.put("pause", (long) status.pausePid());
+                List<ContainerStatus> all = new ArrayList<>(status.initContainers());
+                all.addAll(status.containers());
+                all.stream().filter(c -> c.pid() > 0).forEach(c -> columns.put(c.name(), (long) c.pid()));
+                reply = Reply.of(output, NamespaceTable.ids(columns), NamespaceTable.render(columns));
             } else if (pod.matches() && "/logs".equals(pod.group(2)) && request.getMethod().equals("GET")) {
                 logs(response, callback, find(pod.group(1)), query);
                 return true;

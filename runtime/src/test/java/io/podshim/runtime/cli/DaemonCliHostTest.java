@@ -105,6 +105,15 @@ class DaemonCliHostTest {
         }
         assertTrue(cli("get", "pods", "-o", "json").out().contains("\"name\" : \"web\""));
 
+        Result ns = cli("ns", "web");
+        assertEquals(0, ns.code(), ns.err());
+        List<String> rows = List.of(ns.out().split("\n"));
+        assertTrue(rows.get(0).matches("NS +host \\(\\d+\\) +pause \\(\\d+\\) +app \\(\\d+\\)\\s*"), rows.get(0));
+        assertTrue(rows.get(1).startsWith("net ") && rows.get(1).endsWith("shared by the pod"), rows.get(1));
+        assertTrue(rows.stream().anyMatch(r -> r.startsWith("mnt ") && r.endsWith("each container has its own")), ns.out());
+        assertTrue(rows.stream().anyMatch(r -> r.startsWith("user ") && r.endsWith("shared with the host")), ns.out());
+        assertTrue(cli("ns", "web", "-o", "json").out().contains("\"pause\" : {"), "JSON by process");
+
         assertEquals(new Result(0, "pod/web deleted\n", ""), cli("delete", "pod", "web", "--grace-period", "0"));
         assertEquals("NAME                 READY  STATUS                 RESTARTS  AGE\n", cli("get", "pods").out());
     }
