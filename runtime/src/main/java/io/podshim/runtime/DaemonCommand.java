@@ -4,7 +4,7 @@ import io.podshim.runtime.daemon.Daemon;
 import java.io.PrintStream;
 import java.nio.file.Path;
 
-/** {@code podshim daemon [--socket PATH] [--socket-group GROUP] [--state DIR] [--logs DIR] [--store DIR]}. */
+/** {@code podshim daemon [--socket PATH] [--socket-group GROUP] [--state DIR] [--logs DIR] [--store DIR] [--manifests DIR]}. */
 final class DaemonCommand {
     private DaemonCommand() {}
 
@@ -19,13 +19,14 @@ final class DaemonCommand {
                 return 2;
             }
             switch (args[i++]) {
-                case "--socket" -> o = new Daemon.Options(Path.of(value), o.socketGroup(), o.state(), o.logs(), o.images(), o.cgroupRoot(), o.backoff());
-                case "--socket-group" -> o = new Daemon.Options(o.socket(), value, o.state(), o.logs(), o.images(), o.cgroupRoot(), o.backoff());
-                case "--state" -> o = new Daemon.Options(o.socket(), o.socketGroup(), Path.of(value), o.logs(), o.images(), o.cgroupRoot(), o.backoff());
-                case "--logs" -> o = new Daemon.Options(o.socket(), o.socketGroup(), o.state(), Path.of(value), o.images(), o.cgroupRoot(), o.backoff());
-                case "--store" -> o = new Daemon.Options(o.socket(), o.socketGroup(), o.state(), o.logs(), Path.of(value), o.cgroupRoot(), o.backoff());
+                case "--socket" -> o = new Daemon.Options(Path.of(value), o.socketGroup(), o.state(), o.logs(), o.images(), o.cgroupRoot(), o.backoff(), o.manifests());
+                case "--socket-group" -> o = new Daemon.Options(o.socket(), value, o.state(), o.logs(), o.images(), o.cgroupRoot(), o.backoff(), o.manifests());
+                case "--state" -> o = new Daemon.Options(o.socket(), o.socketGroup(), Path.of(value), o.logs(), o.images(), o.cgroupRoot(), o.backoff(), o.manifests());
+                case "--logs" -> o = new Daemon.Options(o.socket(), o.socketGroup(), o.state(), Path.of(value), o.images(), o.cgroupRoot(), o.backoff(), o.manifests());
+                case "--store" -> o = new Daemon.Options(o.socket(), o.socketGroup(), o.state(), o.logs(), Path.of(value), o.cgroupRoot(), o.backoff(), o.manifests());
+                case "--manifests" -> o = new Daemon.Options(o.socket(), o.socketGroup(), o.state(), o.logs(), o.images(), o.cgroupRoot(), o.backoff(), Path.of(value));
                 default -> {
-                    err.println("usage: podshim daemon [--socket PATH] [--socket-group GROUP] [--state DIR] [--logs DIR] [--store DIR]");
+                    err.println("usage: podshim daemon [--socket PATH] [--socket-group GROUP] [--state DIR] [--logs DIR] [--store DIR] [--manifests DIR]");
                     return 2;
                 }
             }

@@ -28,12 +28,12 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 public final class Daemon implements AutoCloseable {
     public static final Path DEFAULT_SOCKET = Path.of("/run/podshim/podshim.sock");
 
-    /** Where everything lives; {@code socketGroup} may be null. */
+    /** Where everything lives; {@code socketGroup} and {@code manifests} (static pods) may be null. */
     public record Options(Path socket, String socketGroup, Path state, Path logs, Path images, String cgroupRoot,
-                          BackoffPolicy backoff) {
+                          BackoffPolicy backoff, Path manifests) {
         public static Options defaults() {
             return new Options(DEFAULT_SOCKET, null, Path.of("/run/podshim/daemon"), Path.of("/var/log/podshim/pods"),
-                    Path.of("/var/lib/podshim/images"), "podshim", BackoffPolicy.KUBERNETES);
+                    Path.of("/var/lib/podshim/images"), "podshim", BackoffPolicy.KUBERNETES, null);
         }
     }
 
@@ -41,12 +41,14 @@ public final class Daemon implements AutoCloseable {
     private final PodEngine engine;
     private final Options options;
     private final List<String> cleanedUp;
+    private final StaticPods staticPods;
 
-    private Daemon(Options options, PodEngine engine, Server server, List<String> cleanedUp) {
+    private Daemon(Options options, PodEngine engine, Server server, List<String> cleanedUp, StaticPods staticPods) {
         this.options = options;
         this.engine = engine;
         this.server = server;
         this.cleanedUp = cleanedUp;
+        this.staticPods = staticPods;
     }
 
     public static Daemon start(Options options) throws Exception {
@@ -61,15 +63,19 @@ public final class Daemon implements AutoCloseable {
         connector.setUnixDomainPath(options.socket());
         server.addConnector(connector);
         server.setHandler(new ApiHandler(engine));
+        StaticPods staticPods = null;
         try {
             server.start();
             secure(options.socket(), options.socketGroup());
+            if (options.manifests() != null) {
+                staticPods = new StaticPods(options.manifests(), engine, System.err);
+            }
         } catch (Exception e) {
             server.stop();
             engine.close(Duration.ZERO);
             throw e;
         }
-        return new Daemon(options, engine, server, cleanedUp);
+        return new Daemon(options, engine, server, cleanedUp, staticPods);
     }
 
     public PodEngine engine() {
@@ -112,6 +118,9 @@ public final class Daemon implements AutoCloseable {
     /** Stops the API, then deletes every pod (each with its own grace period) and the socket. */
     @Override
     public void close() throws Exception {
+        if (staticPods != null) {
+            staticPods.close();
+        }
         server.stop();
         engine.close(null);
         Files.deleteIfExists(options.socket());

@@ -49,7 +49,7 @@ class DaemonCliHostTest {
         new ImageStore(base.resolve("images")).importImage(BusyboxImage.create(base.resolve("busybox")), "busybox", ImportProgress.NONE);
         daemon = Daemon.start(new Daemon.Options(base.resolve("podshim.sock"), null, base.resolve("state"), base.resolve("logs"),
                 base.resolve("images"), "podshim-test-" + id, new BackoffPolicy(Duration.ofMillis(100), Duration.ofMillis(400),
-                Duration.ofMinutes(10))));
+                Duration.ofMinutes(10)), base.resolve("manifests")));
     }
 
     @AfterEach
@@ -151,6 +151,35 @@ class DaemonCliHostTest {
         int code = Cli.main(all.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aStaticPodFileAddedRunsChangedIsReplacedAndRemovedStops() throws Exception {
+        Path dir = base.resolve("manifests");
+        String pod = """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: static-web}
+                spec:
+                  containers: [{name: app, image: busybox, command: [sh, -c, "echo %s; exec tail -f /dev/null"]}]
+                """;
+        Files.writeString(dir.resolve(".static-web.yaml.swp"), "not a manifest");
+        Files.writeString(dir.resolve("notes.txt"), "not a manifest either");
+        Files.writeString(dir.resolve("web.yaml"), pod.formatted("first"));
+        String firstUid = daemon.engine().await("static-web", s -> s.display().equals("Running")).get(60, TimeUnit.SECONDS).uid();
+
+        Files.writeString(dir.resolve("web.yaml"), pod.formatted("second"));
+        String secondUid = daemon.engine().await("static-web", s -> s.display().equals("Running") && !s.uid().equals(firstUid))
+                .get(60, TimeUnit.SECONDS).uid();
+        assertTrue(!secondUid.equals(firstUid), "replaced by a new pod");
+
+        Files.delete(dir.resolve("web.yaml"));
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (daemon.engine().status("static-web").isPresent()) {
+            assertTrue(System.nanoTime() < deadline, "the pod of a removed file is still there");
+            Thread.onSpinWait();
+        }
+        assertEquals(List.of(), daemon.engine().list(), "dotfiles and other files ran nothing");
     }
 
     @Test
