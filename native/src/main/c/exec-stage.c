@@ -7,7 +7,7 @@
  * The daemon has already joined the pod's namespaces and prepared the container's mount namespace
  * (rootfs, /dev, /sys, volumes); this program is spawned inside them.
  *
- *   podshim-exec [--gate FD] [--status FD] [--proc DIR] [--root DIR]
+ *   podshim-exec [--gate FD] [--status FD] [--join-mnt FD] [--proc DIR] [--root DIR]
  *                [--mask PATH]... [--readonly PATH]... [--cwd DIR]
  *                [--caps HEX] [--gid N] [--groups N,N,...] [--uid N] [--no-new-privs]
  *                -- PROGRAM ARG...
@@ -15,6 +15,9 @@
  * The steps, in this order:
  *   gate      read one byte from the gate: the daemon has put this process in its cgroups.
  *             End of file means the daemon gave up: exit without running anything.
+ *   setns     join the mount namespace of FD (an exec into a running container): done here, in a
+ *             single-threaded process, because a JVM thread that joined it would look for this very
+ *             program inside the container's root (KERNEL-NOTES #23).
  *   proc      mount procfs at DIR (inside the new root). It must be mounted by a process inside
  *             the pod's pid namespace to show it (KERNEL-NOTES #5): this one is.
  *   pivot     pivot_root into DIR with the pivot_root(".", ".") idiom, then detach the old root.
@@ -36,6 +39,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <sched.h>
 #include <linux/capability.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,7 +110,7 @@ static int last_cap(void) {
 }
 
 int main(int argc, char **argv) {
-	int gate_fd = -1, no_new_privs = 0, ngroups = -1;
+	int gate_fd = -1, mnt_fd = -1, no_new_privs = 0, ngroups = -1;
 	long uid = -1, gid = -1;
 	unsigned long long caps = 0;
 	int have_caps = 0;
@@ -130,6 +134,8 @@ int main(int argc, char **argv) {
 				usage("bad status descriptor");
 		} else if (strcmp(opt, "--gate") == 0) {
 			gate_fd = (int)number(argv[++i], 10);
+		} else if (strcmp(opt, "--join-mnt") == 0) {
+			mnt_fd = (int)number(argv[++i], 10);
 		} else if (strcmp(opt, "--proc") == 0) {
 			proc = argv[++i];
 		} else if (strcmp(opt, "--root") == 0) {
@@ -173,6 +179,11 @@ int main(int argc, char **argv) {
 		if (n != 1)
 			fail("gate", n < 0 ? errno : 0);
 		close(gate_fd);
+	}
+	if (mnt_fd >= 0) {
+		if (setns(mnt_fd, CLONE_NEWNS) != 0)
+			fail("setns", errno);
+		close(mnt_fd);
 	}
 	if (proc && mount("proc", proc, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0)
 		fail("proc", errno);

@@ -32,11 +32,22 @@ public final class ExecStage {
      * @param capabilities the capability bits to keep, or null to leave them as they are
      * @param uid or -1 to keep root; likewise gid
      * @param groups supplementary groups, or null to leave them
+     * @param mountNamespace a descriptor of a mount namespace to join first (an exec into a running
+     *     container), or null; the exec stage joins it itself (KERNEL-NOTES #23)
      */
     public record Request(Fd gate, Fd status, String procMount, String root, List<String> masked, List<String> readOnly,
                           String workingDir, Long capabilities, long uid, long gid, List<Long> groups,
                           boolean noNewPrivileges, List<String> argv, List<String> env,
-                          Stdio stdin, Stdio stdout, Stdio stderr) {
+                          Stdio stdin, Stdio stdout, Stdio stderr, Fd mountNamespace) {
+
+        /** A request that joins no mount namespace. */
+        public Request(Fd gate, Fd status, String procMount, String root, List<String> masked, List<String> readOnly,
+                       String workingDir, Long capabilities, long uid, long gid, List<Long> groups,
+                       boolean noNewPrivileges, List<String> argv, List<String> env, Stdio stdin, Stdio stdout, Stdio stderr) {
+            this(gate, status, procMount, root, masked, readOnly, workingDir, capabilities, uid, gid, groups, noNewPrivileges,
+                    argv, env, stdin, stdout, stderr, null);
+        }
+
         public Request {
             masked = List.copyOf(masked);
             readOnly = List.copyOf(readOnly);
@@ -49,7 +60,7 @@ public final class ExecStage {
         }
     }
 
-    /** The spawn of {@code helper} for {@code request}: gate and status become descriptors 3 and 4. */
+    /** The spawn of {@code helper} for {@code request}: gate, status and mount namespace become descriptors 3, 4, 5. */
     public static SpawnSpec spec(Path helper, Request request) {
         List<String> args = new ArrayList<>();
         int next = 3;
@@ -60,8 +71,13 @@ public final class ExecStage {
             inherited.add(request.gate());
         }
         args.add("--status");
-        args.add(Integer.toString(next));
+        args.add(Integer.toString(next++));
         inherited.add(request.status());
+        if (request.mountNamespace() != null) {
+            args.add("--join-mnt");
+            args.add(Integer.toString(next));
+            inherited.add(request.mountNamespace());
+        }
         option(args, "--proc", request.procMount());
         option(args, "--root", request.root());
         request.masked().forEach(p -> option(args, "--mask", p));

@@ -73,6 +73,12 @@ final class ApiClient {
             Matcher m = MESSAGE.matcher(body);
             return m.find() ? unescape(m.group(1)) : body.trim();
         }
+
+        /** A top-level string or number field of a flat JSON answer, without a JSON library. */
+        String field(String name) {
+            Matcher m = Pattern.compile("\"" + Pattern.quote(name) + "\"\\s*:\\s*(\"((?:[^\"\\\\]|\\\\.)*)\"|(-?\\d+))").matcher(body);
+            return !m.find() ? null : m.group(2) != null ? unescape(m.group(2)) : m.group(3);
+        }
     }
 
     Reply call(String method, String target, byte[] body) throws IOException {

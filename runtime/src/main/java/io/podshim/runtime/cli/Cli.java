@@ -6,6 +6,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.AutoComplete;
 import picocli.CommandLine;
@@ -21,7 +22,7 @@ import picocli.CommandLine.ParentCommand;
  */
 @Command(name = "podshim", mixinStandardHelpOptions = true, version = "podshim 0.1.0",
         description = "Run Kubernetes pods on this node. Commands without a daemon: run -f, image import, daemon, ns-demo.",
-        subcommands = {Cli.Apply.class, Cli.Get.class, Cli.Describe.class, Cli.Logs.class, Cli.Delete.class, Cli.Ns.class,
+        subcommands = {Cli.Apply.class, Cli.Get.class, Cli.Describe.class, Cli.Logs.class, Cli.Delete.class, Cli.Ns.class, Cli.Exec.class,
                 AutoComplete.GenerateCompletion.class, CommandLine.HelpCommand.class})
 public final class Cli {
     @Option(names = "--socket", defaultValue = "${env:PODSHIM_SOCKET:-/run/podshim/podshim.sock}",
@@ -163,6 +164,41 @@ public final class Cli {
         @Override
         public Integer call() {
             return cli.request("GET", "/v1/pods/" + q(pod) + "/namespaces?output=" + q(output == null ? "table" : output), null, null);
+        }
+    }
+
+    @Command(name = "exec", description = "Run a command in a running container (its namespaces, cgroup, user);"
+            + " its exit code becomes podshim's. Not interactive yet.")
+    static final class Exec implements Callable<Integer> {
+        @ParentCommand
+        Cli cli;
+        @Parameters(index = "0", description = "the pod's name")
+        String pod;
+        @Option(names = {"-c", "--container"}, description = "The container (needed when the pod has several).")
+        String container;
+        @Parameters(index = "1..*", arity = "1..*", description = "the command, after --")
+        List<String> command;
+
+        @Override
+        public Integer call() {
+            StringBuilder target = new StringBuilder("/v1/pods/" + q(pod) + "/exec?");
+            if (container != null) {
+                target.append("container=").append(q(container)).append('&');
+            }
+            command.forEach(arg -> target.append("command=").append(q(arg)).append('&'));
+            try {
+                ApiClient.Reply r = new ApiClient(cli.socket).call("POST", target.toString(), null);
+                if (!r.ok()) {
+                    return cli.result(r, null);
+                }
+                cli.out.print(r.field("stdout"));
+                cli.out.flush();
+                cli.err.print(r.field("stderr"));
+                cli.err.flush();
+                return Integer.parseInt(r.field("exitCode"));
+            } catch (IOException e) {
+                return cli.failed(e);
+            }
         }
     }
 

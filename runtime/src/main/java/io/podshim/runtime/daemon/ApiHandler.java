@@ -39,11 +39,13 @@ import org.eclipse.jetty.util.Fields;
  *   GET    /v1/pods/NAME/logs            logs        ?container=C&amp;follow=true&amp;previous=true
  *   GET    /v1/pods/NAME/events          events
  *   GET    /v1/pods/NAME/namespaces      which namespace each process of the pod is in  ?output=table|json
+ *   POST   /v1/pods/NAME/exec            run a command in a container  ?container=C&amp;command=ARG&amp;command=ARG…
+ *                                        → {"exitCode": …, "stdout": …, "stderr": …}
  * </pre>
  * Errors are JSON: {@code {"message": …, "field": …}}, the field when a manifest field is at fault.
  */
 final class ApiHandler extends Handler.Abstract {
-    private static final Pattern POD = Pattern.compile("/v1/pods/([^/]+)(/logs|/events|/namespaces)?");
+    private static final Pattern POD = Pattern.compile("/v1/pods/([^/]+)(/logs|/events|/namespaces|/exec)?");
     private static final Pattern FIELD = Pattern.compile("^([a-zA-Z][\\w.\\[\\]]*): .*", Pattern.DOTALL);
 
     private final PodEngine engine;
@@ -99,6 +101,19 @@ final class ApiHandler extends Handler.Abstract {
                 all.addAll(status.containers());
                 all.stream().filter(c -> c.pid() > 0).forEach(c -> columns.put(c.name(), (long) c.pid()));
                 reply = Reply.of(output, NamespaceTable.ids(columns), NamespaceTable.render(columns));
+            } else if (pod.matches() && "/exec".equals(pod.group(2)) && request.getMethod().equals("POST")) {
+                PodStatus status = find(pod.group(1));
+                String container = query.getValue("container");
+                if (container == null) {
+                    if (status.containers().size() != 1) {
+                        throw new PodException("pod " + status.name() + " has " + status.containers().size()
+                                + " containers: choose one with -c " + status.containers().stream().map(ContainerStatus::name).toList());
+                    }
+                    container = status.containers().get(0).name();
+                }
+                List<String> command = query.getValues("command");
+                reply = new Reply(200, "application/json", Render.json(engine.exec(status.name(), container,
+                        command == null ? List.of() : command)));
             } else if (pod.matches() && "/logs".equals(pod.group(2)) && request.getMethod().equals("GET")) {
                 logs(response, callback, find(pod.group(1)), query);
                 return true;

@@ -21,6 +21,8 @@ final class ContainerRun {
     ChildProcess process;
     Instant startedAt;
     long oomKillsBefore;
+    /** How the current run was launched: what an exec into it must match (user, capabilities, cgroup). */
+    io.podshim.runtime.container.LaunchPlan plan;
     /** Completes once the current run's stdout and stderr have reached its log file. */
     java.util.concurrent.CompletableFuture<Void> logsWritten = java.util.concurrent.CompletableFuture.completedFuture(null);
 

@@ -45,6 +45,7 @@ public final class PodEngine implements AutoCloseable {
     private final Sandboxes sandboxes;
     private final PodCgroups cgroups;
     private final ContainerLauncher launcher;
+    private final Path execStage;
     private final LogPump logs = new LogPump();
     private final Supervisor supervisor = new Supervisor();
     private final Map<String, PodRun> pods = new LinkedHashMap<>();
@@ -56,7 +57,8 @@ public final class PodEngine implements AutoCloseable {
         this.images = images;
         Path bin = config.stateDir().resolve("bin");
         this.sandboxes = new Sandboxes(config.stateDir().resolve("sandboxes"), PauseBinary.install(bin), Duration.ofSeconds(10));
-        this.launcher = new ContainerLauncher(ExecStage.install(bin));
+        this.execStage = ExecStage.install(bin);
+        this.launcher = new ContainerLauncher(execStage);
         this.cgroups = new PodCgroups(CgroupManager.forHost(CgroupHost.detect()), config.cgroupRoot(), config.podPidsLimit());
     }
 
@@ -201,6 +203,32 @@ public final class PodEngine implements AutoCloseable {
             // still being written (a running container, or a child holding the pipe): show what is there
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Runs {@code argv} inside the running container {@code container} of pod {@code pod}
+     * ({@code kubectl exec}, not interactive).
+     */
+    public io.podshim.runtime.container.ContainerExec.Result exec(String pod, String container, List<String> argv) {
+        record Target(io.podshim.linux.PidFd pidFd, io.podshim.runtime.container.LaunchPlan plan) {}
+        Target target = Futures.join(supervisor.call(() -> {
+            PodRun run = pods.get(pod);
+            if (run == null) {
+                throw new PodException("pod \"" + pod + "\" not found");
+            }
+            ContainerRun c = run.container(container).orElseThrow(() ->
+                    new PodException("pod " + pod + " has no container \"" + container + "\""));
+            if (!c.running()) {
+                throw new PodException("container " + container + " of pod " + pod + " is not running (" + c.state.kind()
+                        .name().toLowerCase() + "): nothing to exec into");
+            }
+            // A pidfd of our own: the container's may be closed at any moment if it exits. It is
+            // safe against pid reuse, as the container is our child and not yet reaped.
+            return new Target(io.podshim.linux.PidFd.open(c.process.pid()), c.plan);
+        }));
+        try (io.podshim.linux.PidFd pidFd = target.pidFd()) {
+            return io.podshim.runtime.container.ContainerExec.run(execStage, pidFd, target.plan(), argv);
         }
     }
 

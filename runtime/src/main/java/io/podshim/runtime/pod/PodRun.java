@@ -147,6 +147,7 @@ final class PodRun {
         Pipe err = Pipe.open();
         try {
             LaunchPlan plan = plan(c, Stdio.of(out.writeEnd()), Stdio.of(err.writeEnd()));
+            c.plan = plan;
             c.oomKillsBefore = Math.max(0, engine.cgroups().manager().stats(c.cgroup).oomKills());
             Launched launched = engine.launcher().start(plan);
             out.writeEnd().close();
@@ -424,6 +425,11 @@ final class PodRun {
 
     boolean finished() {
         return phase.equals("Succeeded") || phase.equals("Failed");
+    }
+
+    /** The container, if it exists, for an exec into it. */
+    java.util.Optional<ContainerRun> container(String name) {
+        return all().stream().filter(c -> c.name().equals(name)).findFirst();
     }
 
     /** The log-written future of {@code container}'s current run (done if there is none). */

@@ -114,6 +114,18 @@ class DaemonCliHostTest {
         assertTrue(rows.stream().anyMatch(r -> r.startsWith("user ") && r.endsWith("shared with the host")), ns.out());
         assertTrue(cli("ns", "web", "-o", "json").out().contains("\"pause\" : {"), "JSON by process");
 
+        Result exec = cli("exec", "web", "-c", "app", "--", "sh", "-c",
+                "cat /etc/hostname; ls /; grep -c ':/podshim-test' /proc/self/cgroup; echo oops >&2; exit 3");
+        assertEquals(3, exec.code(), "the command's exit code passes through: " + exec);
+        assertEquals("oops\n", exec.err());
+        List<String> seen = List.of(exec.out().split("\n"));
+        assertEquals("web", seen.get(0), "the pod's hostname");
+        assertTrue(seen.contains("bin") && !seen.contains("usr"), "the container's root, not the host's: " + seen);
+        assertTrue(!seen.get(seen.size() - 1).equals("0"), "in the container's cgroups");
+        Result missing = cli("exec", "web", "--", "/no/such");
+        assertEquals(127, missing.code());
+        assertEquals("exec: \"/no/such\": no such file or directory\n", missing.err());
+
         assertEquals(new Result(0, "pod/web deleted\n", ""), cli("delete", "pod", "web", "--grace-period", "0"));
         assertEquals("NAME                 READY  STATUS                 RESTARTS  AGE\n", cli("get", "pods").out());
     }

@@ -1,0 +1,102 @@
+package io.podshim.runtime.container;
+
+import io.podshim.cgroups.CgroupGate;
+import io.podshim.linux.ChildProcess;
+import io.podshim.linux.ExecStage;
+import io.podshim.linux.ExitStatus;
+import io.podshim.linux.Fd;
+import io.podshim.linux.Namespace;
+import io.podshim.linux.NamespacePlan;
+import io.podshim.linux.NamespaceThread;
+import io.podshim.linux.PidFd;
+import io.podshim.linux.Pipe;
+import io.podshim.linux.Poll;
+import io.podshim.linux.StartFailure;
+import io.podshim.linux.Stdio;
+import io.podshim.linux.SyscallException;
+import io.podshim.runtime.PodException;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import jnr.constants.platform.Errno;
+
+/**
+ * Runs a command inside a running container, as {@code kubectl exec} does: in the container's own
+ * namespaces (its mount namespace too, whose root is the container's root filesystem, joined by
+ * pidfd), in its cgroup (through the gate, before the command runs), with its user, capabilities,
+ * environment and working directory. Not interactive: stdout and stderr are collected (up to
+ * {@value #MAX_OUTPUT} bytes each) and returned with the exit code.
+ */
+public final class ContainerExec {
+    static final int MAX_OUTPUT = 16 * 1024 * 1024;
+
+    /** What the command printed and how it ended; a command that could not start exits 126 or 127 as in a shell. */
+    public record Result(int exitCode, String stdout, String stderr) {}
+
+    private ContainerExec() {}
+
+    /** @param container a pidfd of the running container's process, owned by the caller */
+    public static Result run(Path execStage, PidFd container, LaunchPlan plan, List<String> argv) {
+        if (argv.isEmpty()) {
+            throw new PodException("exec: give a command to run in " + plan.describe());
+        }
+        // The mount namespace is joined by the exec stage itself: a JVM thread that joined it would look
+        // for the exec stage inside the container's root (KERNEL-NOTES #23).
+        NamespacePlan namespaces = NamespacePlan.named("exec-" + plan.containerName())
+                .join(container, EnumSet.of(Namespace.NET, Namespace.IPC, Namespace.UTS, Namespace.PID)).build();
+        try (CgroupGate gate = new CgroupGate(); Pipe status = Pipe.open(); Pipe out = Pipe.open(); Pipe err = Pipe.open();
+             Fd mnt = Fd.open(Namespace.MNT.procPath(container.pid()).toString(), Fd.O_RDONLY)) {
+            ExecStage.Request request = new ExecStage.Request(gate.childEnd(), status.writeEnd(), null, null, List.of(), List.of(),
+                    plan.workingDir(), plan.capabilities(), plan.uid(), plan.gid(), plan.supplementalGroups(),
+                    plan.noNewPrivileges(), argv, plan.env(), Stdio.devNull(), Stdio.of(out.writeEnd()), Stdio.of(err.writeEnd()), mnt);
+            ChildProcess child = NamespaceThread.spawn(namespaces, ExecStage.spec(execStage, request));
+            try (child) {
+                status.writeEnd().close();
+                out.writeEnd().close();
+                err.writeEnd().close();
+                gate.release(plan.cgroups(), plan.cgroup(), child.pid());
+                Optional<StartFailure> failure = ExecStage.awaitStart(status.readEnd(), argv.get(0));
+                List<ByteArrayOutputStream> collected = drain(List.of(out.readEnd(), err.readEnd()));
+                ExitStatus exit = child.waitFor();
+                if (failure.isPresent()) {
+                    int code = failure.get().errno() == Errno.ENOENT ? 127 : failure.get().errno() == Errno.EACCES ? 126 : 128;
+                    return new Result(code, "", failure.get().message() + "\n");
+                }
+                return new Result(exit.code(), collected.get(0).toString(StandardCharsets.UTF_8),
+                        collected.get(1).toString(StandardCharsets.UTF_8));
+            }
+        } catch (SyscallException e) {
+            throw new PodException("exec in " + plan.describe() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads every pipe to its end at once (poll), so a command filling one pipe never blocks on the other. */
+    private static List<ByteArrayOutputStream> drain(List<Fd> pipes) {
+        List<ByteArrayOutputStream> data = new ArrayList<>();
+        pipes.forEach(p -> data.add(new ByteArrayOutputStream()));
+        List<Fd> open = new ArrayList<>(pipes);
+        byte[] buffer = new byte[64 * 1024];
+        while (!open.isEmpty()) {
+            short[] revents = Poll.readable(open, -1);
+            List<Fd> ended = new ArrayList<>();
+            for (int i = 0; i < open.size(); i++) {
+                if (revents[i] == 0) {
+                    continue;
+                }
+                int n = open.get(i).read(buffer);
+                ByteArrayOutputStream sink = data.get(pipes.indexOf(open.get(i)));
+                if (n <= 0) {
+                    ended.add(open.get(i));
+                } else if (sink.size() < MAX_OUTPUT) {
+                    sink.write(buffer, 0, Math.min(n, MAX_OUTPUT - sink.size()));
+                }
+            }
+            open.removeAll(ended);
+        }
+        return data;
+    }
+}
