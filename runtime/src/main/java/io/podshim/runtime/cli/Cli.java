@@ -21,10 +21,23 @@ import picocli.CommandLine.ParentCommand;
  * daemon's message is printed), 2 on a usage error.
  */
 @Command(name = "podshim", mixinStandardHelpOptions = true, version = "podshim 0.1.0",
-        description = "Run Kubernetes pods on this node. Commands without a daemon: run -f, image import, daemon, ns-demo.",
-        subcommands = {Cli.Apply.class, Cli.Get.class, Cli.Describe.class, Cli.Logs.class, Cli.Delete.class, Cli.Ns.class, Cli.Exec.class,
-                AutoComplete.GenerateCompletion.class, CommandLine.HelpCommand.class})
+        description = "Run Kubernetes pods on this node. Commands without a daemon: run -f, image import, daemon, ns-demo.")
 public final class Cli {
+    /** Every command; only the one being run is given to picocli, whose model building is its main start-up cost. */
+    private static final java.util.Map<String, java.util.function.Supplier<Object>> COMMANDS = new java.util.LinkedHashMap<>();
+
+    static {
+        COMMANDS.put("apply", Apply::new);
+        COMMANDS.put("get", Get::new);
+        COMMANDS.put("describe", Describe::new);
+        COMMANDS.put("logs", Logs::new);
+        COMMANDS.put("exec", Exec::new);
+        COMMANDS.put("ns", Ns::new);
+        COMMANDS.put("delete", Delete::new);
+        COMMANDS.put("generate-completion", AutoComplete.GenerateCompletion::new);
+        COMMANDS.put("help", CommandLine.HelpCommand::new);
+    }
+
     @Option(names = "--socket", defaultValue = "${env:PODSHIM_SOCKET:-/run/podshim/podshim.sock}",
             description = "The daemon's socket (default: ${DEFAULT-VALUE}).")
     Path socket;
@@ -37,9 +50,29 @@ public final class Cli {
         cli.out = out;
         cli.err = err;
         CommandLine line = new CommandLine(cli);
+        String command = commandOf(args);
+        if (command != null && !command.equals("help") && !command.equals("generate-completion")) {
+            line.addSubcommand(command, COMMANDS.get(command).get());
+        } else {
+            COMMANDS.forEach((name, make) -> line.addSubcommand(name, make.get()));
+        }
         line.setOut(new java.io.PrintWriter(out, true));
         line.setErr(new java.io.PrintWriter(err, true));
         return line.execute(args);
+    }
+
+    /** The first argument that is a known command, skipping the global --socket option and its value. */
+    private static String commandOf(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--socket")) {
+                i++;
+            } else if (COMMANDS.containsKey(args[i])) {
+                return args[i];
+            } else if (!args[i].startsWith("--socket=")) {
+                return null;
+            }
+        }
+        return null;
     }
 
     int result(ApiClient.Reply reply, String success) {
