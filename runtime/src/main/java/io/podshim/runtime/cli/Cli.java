@@ -6,7 +6,10 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import java.util.concurrent.Callable;
 import picocli.AutoComplete;
 import picocli.CommandLine;
@@ -23,21 +26,6 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "podshim", mixinStandardHelpOptions = true, version = "podshim 0.1.0",
         description = "Run Kubernetes pods on this node. Commands without a daemon: run -f, image import, daemon, ns-demo.")
 public final class Cli {
-    /** Every command; only the one being run is given to picocli, whose model building is its main start-up cost. */
-    private static final java.util.Map<String, java.util.function.Supplier<Object>> COMMANDS = new java.util.LinkedHashMap<>();
-
-    static {
-        COMMANDS.put("apply", Apply::new);
-        COMMANDS.put("get", Get::new);
-        COMMANDS.put("describe", Describe::new);
-        COMMANDS.put("logs", Logs::new);
-        COMMANDS.put("exec", Exec::new);
-        COMMANDS.put("ns", Ns::new);
-        COMMANDS.put("delete", Delete::new);
-        COMMANDS.put("generate-completion", AutoComplete.GenerateCompletion::new);
-        COMMANDS.put("help", CommandLine.HelpCommand::new);
-    }
-
     @Option(names = "--socket", defaultValue = "${env:PODSHIM_SOCKET:-/run/podshim/podshim.sock}",
             description = "The daemon's socket (default: ${DEFAULT-VALUE}).")
     Path socket;
@@ -46,27 +34,47 @@ public final class Cli {
     PrintStream err = System.err;
 
     public static int main(String[] args, PrintStream out, PrintStream err) {
+        Integer fast = FastPath.run(args, out, err);
+        if (fast != null) {
+            return fast;
+        }
         Cli cli = new Cli();
         cli.out = out;
         cli.err = err;
         CommandLine line = new CommandLine(cli);
-        String command = commandOf(args);
+        // Only the command being run is given to picocli: building its model by reflection is its cost.
+        Map<String, Supplier<Object>> commands = commands();
+        String command = commandOf(args, commands);
         if (command != null && !command.equals("help") && !command.equals("generate-completion")) {
-            line.addSubcommand(command, COMMANDS.get(command).get());
+            line.addSubcommand(command, commands.get(command).get());
         } else {
-            COMMANDS.forEach((name, make) -> line.addSubcommand(name, make.get()));
+            commands.forEach((name, make) -> line.addSubcommand(name, make.get()));
         }
         line.setOut(new java.io.PrintWriter(out, true));
         line.setErr(new java.io.PrintWriter(err, true));
         return line.execute(args);
     }
 
+    private static Map<String, Supplier<Object>> commands() {
+        Map<String, Supplier<Object>> commands = new LinkedHashMap<>();
+        commands.put("apply", Apply::new);
+        commands.put("get", Get::new);
+        commands.put("describe", Describe::new);
+        commands.put("logs", Logs::new);
+        commands.put("exec", Exec::new);
+        commands.put("ns", Ns::new);
+        commands.put("delete", Delete::new);
+        commands.put("generate-completion", AutoComplete.GenerateCompletion::new);
+        commands.put("help", CommandLine.HelpCommand::new);
+        return commands;
+    }
+
     /** The first argument that is a known command, skipping the global --socket option and its value. */
-    private static String commandOf(String[] args) {
+    private static String commandOf(String[] args, Map<String, Supplier<Object>> commands) {
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--socket")) {
                 i++;
-            } else if (COMMANDS.containsKey(args[i])) {
+            } else if (commands.containsKey(args[i])) {
                 return args[i];
             } else if (!args[i].startsWith("--socket=")) {
                 return null;
