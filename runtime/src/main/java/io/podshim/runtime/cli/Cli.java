@@ -122,8 +122,7 @@ public final class Cli {
         public Integer call() {
             try {
                 ApiClient.Reply r = new ApiClient(cli.socket).call("POST", "/v1/pods", Files.readAllBytes(file));
-                java.util.regex.Matcher name = java.util.regex.Pattern.compile("\"name\"\\s*:\\s*\"([^\"]+)\"").matcher(r.body());
-                return cli.result(r, "pod/" + (name.find() ? name.group(1) : "?") + " created\n");
+                return cli.result(r, "pod/" + r.field("name") + " created\n");
             } catch (IOException e) {
                 return cli.failed(e);
             }
