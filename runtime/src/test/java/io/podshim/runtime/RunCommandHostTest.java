@@ -78,6 +78,17 @@ class RunCommandHostTest {
     }
 
     @Test
+    void imageLsListsTheStoresNamesAndIds() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code = ImageCommand.run(new String[] {"image", "ls", "--store", base.resolve("images").toString()},
+                new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+        assertEquals(0, code);
+        String listed = out.toString(StandardCharsets.UTF_8);
+        assertTrue(listed.startsWith("NAME "), listed);
+        assertTrue(listed.matches("(?s).*\\nbusybox:latest +dir:[0-9a-f]{16}\\n"), listed);
+    }
+
+    @Test
     void theExitCodeIsTheFailedContainersAndABadManifestNamesItsField() throws IOException {
         Result failed = run("""
                 apiVersion: v1

@@ -68,6 +68,7 @@ final class Render {
         line(out, "QoS Class:", p.qosClass());
         line(out, "Pause PID:", p.pausePid() == 0 ? "<none: the sandbox is gone>" : Integer.toString(p.pausePid()));
         line(out, "Cgroup:", p.cgroup());
+        p.cgroupLimits().forEach((k, v) -> out.append(String.format("  %-13s %s%n", k + ":", v)));
         out.append("Conditions:\n");
         p.conditions().forEach((k, v) -> out.append(String.format("  %-16s %s%n", k, v ? "True" : "False")));
         containers(out, "Init Containers:", p.initContainers());

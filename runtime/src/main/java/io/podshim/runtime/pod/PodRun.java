@@ -473,7 +473,24 @@ final class PodRun {
         return new PodStatus(manifest.name(), manifest.namespace(), manifest.uid(), phase, reason,
                 StatusText.of(phase, reason, terminating, initStatus, appStatus), conditions, initStatus, appStatus,
                 resources == null ? "" : resources.qos().kubernetesName(), startTime, List.copyOf(events),
-                sandbox == null || tornDown ? 0 : sandbox.pausePid(), podCgroup == null ? "" : podCgroup.toString());
+                sandbox == null || tornDown ? 0 : sandbox.pausePid(), podCgroup == null ? "" : podCgroup.toString(),
+                cgroupLimits());
+    }
+
+    /** The pod cgroup's limits, as computed from the effective requests and limits (for describe). */
+    private Map<String, String> cgroupLimits() {
+        Map<String, String> limits = new LinkedHashMap<>();
+        if (resources == null) {
+            return limits;
+        }
+        io.podshim.cgroups.CgroupLimits l = resources.limits(null);
+        long shares = io.podshim.cgroups.CpuConversions.shares(l.cpuRequestMilli());
+        limits.put("cpu request", l.cpuRequestMilli() + "m (cpu.shares " + shares + ", cpu.weight "
+                + io.podshim.cgroups.CpuConversions.weight(shares) + ")");
+        limits.put("cpu limit", l.cpuLimitMilli() == null ? "none" : l.cpuLimitMilli() + "m (quota "
+                + io.podshim.cgroups.CpuConversions.quota(l.cpuLimitMilli()) + " µs per " + io.podshim.cgroups.CpuConversions.PERIOD_US + " µs)");
+        limits.put("memory limit", l.memoryLimitBytes() == null ? "none" : l.memoryLimitBytes() + " bytes");
+        return limits;
     }
 
     private static String human(Duration d) {

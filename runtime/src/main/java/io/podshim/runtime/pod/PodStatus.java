@@ -8,12 +8,12 @@ import java.util.Map;
  * A snapshot of a pod, in Kubernetes terms: phase (Pending, Running, Succeeded, Failed), the reason
  * of a failure (DeadlineExceeded), the kubectl-style one-word {@code display} status, conditions,
  * container statuses, QoS class, and what podshim adds to make the pod visible: the pause pid and
- * the pod cgroup.
+ * the pod cgroup with the limits written to it.
  */
 public record PodStatus(String name, String namespace, String uid, String phase, String reason, String display,
                         Map<String, Boolean> conditions, List<ContainerStatus> initContainers,
                         List<ContainerStatus> containers, String qosClass, Instant startTime, List<PodEvent> events,
-                        int pausePid, String cgroup) {
+                        int pausePid, String cgroup, Map<String, String> cgroupLimits) {
 
     public boolean finished() {
         return phase.equals("Succeeded") || phase.equals("Failed");

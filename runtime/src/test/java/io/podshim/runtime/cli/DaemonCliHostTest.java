@@ -81,7 +81,9 @@ class DaemonCliHostTest {
                 metadata: {name: web}
                 spec:
                   initContainers: [{name: prepare, image: busybox, command: [echo, prepared]}]
-                  containers: [{name: app, image: busybox, command: [sh, -c, "echo serving; exec tail -f /dev/null"]}]
+                  containers:
+                  - {name: app, image: busybox, command: [sh, -c, "echo serving; exec tail -f /dev/null"],
+                     resources: {requests: {cpu: 250m}, limits: {cpu: 500m, memory: 64Mi}}}
                 """);
         assertEquals(new Result(0, "pod/web created\n", ""), cli("apply", "-f", pod.toString()));
         daemon.engine().await("web", s -> s.display().equals("Running")).get(60, TimeUnit.SECONDS);
@@ -95,6 +97,9 @@ class DaemonCliHostTest {
         assertTrue(describe.out().contains("Status:        Running"), describe.out());
         assertTrue(describe.out().matches("(?s).*Pause PID:\\s+\\d+.*"), describe.out());
         assertTrue(describe.out().contains("prepare:") && describe.out().contains("Terminated (Completed, exit code 0)"));
+        assertTrue(describe.out().contains("  cpu request:  250m (cpu.shares 256, cpu.weight 10)"), describe.out());
+        assertTrue(describe.out().contains("  memory limit: none"), "the init container has no limit, so the pod has none: "
+                + describe.out());
 
         assertEquals(new Result(0, "prepared\n", ""), cli("logs", "web", "-c", "prepare"), "an ended container's log is whole");
         // A running container's log is what it has written so far: wait (bounded) for its first line.
