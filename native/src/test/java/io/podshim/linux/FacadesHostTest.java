@@ -57,6 +57,15 @@ class FacadesHostTest {
     }
 
     @Test
+    void aThreadNameIsSetForTheKernelAsTheKernelCutsIt() {
+        String comm = NamespaceThread.call(NamespacePlan.named("test-name").build(), () -> {
+            Prctl.setThreadName("podshim-supervisor-thread");
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/thread-self/comm")).trim();
+        });
+        assertEquals("podshim-supervi", comm, "15 bytes, as the kernel keeps them");
+    }
+
+    @Test
     void prctlSettingsOfAThreadStayOnThatThread() {
         boolean set = NamespaceThread.call(NamespacePlan.named("test-nnp").build(), () -> {
             Prctl.setNoNewPrivs();

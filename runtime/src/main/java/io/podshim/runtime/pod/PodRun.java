@@ -438,10 +438,6 @@ final class PodRun {
                 .orElse(CompletableFuture.completedFuture(null));
     }
 
-    boolean terminating() {
-        return terminating;
-    }
-
     private List<ContainerRun> all() {
         List<ContainerRun> all = new ArrayList<>(init);
         all.addAll(apps);
@@ -495,9 +491,5 @@ final class PodRun {
 
     private static String human(Duration d) {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
-    }
-
-    Path sandboxDirectory() {
-        return sandbox == null ? null : sandbox.directory();
     }
 }

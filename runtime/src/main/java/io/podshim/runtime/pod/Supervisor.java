@@ -55,10 +55,6 @@ final class Supervisor implements AutoCloseable {
         return result;
     }
 
-    boolean onSupervisorThread() {
-        return Thread.currentThread() == thread;
-    }
-
     /** Supervisor thread only: calls {@code onExit} (there) once {@code process} has exited and been reaped. */
     void watch(ChildProcess process, Consumer<ExitStatus> onExit) {
         watched.put(process, onExit);
