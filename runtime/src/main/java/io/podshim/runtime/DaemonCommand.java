@@ -11,7 +11,13 @@ final class DaemonCommand {
     static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
         // Before Jetty loads: its INFO chatter is noise; warnings and errors are worth seeing.
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("podshim.log.level", "warn"));
-        Daemon.Options o = Daemon.Options.defaults();
+        Daemon.Options d = Daemon.Options.defaults();
+        Path socket = d.socket();
+        String group = d.socketGroup();
+        Path state = d.state();
+        Path logs = d.logs();
+        Path store = d.images();
+        Path manifests = d.manifests();
         for (int i = 1; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             if (value == null) {
@@ -19,18 +25,19 @@ final class DaemonCommand {
                 return 2;
             }
             switch (args[i++]) {
-                case "--socket" -> o = new Daemon.Options(Path.of(value), o.socketGroup(), o.state(), o.logs(), o.images(), o.cgroupRoot(), o.backoff(), o.manifests());
-                case "--socket-group" -> o = new Daemon.Options(o.socket(), value, o.state(), o.logs(), o.images(), o.cgroupRoot(), o.backoff(), o.manifests());
-                case "--state" -> o = new Daemon.Options(o.socket(), o.socketGroup(), Path.of(value), o.logs(), o.images(), o.cgroupRoot(), o.backoff(), o.manifests());
-                case "--logs" -> o = new Daemon.Options(o.socket(), o.socketGroup(), o.state(), Path.of(value), o.images(), o.cgroupRoot(), o.backoff(), o.manifests());
-                case "--store" -> o = new Daemon.Options(o.socket(), o.socketGroup(), o.state(), o.logs(), Path.of(value), o.cgroupRoot(), o.backoff(), o.manifests());
-                case "--manifests" -> o = new Daemon.Options(o.socket(), o.socketGroup(), o.state(), o.logs(), o.images(), o.cgroupRoot(), o.backoff(), Path.of(value));
+                case "--socket" -> socket = Path.of(value);
+                case "--socket-group" -> group = value;
+                case "--state" -> state = Path.of(value);
+                case "--logs" -> logs = Path.of(value);
+                case "--store" -> store = Path.of(value);
+                case "--manifests" -> manifests = Path.of(value);
                 default -> {
                     err.println("usage: podshim daemon [--socket PATH] [--socket-group GROUP] [--state DIR] [--logs DIR] [--store DIR] [--manifests DIR]");
                     return 2;
                 }
             }
         }
+        Daemon.Options o = new Daemon.Options(socket, group, state, logs, store, d.cgroupRoot(), d.backoff(), manifests);
         Daemon daemon;
         try {
             daemon = Daemon.start(o);

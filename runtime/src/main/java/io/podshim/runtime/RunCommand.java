@@ -146,15 +146,10 @@ final class RunCommand {
     }
 
     private static void removeTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var walk = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) walk.sorted(java.util.Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
+        try {
+            FileTrees.delete(dir);
         } catch (IOException e) {
-            // best effort: logs of a finished pod
+            // best effort: the logs of a finished pod
         }
     }
 }

@@ -188,7 +188,7 @@ public final class ImageStore {
 
     private static void removeTree(Path dir) {
         try {
-            LayerExtractor.deleteTree(dir);
+            io.podshim.runtime.FileTrees.delete(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("remove " + dir + ": " + e, e);
         }

@@ -1,17 +1,15 @@
 package io.podshim.runtime.image;
 
+import io.podshim.runtime.FileTrees;
 import io.podshim.runtime.PodException;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashSet;
 import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -74,18 +72,18 @@ final class LayerExtractor {
         }
         if (base.startsWith(WHITEOUT)) {
             Path gone = parentOf(dirName).resolve(base.substring(WHITEOUT.length()));
-            deleteTree(gone);
+            FileTrees.delete(gone);
             return;
         }
         Path target = parentOf(dirName).resolve(base);
         if (entry.isDirectory()) {
             if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-                deleteTree(target);
+                FileTrees.delete(target);
                 Files.createDirectory(target);
             }
         } else if (entry.isSymbolicLink()) {
             requireInside(name, entry.getLinkName());
-            deleteTree(target);
+            FileTrees.delete(target);
             Files.createSymbolicLink(target, Path.of(entry.getLinkName()));
         } else if (entry.isLink()) {
             String linkName = normalize(entry.getLinkName());
@@ -93,10 +91,10 @@ final class LayerExtractor {
             if (!Files.isRegularFile(existing, LinkOption.NOFOLLOW_LINKS)) {
                 throw refuse("hard-links " + name + " to " + entry.getLinkName() + ", which is not a file the layers made");
             }
-            deleteTree(target);
+            FileTrees.delete(target);
             Files.createLink(target, existing);
         } else if (entry.isFile()) {
-            deleteTree(target);
+            FileTrees.delete(target);
             Files.copy(data, target, StandardCopyOption.REPLACE_EXISTING);
         } else {
             return; // devices and fifos: a container gets its /dev from the runtime, never from an image
@@ -178,33 +176,10 @@ final class LayerExtractor {
                 String childName = prefix + child.getFileName();
                 boolean fromThisLayer = written.stream().anyMatch(w -> w.equals(childName) || w.startsWith(childName + "/"));
                 if (!fromThisLayer) {
-                    deleteTree(child);
+                    FileTrees.delete(child);
                 }
             }
         }
-    }
-
-    /** Deletes {@code path} and, for a real directory, everything in it; links are removed, not followed. */
-    static void deleteTree(Path path) throws IOException {
-        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        Files.walkFileTree(path, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                if (e != null) {
-                    throw e;
-                }
-                Files.delete(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 
     private PodException refuse(String what) {

@@ -184,14 +184,19 @@ public final class ManifestReader {
             if (!Set.of("cpu", "memory").contains(resource)) {
                 throw f.error("podshim limits cpu and memory only; remove \"" + resource + "\"");
             }
-            try {
-                Quantity q = Quantity.parse(f.path(), f.quantityText());
-                values.put(resource, resource.equals("cpu") ? q.milli(f.path()) : q.whole(f.path()));
-            } catch (CgroupException e) {
-                throw new PodException(e.getMessage(), e);
-            }
+            values.put(resource, quantity(f, resource.equals("cpu")));
         });
         return values;
+    }
+
+    /** A quantity field in millis (CPU) or whole units (bytes), its errors naming the field. */
+    private static long quantity(Field f, boolean milli) {
+        try {
+            Quantity q = Quantity.parse(f.path(), f.quantityText());
+            return milli ? q.milli(f.path()) : q.whole(f.path());
+        } catch (CgroupException e) {
+            throw new PodException(e.getMessage(), e);
+        }
     }
 
     private static PodManifest.ContainerSecurity security(Field s) {
@@ -231,11 +236,7 @@ public final class ManifestReader {
             Field e = v.get("emptyDir").onlyKeys(Field.keys("medium", "sizeLimit"), Set.of());
             Long size = null;
             if (e.has("sizeLimit")) {
-                try {
-                    size = Quantity.parse(e.get("sizeLimit").path(), e.get("sizeLimit").quantityText()).whole(e.get("sizeLimit").path());
-                } catch (CgroupException ex) {
-                    throw new PodException(ex.getMessage(), ex);
-                }
+                size = quantity(e.get("sizeLimit"), false);
             }
             String medium = e.string("medium", "");
             if (!Set.of("", "Memory").contains(medium)) {

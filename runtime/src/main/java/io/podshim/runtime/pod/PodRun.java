@@ -278,14 +278,12 @@ final class PodRun {
      * was mounted in its own mount namespace, gone with it, so its directory is plain files.
      */
     private void removeOldRun(ContainerRun c) {
-        Path old = sandbox.directory().resolve("containers").resolve(c.name() + "-" + (c.restartCount - 2));
-        if (c.restartCount < 2 || !java.nio.file.Files.exists(old)) {
+        if (c.restartCount < 2) {
             return;
         }
-        try (var walk = java.nio.file.Files.walk(old)) {
-            for (Path p : (Iterable<Path>) walk.sorted(java.util.Comparator.reverseOrder())::iterator) {
-                java.nio.file.Files.delete(p);
-            }
+        Path old = sandbox.directory().resolve("containers").resolve(c.name() + "-" + (c.restartCount - 2));
+        try {
+            io.podshim.runtime.FileTrees.delete(old);
         } catch (java.io.IOException e) {
             event("Warning", "FailedCleanup", c.name(), "remove " + old + ": " + e);
         }
