@@ -42,6 +42,17 @@ public final class PidFd implements AutoCloseable {
                 () -> Kernel.libc().syscall(SyscallNumbers.PIDFD_SEND_SIGNAL, raw, signal.intValue(), 0, 0));
     }
 
+    /**
+     * pidfd_getfd(2): a duplicate of the process's descriptor {@code targetFd} (the same open file
+     * description, close-on-exec), as a restarted daemon takes back the log pipes its shims hold.
+     */
+    public Fd takeFd(int targetFd) {
+        int raw = fd.value();
+        long got = Kernel.checkLong("pidfd_getfd", "pidfd:" + pid + ", " + targetFd,
+                () -> Kernel.libc().syscall(SyscallNumbers.PIDFD_GETFD, raw, targetFd, 0, 0));
+        return Fd.adopt((int) got);
+    }
+
     /** Waits until the process has exited (it may still be a zombie) or the timeout passes. */
     public boolean awaitExit(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();

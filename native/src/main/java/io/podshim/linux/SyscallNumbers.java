@@ -7,6 +7,7 @@ package io.podshim.linux;
 final class SyscallNumbers {
     static final long PIDFD_SEND_SIGNAL = 424;
     static final long PIDFD_OPEN = 434;
+    static final long PIDFD_GETFD = 438;
     static final long PIVOT_ROOT;
 
     static {
