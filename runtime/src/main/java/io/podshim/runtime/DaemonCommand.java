@@ -4,8 +4,14 @@ import io.podshim.runtime.daemon.Daemon;
 import java.io.PrintStream;
 import java.nio.file.Path;
 
-/** {@code podshim daemon [--socket PATH] [--socket-group GROUP] [--state DIR] [--logs DIR] [--store DIR] [--manifests DIR]}. */
+/**
+ * {@code podshim daemon [--socket PATH] [--socket-group GROUP] [--state DIR] [--logs DIR] [--store DIR]
+ * [--manifests DIR] [--cgroup-root NAME] [--backoff INITIAL:MAX]}.
+ */
 final class DaemonCommand {
+    private static final String USAGE = "usage: podshim daemon [--socket PATH] [--socket-group GROUP] [--state DIR]"
+            + " [--logs DIR] [--store DIR] [--manifests DIR] [--cgroup-root NAME] [--backoff INITIAL:MAX (e.g. 10s:300s)]";
+
     private DaemonCommand() {}
 
     static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
@@ -18,6 +24,8 @@ final class DaemonCommand {
         Path logs = d.logs();
         Path store = d.images();
         Path manifests = d.manifests();
+        String cgroupRoot = d.cgroupRoot();
+        io.podshim.runtime.pod.BackoffPolicy backoff = d.backoff();
         for (int i = 1; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             if (value == null) {
@@ -31,13 +39,27 @@ final class DaemonCommand {
                 case "--logs" -> logs = Path.of(value);
                 case "--store" -> store = Path.of(value);
                 case "--manifests" -> manifests = Path.of(value);
+                case "--cgroup-root" -> cgroupRoot = value;
+                case "--backoff" -> {
+                    String[] bounds = value.split(":");
+                    try {
+                        if (bounds.length != 2) {
+                            throw new IllegalArgumentException("two durations");
+                        }
+                        backoff = new io.podshim.runtime.pod.BackoffPolicy(duration(bounds[0]), duration(bounds[1]),
+                                backoff.resetAfter());
+                    } catch (IllegalArgumentException e) {
+                        err.println("podshim daemon: --backoff " + value + ": give INITIAL:MAX, such as 10s:300s or 100ms:2s");
+                        return 2;
+                    }
+                }
                 default -> {
-                    err.println("usage: podshim daemon [--socket PATH] [--socket-group GROUP] [--state DIR] [--logs DIR] [--store DIR] [--manifests DIR]");
+                    err.println(USAGE);
                     return 2;
                 }
             }
         }
-        Daemon.Options o = new Daemon.Options(socket, group, state, logs, store, d.cgroupRoot(), d.backoff(), manifests);
+        Daemon.Options o = new Daemon.Options(socket, group, state, logs, store, cgroupRoot, backoff, manifests);
         Daemon daemon;
         try {
             daemon = Daemon.start(o);
@@ -45,9 +67,10 @@ final class DaemonCommand {
             err.println("podshim daemon: " + e.getMessage());
             return 1;
         }
-        if (!daemon.cleanedUp().isEmpty()) {
-            out.println("podshim daemon: removed " + daemon.cleanedUp().size() + " pod sandbox(es) an earlier daemon left");
-        }
+        daemon.recovery().adopted().forEach(name -> out.println("podshim daemon: took over pod " + name
+                + " from an earlier daemon"));
+        daemon.recovery().removed().forEach((uid, why) -> out.println("podshim daemon: removed the sandbox of pod uid "
+                + uid + " an earlier daemon left: " + why));
         out.println("podshim daemon: listening on " + o.socket());
         Thread stop = new Thread(() -> {
             try {
@@ -59,5 +82,19 @@ final class DaemonCommand {
         Runtime.getRuntime().addShutdownHook(stop);
         daemon.join();
         return 0;
+    }
+
+    /** "250ms", "10s" or "5m". */
+    private static java.time.Duration duration(String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m)").matcher(text);
+        if (!m.matches()) {
+            throw new IllegalArgumentException(text);
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> java.time.Duration.ofMillis(n);
+            case "s" -> java.time.Duration.ofSeconds(n);
+            default -> java.time.Duration.ofMinutes(n);
+        };
     }
 }

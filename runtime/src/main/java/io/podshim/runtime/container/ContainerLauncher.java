@@ -3,10 +3,15 @@ package io.podshim.runtime.container;
 import io.podshim.cgroups.CgroupGate;
 import io.podshim.linux.ChildProcess;
 import io.podshim.linux.ExecStage;
+import io.podshim.linux.ExitStatus;
+import io.podshim.linux.Fd;
 import io.podshim.linux.Namespace;
 import io.podshim.linux.NamespacePlan;
 import io.podshim.linux.NamespaceThread;
+import io.podshim.linux.PidFd;
 import io.podshim.linux.Pipe;
+import io.podshim.linux.Shim;
+import io.podshim.linux.SpawnSpec;
 import io.podshim.linux.StartFailure;
 import io.podshim.linux.Stdio;
 import io.podshim.linux.SyscallException;
@@ -21,11 +26,12 @@ import java.util.Set;
 
 /**
  * Starts a container process from a {@link LaunchPlan}. A namespace thread joins the pod's
- * namespaces through the pause's pidfd (all but pid when the pod does not share it), derives a
- * mount namespace of its own from the pod's, builds the mount tree ({@link RootfsSetup}) and spawns
- * the exec stage, which waits at the cgroup gate until the daemon has placed it, then mounts
- * /proc, pivots, drops privileges and execs. The JVM is the parent: the caller owns the returned
- * process and reaps it.
+ * namespaces through the pause's pidfd (all but pid), derives a mount namespace of its own from the
+ * pod's, builds the mount tree ({@link RootfsSetup}) and spawns the container's shim there; the shim
+ * enters the pod's pid namespace (or a new one when the pod does not share it) and forks the exec
+ * stage, which waits at the cgroup gate until the daemon has placed it, then mounts /proc, pivots,
+ * drops privileges and execs. The JVM is the parent of the shim, the shim of the container
+ * ({@link ContainerProcess}); the caller owns the returned process.
  */
 public final class ContainerLauncher {
     /** Hidden as runc hides them by default, unless the container is privileged. */
@@ -35,13 +41,26 @@ public final class ContainerLauncher {
     static final List<String> READ_ONLY = List.of("/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger");
 
     private final Path execStage;
+    private final Path shim;
 
-    /** @param execStage from {@link ExecStage#install} */
-    public ContainerLauncher(Path execStage) {
+    /**
+     * @param execStage from {@link ExecStage#install}
+     * @param shim from {@link Shim#install}
+     */
+    public ContainerLauncher(Path execStage, Path shim) {
         this.execStage = execStage;
+        this.shim = shim;
     }
 
     public Launched start(LaunchPlan plan) {
+        return start(plan, List.of());
+    }
+
+    /**
+     * Starts {@code plan}'s container; its shim keeps {@code hold} open (the read ends of its log
+     * pipes) so that a restarted daemon can take them back ({@link ContainerProcess#takeKept}).
+     */
+    public Launched start(LaunchPlan plan, List<Fd> hold) {
         try {
             for (String dir : List.of("upper", "work", "rootfs")) {
                 Files.createDirectories(plan.bundle().resolve(dir));
@@ -50,34 +69,50 @@ public final class ContainerLauncher {
             throw new PodException(plan.describe() + ": create " + plan.bundle() + ": " + e, e);
         }
         Set<Namespace> join = EnumSet.copyOf(plan.sandbox().namespaces());
-        Set<Namespace> create = EnumSet.of(Namespace.MNT);
-        if (!plan.sharePidNamespace() && join.remove(Namespace.PID)) {
-            create.add(Namespace.PID);
-        }
-        NamespacePlan namespaces = plan.sandbox().joinPlan("ctr-" + plan.containerName(), join).create(create)
+        // The shim enters the pid namespace for its child: the shim itself stays out of the pod.
+        Shim.PidNamespace pid = !join.remove(Namespace.PID) ? new Shim.PidNamespace.Host()
+                : plan.sharePidNamespace() ? new Shim.PidNamespace.Join(plan.sandbox().pausePidFd())
+                : new Shim.PidNamespace.Create();
+        NamespacePlan namespaces = plan.sandbox().joinPlan("ctr-" + plan.containerName(), join).create(Namespace.MNT)
                 .then(() -> RootfsSetup.prepare(plan)).build();
         String rootfs = plan.rootfs().toString();
-        try (CgroupGate gate = new CgroupGate(); Pipe status = Pipe.open()) {
+        try (CgroupGate gate = new CgroupGate(); Pipe status = Pipe.open(); Pipe report = Pipe.open()) {
             ExecStage.Request request = new ExecStage.Request(gate.childEnd(), status.writeEnd(), rootfs + "/proc", rootfs,
                     plan.maskProc() ? MASKED : List.of(), plan.maskProc() ? READ_ONLY : List.of(), plan.workingDir(),
                     plan.capabilities(), plan.uid(), plan.gid(), plan.supplementalGroups(), plan.noNewPrivileges(),
                     plan.argv(), plan.env(), Stdio.devNull(), plan.stdout(), plan.stderr());
-            ChildProcess child = NamespaceThread.spawn(namespaces, ExecStage.spec(execStage, request));
+            SpawnSpec stage = ExecStage.spec(execStage, request);
+            ChildProcess shimProcess = NamespaceThread.spawn(namespaces,
+                    Shim.spec(shim, stage, status.writeEnd(), plan.bundle(), pid, report.writeEnd(), hold));
             status.writeEnd().close();
+            report.writeEnd().close();
+            Optional<Integer> containerPid = Shim.awaitReport(report.readEnd());
+            if (containerPid.isEmpty()) {
+                ExitStatus ended = shimProcess.waitFor();
+                shimProcess.close();
+                throw new PodException("the container's shim " + ended + " before it could start the container"
+                        + " (its reason is in the container's log)");
+            }
+            // The shim has not reaped its child yet (it waits for it): the pid is still that process.
+            PidFd container = PidFd.open(containerPid.get());
             try {
-                gate.release(plan.cgroups(), plan.cgroup(), child.pid());
+                gate.release(plan.cgroups(), plan.cgroup(), containerPid.get());
             } catch (RuntimeException e) {
-                child.kill();
-                child.close();
+                container.sendSignal(jnr.constants.platform.Signal.SIGKILL);
+                container.close();
+                shimProcess.waitFor();
+                shimProcess.close();
                 throw e;
             }
+            ContainerProcess process = ContainerProcess.launched(shimProcess, container, plan.bundle(),
+                    Shim.keptNumbers(stage, pid, hold.size()));
             Optional<StartFailure> failure = ExecStage.awaitStart(status.readEnd(), plan.argv().get(0));
             if (failure.isPresent()) {
-                Launched failed = Launched.failed(failure.get(), child.waitFor());
-                child.close();
+                Launched failed = Launched.failed(failure.get(), process.waitFor());
+                process.close();
                 return failed;
             }
-            return Launched.running(child);
+            return Launched.running(process);
         } catch (SyscallException | PodException e) {
             throw new PodException(plan.describe() + ": " + e.getMessage(), e);
         }

@@ -1,6 +1,5 @@
 package io.podshim.runtime.container;
 
-import io.podshim.linux.ChildProcess;
 import io.podshim.linux.ExitStatus;
 import io.podshim.linux.StartFailure;
 import java.util.Optional;
@@ -10,9 +9,9 @@ import java.util.Optional;
  * (reported by Kubernetes as terminated, reason {@code StartError}, exit code 128) whose process
  * has already been reaped.
  */
-public record Launched(ChildProcess process, StartFailure startFailure, ExitStatus failedExit) {
+public record Launched(ContainerProcess process, StartFailure startFailure, ExitStatus failedExit) {
 
-    static Launched running(ChildProcess process) {
+    static Launched running(ContainerProcess process) {
         return new Launched(process, null, null);
     }
 
@@ -20,7 +19,7 @@ public record Launched(ChildProcess process, StartFailure startFailure, ExitStat
         return new Launched(null, failure, exit);
     }
 
-    public Optional<ChildProcess> running() {
+    public Optional<ContainerProcess> running() {
         return Optional.ofNullable(process);
     }
 

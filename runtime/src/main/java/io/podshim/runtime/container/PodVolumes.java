@@ -49,6 +49,19 @@ public final class PodVolumes {
         return new PodVolumes(paths);
     }
 
+    /**
+     * The volumes of a pod prepared earlier (by a daemon since restarted): their paths, with nothing
+     * created or mounted again; a Memory emptyDir's tmpfs lives on in the pod's mount namespace.
+     */
+    public static PodVolumes reopen(PodSandbox sandbox, List<Volume> volumes) {
+        Map<String, Path> paths = new LinkedHashMap<>();
+        for (Volume volume : volumes) {
+            paths.put(volume.name(), volume.source() instanceof Volume.HostPath hostPath ? Path.of(hostPath.path())
+                    : sandbox.volumesDir().resolve(volume.name()));
+        }
+        return new PodVolumes(paths);
+    }
+
     /** The bind mounts for a container's volumeMounts; {@code field} is e.g. {@code spec.containers[0]}. */
     public List<BindMount> mountsFor(List<VolumeMount> mounts, String field) {
         List<BindMount> binds = new ArrayList<>();

@@ -40,14 +40,14 @@ public final class Daemon implements AutoCloseable {
     private final Server server;
     private final PodEngine engine;
     private final Options options;
-    private final List<String> cleanedUp;
+    private final PodEngine.Recovery recovery;
     private final StaticPods staticPods;
 
-    private Daemon(Options options, PodEngine engine, Server server, List<String> cleanedUp, StaticPods staticPods) {
+    private Daemon(Options options, PodEngine engine, Server server, PodEngine.Recovery recovery, StaticPods staticPods) {
         this.options = options;
         this.engine = engine;
         this.server = server;
-        this.cleanedUp = cleanedUp;
+        this.recovery = recovery;
         this.staticPods = staticPods;
     }
 
@@ -55,7 +55,7 @@ public final class Daemon implements AutoCloseable {
         claimSocket(options.socket());
         PodEngine engine = new PodEngine(new PodEngine.Config(options.state(), options.logs(), options.cgroupRoot(), null,
                 options.backoff()), new ImageStore(options.images()));
-        List<String> cleanedUp = engine.removeLeftovers();
+        PodEngine.Recovery recovery = engine.recover();
         QueuedThreadPool threads = new QueuedThreadPool(32, 2);
         threads.setName("api");
         Server server = new Server(threads);
@@ -75,16 +75,16 @@ public final class Daemon implements AutoCloseable {
             engine.close(Duration.ZERO);
             throw e;
         }
-        return new Daemon(options, engine, server, cleanedUp, staticPods);
+        return new Daemon(options, engine, server, recovery, staticPods);
     }
 
     public PodEngine engine() {
         return engine;
     }
 
-    /** The uids of the sandboxes an earlier daemon left, removed at start. */
-    public List<String> cleanedUp() {
-        return cleanedUp;
+    /** What this daemon found of an earlier one at start: the pods it took over and the sandboxes it removed. */
+    public PodEngine.Recovery recovery() {
+        return recovery;
     }
 
     public void join() throws InterruptedException {

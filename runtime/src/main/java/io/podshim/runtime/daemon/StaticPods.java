@@ -16,6 +16,7 @@ import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Static pods, as kubelet's {@code --pod-manifest-path}: every manifest in a directory runs as a pod.
@@ -99,12 +100,28 @@ final class StaticPods implements AutoCloseable {
         }
         try {
             PodManifest manifest = ManifestReader.read(content);
+            Optional<PodManifest> taken = before == null ? engine.manifest(manifest.name()) : Optional.empty();
+            if (taken.isPresent() && sameSpec(taken.get(), manifest)) {
+                // The file's pod, taken over from an earlier daemon: it runs already.
+                running.put(file, new Running(manifest.name(), content));
+                log.println("podshim daemon: static pod " + manifest.name() + " (" + file.getFileName() + ") runs already");
+                return;
+            }
+            if (taken.isPresent()) {
+                engine.delete(manifest.name(), null).join();
+                log.println("podshim daemon: static pod " + manifest.name() + " stopped (" + file.getFileName() + " changed)");
+            }
             engine.run(manifest);
             running.put(file, new Running(manifest.name(), content));
             log.println("podshim daemon: static pod " + manifest.name() + " started from " + file.getFileName());
         } catch (PodException e) {
             log.println("podshim daemon: static pod " + file.getFileName() + ": " + e.getMessage());
         }
+    }
+
+    /** The same pod, but for the uid a manifest without one gets anew at every read. */
+    private static boolean sameSpec(PodManifest a, PodManifest b) {
+        return a.namespace().equals(b.namespace()) && a.labels().equals(b.labels()) && a.spec().equals(b.spec());
     }
 
     @Override

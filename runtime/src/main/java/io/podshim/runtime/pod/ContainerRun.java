@@ -1,7 +1,7 @@
 package io.podshim.runtime.pod;
 
 import io.podshim.cgroups.CgroupPath;
-import io.podshim.linux.ChildProcess;
+import io.podshim.runtime.container.ContainerProcess;
 import io.podshim.runtime.image.StoredImage;
 import java.time.Instant;
 
@@ -18,7 +18,7 @@ final class ContainerRun {
     int backToBackRestarts;
     boolean restartPending;
     boolean started;
-    ChildProcess process;
+    ContainerProcess process;
     Instant startedAt;
     long oomKillsBefore;
     /** How the current run was launched: what an exec into it must match (user, capabilities, cgroup). */

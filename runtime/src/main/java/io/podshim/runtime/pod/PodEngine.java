@@ -26,7 +26,8 @@ import java.util.function.Predicate;
 /**
  * Runs Kubernetes pods on this node: the public face of the pod lifecycle. Every pod lives on one
  * {@link Supervisor} thread; other threads see published {@link PodStatus} snapshots and can wait
- * for a status they expect. The engine is the parent of every container process and of every pause.
+ * for a status they expect. The engine is the parent of every pause and of every container's shim,
+ * each shim the parent of its container ({@link io.podshim.runtime.container.ContainerProcess}).
  */
 public final class PodEngine implements AutoCloseable {
 
@@ -58,24 +59,65 @@ public final class PodEngine implements AutoCloseable {
         Path bin = config.stateDir().resolve("bin");
         this.sandboxes = new Sandboxes(config.stateDir().resolve("sandboxes"), PauseBinary.install(bin), Duration.ofSeconds(10));
         this.execStage = ExecStage.install(bin);
-        this.launcher = new ContainerLauncher(execStage);
+        this.launcher = new ContainerLauncher(execStage, io.podshim.linux.Shim.install(bin));
         this.cgroups = new PodCgroups(CgroupManager.forHost(CgroupHost.detect()), config.cgroupRoot(), config.podPidsLimit());
     }
 
+    /** What {@link #recover} did: the pods taken over, by name, and the sandboxes removed, by uid, with why. */
+    public record Recovery(List<String> adopted, Map<String, String> removed) {}
+
     /**
-     * Removes what an earlier engine on the same state directory left: sandboxes (and their pauses)
-     * and the pod cgroups of those sandboxes. Until a restarted daemon can adopt running pods, it
-     * starts clean rather than leave them unmanaged. Returns the uids removed.
+     * Takes over the pods an earlier engine on the same state directory left running (a daemon that
+     * was killed): each whole pod, with a record and a live pause, is supervised again from where
+     * it was. Whatever cannot be taken over is removed with its cgroups: a pod whose create was cut
+     * short (no record), whose pause is gone, or whose image has left the store.
      */
-    public List<String> removeLeftovers() {
-        List<String> uids = sandboxes.podUids();
-        for (String uid : uids) {
-            sandboxes.destroy(uid);
-            for (io.podshim.cgroups.QosClass qos : io.podshim.cgroups.QosClass.values()) {
-                cgroups.removePod(cgroups.podPath(uid, qos), Duration.ofSeconds(10));
+    public Recovery recover() {
+        List<String> adopted = new ArrayList<>();
+        Map<String, String> removed = new LinkedHashMap<>();
+        for (String uid : sandboxes.podUids()) {
+            String why = null;
+            try {
+                Optional<PodRecord> record = PodRecord.load(sandboxes.root().resolve(uid));
+                Optional<io.podshim.pause.PodSandbox> sandbox = sandboxes.find(uid);
+                if (record.isEmpty()) {
+                    why = "half-created: no pod record";
+                } else if (sandbox.isEmpty()) {
+                    why = "its pause is gone";
+                } else {
+                    Map<String, StoredImage> resolved = new LinkedHashMap<>();
+                    for (PodManifest.Container c : record.get().manifest().allContainers()) {
+                        images.find(c.image()).ifPresent(image -> resolved.put(c.image(), image));
+                    }
+                    if (resolved.size() < record.get().manifest().allContainers().stream().map(PodManifest.Container::image)
+                            .distinct().count()) {
+                        why = "an image it uses has left the store";
+                    } else {
+                        Futures.join(supervisor.call(() -> {
+                            PodRun pod = PodRun.adopt(this, record.get(), resolved, sandbox.get());
+                            pods.put(pod.manifest.name(), pod);
+                            publish(pod);
+                            return null;
+                        }));
+                        adopted.add(record.get().manifest().name());
+                    }
+                }
+            } catch (RuntimeException e) {
+                why = "it could not be taken over: " + e.getMessage();
+            }
+            if (why != null) {
+                removeSandbox(uid);
+                removed.put(uid, why);
             }
         }
-        return uids;
+        return new Recovery(adopted, removed);
+    }
+
+    private void removeSandbox(String uid) {
+        sandboxes.destroy(uid);
+        for (io.podshim.cgroups.QosClass qos : io.podshim.cgroups.QosClass.values()) {
+            cgroups.removePod(cgroups.podPath(uid, qos), Duration.ofSeconds(10));
+        }
     }
 
     /**
@@ -103,6 +145,11 @@ public final class PodEngine implements AutoCloseable {
             publish(pod);
             return pod.status();
         }));
+    }
+
+    /** The manifest pod {@code name} runs from. */
+    public Optional<PodManifest> manifest(String name) {
+        return Futures.join(supervisor.call(() -> Optional.ofNullable(pods.get(name)).map(p -> p.manifest)));
     }
 
     public Optional<PodStatus> status(String name) {
@@ -150,6 +197,15 @@ public final class PodEngine implements AutoCloseable {
         // A pod that was deleted (forgotten) must not come back through a late publish.
         if (pods.get(pod.manifest.name()) == pod) {
             published.put(pod.manifest.name(), status);
+        }
+        PodRecord record = pod.record();
+        if (record != null) {
+            try {
+                record.save(pod.directory());
+            } catch (RuntimeException e) {
+                System.err.println("podshim: pod " + pod.manifest.name() + ": " + e.getMessage()
+                        + " (a restarted daemon could not take this pod over)");
+            }
         }
         watchers.removeIf(w -> w.name().equals(status.name()) && w.condition().test(status) && w.result().complete(status));
     }
@@ -224,7 +280,7 @@ public final class PodEngine implements AutoCloseable {
                         .name().toLowerCase() + "): nothing to exec into");
             }
             // A pidfd of our own: the container's may be closed at any moment if it exits. It is
-            // safe against pid reuse, as the container is our child and not yet reaped.
+            // safe against pid reuse, as the container's shim has not reaped it yet.
             return new Target(io.podshim.linux.PidFd.open(c.process.pid()), c.plan);
         }));
         try (io.podshim.linux.PidFd pidFd = target.pidFd()) {

@@ -5,6 +5,7 @@ import io.podshim.cgroups.ContainerResources;
 import io.podshim.cgroups.PodResources;
 import io.podshim.linux.ExitStatus;
 import io.podshim.linux.Pipe;
+import io.podshim.linux.Shim;
 import io.podshim.linux.Stdio;
 import io.podshim.linux.SyscallException;
 import io.podshim.pause.PodSandbox;
@@ -28,9 +29,9 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import jnr.constants.platform.Errno;
 import jnr.constants.platform.Signal;
 
 /**
@@ -59,6 +60,10 @@ final class PodRun {
     private boolean finishing;
     private boolean tornDown;
     private Stopping stopping;
+    /** Once decided, the phase reported when every container has stopped; and the grace of a deletion. */
+    private String outcome;
+    private String outcomeReason;
+    private long terminatingGraceSeconds;
 
     /** Containers being stopped, and what to do once all of them have exited. */
     private record Stopping(Set<ContainerRun> remaining, Runnable then) {}
@@ -149,7 +154,9 @@ final class PodRun {
             LaunchPlan plan = plan(c, Stdio.of(out.writeEnd()), Stdio.of(err.writeEnd()));
             c.plan = plan;
             c.oomKillsBefore = Math.max(0, engine.cgroups().manager().stats(c.cgroup).oomKills());
-            Launched launched = engine.launcher().start(plan);
+            // The shim keeps the read ends open, so the container never writes to a pipe without a
+            // reader if this daemon dies; a restarted one takes them back.
+            Launched launched = engine.launcher().start(plan, List.of(out.readEnd(), err.readEnd()));
             out.writeEnd().close();
             err.writeEnd().close();
             CriLogFile log = new CriLogFile(engine.logFile(manifest, c.name(), c.restartCount));
@@ -166,7 +173,7 @@ final class PodRun {
             c.startedAt = Instant.now();
             c.state = ContainerState.running(c.startedAt);
             event("Normal", "Started", c.name(), "Started container " + c.name() + " (pid " + c.process.pid() + ")");
-            engine.supervisor().watch(c.process, status -> exited(c, status, null));
+            watch(c);
         } catch (PodException | SyscallException e) {
             event("Warning", "Failed", c.name(), "Error: " + e.getMessage());
             exited(c, null, new Termination("StartError", 128, e.getMessage()));
@@ -200,15 +207,38 @@ final class PodRun {
                 manifest.spec().shareProcessNamespace(), engine.cgroups().manager(), c.cgroup, stdout, stderr);
     }
 
-    /** A container ended: record how, then restart it, move on, or finish the pod, as the policy says. */
+    private void watch(ContainerRun c) {
+        engine.supervisor().watch(c.process.exitFd(), () -> shimExited(c));
+    }
+
+    /** A container's shim has exited, right after the container: its record says how the container ended. */
+    private void shimExited(ContainerRun c) {
+        Optional<Shim.ExitRecord> record = c.process.awaitRecord();
+        if (record.isPresent()) {
+            exited(c, record.get().status(), null, record.get().finishedAt());
+        } else {
+            c.process.signal(Signal.SIGKILL); // its shim was killed: the container must not run on unsupervised
+            exited(c, null, UNKNOWN, Instant.now());
+        }
+    }
+
+    /** As kubelet reports a container whose end it could not learn. */
+    private static final Termination UNKNOWN = new Termination("ContainerStatusUnknown", 137,
+            "The container's shim ended without recording how the container ended");
+
     private void exited(ContainerRun c, ExitStatus status, Termination startError) {
-        Termination t = startError != null ? startError
+        exited(c, status, startError, Instant.now());
+    }
+
+    /** A container ended: record how, then restart it, move on, or finish the pod, as the policy says. */
+    private void exited(ContainerRun c, ExitStatus status, Termination decided, Instant finishedAt) {
+        Termination t = decided != null ? decided
                 : Termination.of(status, engine.cgroups().manager().oomKills(c.cgroup, c.oomKillsBefore));
         if (c.process != null) {
             c.process.close();
             c.process = null;
         }
-        c.state = ContainerState.terminated(t.reason(), t.exitCode(), t.message(), c.startedAt, Instant.now());
+        c.state = ContainerState.terminated(t.reason(), t.exitCode(), t.message(), c.startedAt, finishedAt);
         if (t.reason().equals("OOMKilled")) {
             event("Warning", "OOMKilled", c.name(), "Container " + c.name() + " exceeded its memory limit and was killed");
         }
@@ -259,17 +289,19 @@ final class PodRun {
                 + c.name() + " pod=" + manifest.name());
         c.restartPending = true;
         event("Warning", "BackOff", c.name(), "Back-off " + human(delay) + " restarting failed container");
-        engine.supervisor().after(delay, () -> {
-            c.restartPending = false;
-            if (terminating || finishing || finished()) {
-                return;
-            }
-            c.restartCount++;
-            removeOldRun(c);
-            launch(c);
-            advance();
-            engine.publish(this);
-        });
+        engine.supervisor().after(delay, () -> relaunch(c));
+    }
+
+    private void relaunch(ContainerRun c) {
+        c.restartPending = false;
+        if (terminating || finishing || finished()) {
+            return;
+        }
+        c.restartCount++;
+        removeOldRun(c);
+        launch(c);
+        advance();
+        engine.publish(this);
     }
 
     /**
@@ -313,6 +345,8 @@ final class PodRun {
      */
     private void finish(String outcome, String why) {
         finishing = true;
+        this.outcome = outcome;
+        this.outcomeReason = why;
         stopAll(Duration.ofSeconds(manifest.spec().terminationGracePeriodSeconds()), () -> {
             phase = outcome;
             reason = why;
@@ -326,6 +360,7 @@ final class PodRun {
             return;
         }
         terminating = true;
+        terminatingGraceSeconds = grace.toSeconds();
         if (tornDown) {
             // Completed earlier (Succeeded or Failed): only the record is left to remove.
             engine.forget(this);
@@ -383,13 +418,7 @@ final class PodRun {
     }
 
     private static void signal(ContainerRun c, Signal signal) {
-        try {
-            c.process.signal(signal);
-        } catch (SyscallException e) {
-            if (e.errno() != Errno.ESRCH) {
-                throw e;
-            }
-        }
+        c.process.signal(signal);
     }
 
     /** Every container has exited: remove the pod's cgroups, sandbox and volumes. Idempotent. */
@@ -419,6 +448,126 @@ final class PodRun {
             engine.forget(this);
         }
         removed.complete(status());
+    }
+
+    /** What a restarted daemon needs to take this pod over; null once torn down (nothing is left to take). */
+    PodRecord record() {
+        if (sandbox == null || tornDown) {
+            return null;
+        }
+        List<PodRecord.ContainerRecord> containers = all().stream().map(c -> new PodRecord.ContainerRecord(c.name(),
+                c.restartCount, c.backToBackRestarts, c.started, c.restartPending, c.state, c.lastState, c.startedAt,
+                c.oomKillsBefore, c.process == null ? null : c.process.saved())).toList();
+        return new PodRecord(manifest, phase, reason, startTime, terminating, terminatingGraceSeconds, outcome, outcomeReason,
+                List.copyOf(events), containers);
+    }
+
+    Path directory() {
+        return sandbox.directory();
+    }
+
+    /**
+     * A pod an earlier daemon ran, from its {@code record} and its live {@code sandbox}: the
+     * containers still running are taken over (shim and container found by pid and start time,
+     * log pipes taken back from the shims), those that ended meanwhile are reported with the exit
+     * status their shims recorded, and the pod goes on from there: restarts, the next init
+     * container, a stop that was under way.
+     */
+    static PodRun adopt(PodEngine engine, PodRecord record, Map<String, io.podshim.runtime.image.StoredImage> images,
+                        PodSandbox sandbox) {
+        PodRun pod = new PodRun(engine, record.manifest(), images);
+        pod.sandbox = sandbox;
+        pod.resources = PodResources.of(pod.all().stream().map(pod::resourcesOf).toList());
+        pod.podCgroup = engine.cgroups().podPath(record.manifest().uid(), pod.resources.qos());
+        pod.volumes = io.podshim.runtime.container.PodVolumes.reopen(sandbox, record.manifest().spec().volumes());
+        pod.phase = record.phase();
+        pod.reason = record.reason();
+        pod.startTime = record.startTime();
+        pod.events.addAll(record.events());
+        pod.event("Normal", "Recovered", "pod", "The daemon restarted and took the pod over (pause " + sandbox.pausePid() + ")");
+        List<Runnable> endedMeanwhile = new ArrayList<>();
+        for (ContainerRun c : pod.all()) {
+            c.cgroup = pod.podCgroup.child(c.name());
+            record.containers().stream().filter(saved -> saved.name().equals(c.name())).findFirst()
+                    .ifPresent(saved -> pod.restore(c, saved, endedMeanwhile));
+        }
+        // Only once every container is restored: a failure above leaves nothing with the supervisor.
+        pod.all().stream().filter(ContainerRun::running).forEach(pod::watch);
+        pod.resume(record, endedMeanwhile);
+        return pod;
+    }
+
+    private void restore(ContainerRun c, PodRecord.ContainerRecord saved, List<Runnable> endedMeanwhile) {
+        c.restartCount = saved.restartCount();
+        c.backToBackRestarts = saved.backToBackRestarts();
+        c.started = saved.started();
+        c.restartPending = saved.restartPending();
+        c.state = saved.state();
+        c.lastState = saved.lastState();
+        c.startedAt = saved.startedAt();
+        c.oomKillsBefore = saved.oomKillsBefore();
+        if (saved.process() == null) {
+            return;
+        }
+        try {
+            c.plan = plan(c, Stdio.devNull(), Stdio.devNull()); // what an exec into it must match
+        } catch (PodException e) {
+            event("Warning", "Failed", c.name(), "exec into " + c.name() + " will not work: " + e.getMessage());
+        }
+        Optional<io.podshim.runtime.container.ContainerProcess> found =
+                io.podshim.runtime.container.ContainerProcess.adopt(saved.process());
+        if (found.isPresent()) {
+            c.process = found.get();
+            resumeLogs(c);
+            return;
+        }
+        Optional<Shim.ExitRecord> ended = Shim.record(saved.process().exitDir());
+        endedMeanwhile.add(() -> {
+            event("Normal", "Recovered", c.name(), "Container " + c.name() + " ended while the daemon was down: "
+                    + ended.map(r -> r.status() + " at " + r.finishedAt()).orElse("how is unknown (no record)"));
+            if (ended.isPresent()) {
+                exited(c, ended.get().status(), null, ended.get().finishedAt());
+            } else {
+                exited(c, null, UNKNOWN, Instant.now());
+            }
+        });
+    }
+
+    /** Takes the log pipes' read ends back from the shim and appends to the run's log file again. */
+    private void resumeLogs(ContainerRun c) {
+        List<io.podshim.linux.Fd> pipes = c.process.takeKept();
+        CriLogFile log = new CriLogFile(engine.logFile(manifest, c.name(), c.restartCount));
+        c.logsWritten = CompletableFuture.allOf(engine.logs().attach(pipes.get(0), log, CriLogFile.Stream.STDOUT),
+                engine.logs().attach(pipes.get(1), log, CriLogFile.Stream.STDERR)).whenComplete((ok, failure) -> log.close());
+    }
+
+    /** Picks up what the pod was doing: a stop under way, restarts whose timers died with the daemon, the next step. */
+    private void resume(PodRecord record, List<Runnable> endedMeanwhile) {
+        Long deadline = manifest.spec().activeDeadlineSeconds();
+        if (deadline != null && startTime != null) {
+            Duration left = Duration.between(Instant.now(), startTime.plusSeconds(deadline));
+            engine.supervisor().after(left.isNegative() ? Duration.ZERO : left, this::deadlineExceeded);
+        }
+        // A pod that was stopping goes on stopping: what ended meanwhile is recorded, not restarted.
+        if (record.terminating()) {
+            terminating = true;
+            terminatingGraceSeconds = record.terminatingGraceSeconds();
+            endedMeanwhile.forEach(Runnable::run);
+            stopAll(Duration.ofSeconds(terminatingGraceSeconds), this::teardown);
+            return;
+        }
+        if (record.outcome() != null) {
+            finishing = true;
+            endedMeanwhile.forEach(Runnable::run);
+            finish(record.outcome(), record.outcomeReason());
+            return;
+        }
+        // Back-offs whose timers died with the daemon restart now (taken before the containers that
+        // ended meanwhile schedule back-offs of their own).
+        List<ContainerRun> backingOff = all().stream().filter(c -> c.restartPending).toList();
+        endedMeanwhile.forEach(Runnable::run);
+        backingOff.forEach(c -> engine.supervisor().after(Duration.ZERO, () -> relaunch(c)));
+        advance();
     }
 
     boolean finished() {

@@ -1,7 +1,5 @@
 package io.podshim.runtime.pod;
 
-import io.podshim.linux.ChildProcess;
-import io.podshim.linux.ExitStatus;
 import io.podshim.linux.Fd;
 import io.podshim.linux.Pipe;
 import io.podshim.linux.Poll;
@@ -14,11 +12,10 @@ import java.util.PriorityQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.function.Consumer;
 
 /**
- * The one thread that supervises every pod: poll(2) over the pidfds of all running containers
- * (readable when the process exits) and a wake-up pipe, plus a timer queue for back-offs, grace
+ * The one thread that supervises every pod: poll(2) over the pidfds of all running containers'
+ * shims (readable when the shim exits, right after its container) and a wake-up pipe, plus a timer queue for back-offs, grace
  * periods and deadlines. Pod state is touched only here, so it needs no locks, and a node with
  * hundreds of pods spends one thread on them. Work from other threads comes in through
  * {@link #call}.
@@ -28,7 +25,7 @@ final class Supervisor implements AutoCloseable {
 
     private final Pipe wakeUp = Pipe.open();
     private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
-    private final Map<ChildProcess, Consumer<ExitStatus>> watched = new LinkedHashMap<>();
+    private final Map<Fd, Runnable> watched = new LinkedHashMap<>();
     private final PriorityQueue<Timer> timers = new PriorityQueue<>((a, b) -> a.dueNanos != b.dueNanos
             ? Long.compare(a.dueNanos, b.dueNanos) : Long.compare(a.order, b.order));
     private final Thread thread;
@@ -55,9 +52,12 @@ final class Supervisor implements AutoCloseable {
         return result;
     }
 
-    /** Supervisor thread only: calls {@code onExit} (there) once {@code process} has exited and been reaped. */
-    void watch(ChildProcess process, Consumer<ExitStatus> onExit) {
-        watched.put(process, onExit);
+    /**
+     * Supervisor thread only: runs {@code onReadable} (there, once) when {@code fd} turns readable;
+     * a pidfd does when its process exits.
+     */
+    void watch(Fd fd, Runnable onReadable) {
+        watched.put(fd, onReadable);
     }
 
     /** Supervisor thread only: runs {@code action} there after {@code delay}. */
@@ -71,20 +71,16 @@ final class Supervisor implements AutoCloseable {
             for (Runnable r; (r = inbox.poll()) != null; ) {
                 safely(r);
             }
-            List<ChildProcess> processes = new ArrayList<>(watched.keySet());
             List<Fd> fds = new ArrayList<>();
             fds.add(wakeUp.readEnd());
-            processes.forEach(p -> fds.add(p.pidFd().fd()));
+            fds.addAll(watched.keySet());
             short[] revents = Poll.readable(fds, timeoutMillis());
             if (revents[0] != 0) {
                 wakeUp.readEnd().read(drain);
             }
-            for (int i = 0; i < processes.size(); i++) {
-                if (revents[i + 1] != 0) {
-                    ChildProcess process = processes.get(i);
-                    Consumer<ExitStatus> onExit = watched.remove(process);
-                    ExitStatus status = process.waitFor();
-                    safely(() -> onExit.accept(status));
+            for (int i = 1; i < fds.size(); i++) {
+                if (revents[i] != 0) {
+                    safely(watched.remove(fds.get(i)));
                 }
             }
             long now = System.nanoTime();

@@ -10,7 +10,7 @@ import io.podshim.cgroups.CgroupLimits;
 import io.podshim.cgroups.CgroupManager;
 import io.podshim.cgroups.CgroupPath;
 import io.podshim.linux.Capabilities;
-import io.podshim.linux.ChildProcess;
+import io.podshim.linux.Shim;
 import io.podshim.linux.ExecStage;
 import io.podshim.linux.ExitStatus;
 import io.podshim.linux.Fd;
@@ -61,7 +61,7 @@ class ContainerLauncherHostTest {
     private final List<PodSandbox> pods = new ArrayList<>();
     // Reaped after each test even when it fails: an unreaped child keeps its pod's pause from
     // exiting (KERNEL-NOTES #17), and the next tests would inherit the mess.
-    private final List<ChildProcess> launched = new ArrayList<>();
+    private final List<ContainerProcess> launched = new ArrayList<>();
     private HostSnapshot before;
 
     @BeforeAll
@@ -70,7 +70,7 @@ class ContainerLauncherHostTest {
         base = Path.of("/run/podshim-test-" + id);
         image = BusyboxImage.create(base.resolve("image"));
         sandboxes = new Sandboxes(base.resolve("sandboxes"), PauseBinary.install(base.resolve("bin")), Duration.ofSeconds(10));
-        launcher = new ContainerLauncher(ExecStage.install(base.resolve("bin")));
+        launcher = new ContainerLauncher(ExecStage.install(base.resolve("bin")), Shim.install(base.resolve("bin")));
         cgroups = CgroupManager.forHost(CgroupHost.detect());
         cgroupRoot = CgroupPath.of("podshim-test-" + id);
     }
@@ -93,7 +93,7 @@ class ContainerLauncherHostTest {
 
     @AfterEach
     void destroyPods() {
-        launched.forEach(ChildProcess::kill);
+        launched.forEach(ContainerProcess::kill);
         pods.forEach(sandboxes::destroy);
         assertFalse(cgroups.exists(cgroupRoot) && !cgroups.pids(cgroupRoot).isEmpty(), "processes left in cgroups");
         cgroups.remove(cgroupRoot, Duration.ofSeconds(10));
@@ -126,10 +126,10 @@ class ContainerLauncherHostTest {
                 plan.cgroup(), stdout, stderr);
     }
 
-    private ChildProcess start(LaunchPlan plan) {
+    private ContainerProcess start(LaunchPlan plan) {
         Launched result = launcher.start(plan);
         assertEquals(java.util.Optional.empty(), result.failure());
-        ChildProcess process = result.running().orElseThrow();
+        ContainerProcess process = result.running().orElseThrow();
         launched.add(process);
         return process;
     }
@@ -142,7 +142,7 @@ class ContainerLauncherHostTest {
     @Test
     void aContainerJoinsThePodsNamespacesWithAMountNamespaceOfItsOwn() {
         PodSandbox pod = pod("ids");
-        try (ChildProcess sleeper = start(plan(pod, "app", List.of(), null, "sleep", "3600"))) {
+        try (ContainerProcess sleeper = start(plan(pod, "app", List.of(), null, "sleep", "3600"))) {
             for (Namespace kind : List.of(Namespace.NET, Namespace.IPC, Namespace.UTS, Namespace.PID)) {
                 assertEquals(NamespaceId.of(pod.pausePid(), kind), NamespaceId.of(sleeper.pid(), kind), kind.procName());
             }
@@ -159,8 +159,8 @@ class ContainerLauncherHostTest {
     void twoContainersTalkOverLocalhostSeeThePodsHostnameAndEachOthersProcesses() {
         PodSandbox pod = pod("chat");
         try (Pipe clientOut = Pipe.open();
-             ChildProcess server = start(plan(pod, "server", List.of(), null, "sh", "-c", SERVER));
-             ChildProcess client = start(plan(pod, "client", List.of(), clientOut.writeEnd(), "sh", "-c",
+             ContainerProcess server = start(plan(pod, "server", List.of(), null, "sh", "-c", SERVER));
+             ContainerProcess client = start(plan(pod, "client", List.of(), clientOut.writeEnd(), "sh", "-c",
                      FETCH + "; ps -o comm | grep -c '^httpd'; hostname"))) {
             assertEquals("hi\n1\nchat\n", readAll(clientOut), "fetched over localhost; sees the server's httpd; the pod's hostname");
             assertEquals(ExitStatus.exited(0), client.waitFor());
@@ -172,18 +172,18 @@ class ContainerLauncherHostTest {
     void containersOfAPodShareIpcAndShmWhileAnotherPodSeesNoneOfItNorItsProcessesOrLocalhost() {
         PodSandbox first = pod("first");
         PodSandbox second = pod("second");
-        try (ChildProcess server = start(plan(first, "server", List.of(), null, "sh", "-c", SERVER));
-             ChildProcess maker = start(plan(first, "maker", List.of(), null, "sh", "-c",
+        try (ContainerProcess server = start(plan(first, "server", List.of(), null, "sh", "-c", SERVER));
+             ContainerProcess maker = start(plan(first, "maker", List.of(), null, "sh", "-c",
                      "sysv-sem create 4242 && echo segment > /dev/shm/posix-seg; " + FETCH + " >/dev/null"))) {
             // Once the maker has fetched the page, the server listens and the IPC objects exist.
             assertEquals(ExitStatus.exited(0), maker.waitFor());
             String probe = "sysv-sem exists 4242; cat /dev/shm/posix-seg 2>/dev/null || echo no-shm; hostname; "
                     + "ps -o comm | grep -c '^httpd'; wget -q -O - http://127.0.0.1:8080/ 2>/dev/null || echo refused";
             try (Pipe sameOut = Pipe.open(); Pipe otherOut = Pipe.open();
-                 ChildProcess other = start(plan(second, "probe", List.of(), otherOut.writeEnd(), "sh", "-c", probe))) {
+                 ContainerProcess other = start(plan(second, "probe", List.of(), otherOut.writeEnd(), "sh", "-c", probe))) {
                 assertEquals("absent\nno-shm\nsecond\n0\nrefused\n", readAll(otherOut), "another pod");
                 assertEquals(ExitStatus.exited(0), other.waitFor());
-                try (ChildProcess same = start(plan(first, "probe", List.of(), sameOut.writeEnd(), "sh", "-c", probe))) {
+                try (ContainerProcess same = start(plan(first, "probe", List.of(), sameOut.writeEnd(), "sh", "-c", probe))) {
                     assertEquals("present\nsegment\nfirst\n1\nhi\n", readAll(sameOut), "the same pod");
                     assertEquals(ExitStatus.exited(0), same.waitFor());
                 }
@@ -197,13 +197,13 @@ class ContainerLauncherHostTest {
         PodSandbox pod = pod("memvol");
         PodVolumes volumes = PodVolumes.prepare(pod, List.of(new Volume("cache", new Volume.EmptyDir("Memory", 8L << 20))));
         List<BindMount> mounts = volumes.mountsFor(List.of(new VolumeMount("cache", "/cache", false, null)), "spec.containers[0]");
-        try (Pipe out = Pipe.open(); ChildProcess writer = start(plan(pod, "writer", mounts, out.writeEnd(), "sh", "-c",
+        try (Pipe out = Pipe.open(); ContainerProcess writer = start(plan(pod, "writer", mounts, out.writeEnd(), "sh", "-c",
                 "grep ' /cache ' /proc/mounts | cut -d' ' -f3; echo kept > /cache/note; "
                         + "dd if=/dev/zero of=/cache/big bs=1M count=16 2>/dev/null || echo full"))) {
             assertEquals("tmpfs\nfull\n", readAll(out));
             assertEquals(ExitStatus.exited(0), writer.waitFor());
         }
-        try (Pipe out = Pipe.open(); ChildProcess reader = start(plan(pod, "reader", mounts, out.writeEnd(), "cat", "/cache/note"))) {
+        try (Pipe out = Pipe.open(); ContainerProcess reader = start(plan(pod, "reader", mounts, out.writeEnd(), "cat", "/cache/note"))) {
             assertEquals("kept\n", readAll(out));
             assertEquals(ExitStatus.exited(0), reader.waitFor());
         }
@@ -252,10 +252,10 @@ class ContainerLauncherHostTest {
         PodSandbox pod = pod("share");
         Path volume = Files.createDirectories(pod.volumesDir().resolve("data"));
         List<BindMount> mounts = List.of(new BindMount(volume, "/data", false));
-        try (ChildProcess writer = start(plan(pod, "writer", mounts, null, "sh", "-c", "echo from-writer > /data/note"))) {
+        try (ContainerProcess writer = start(plan(pod, "writer", mounts, null, "sh", "-c", "echo from-writer > /data/note"))) {
             assertEquals(ExitStatus.exited(0), writer.waitFor());
         }
-        try (Pipe out = Pipe.open(); ChildProcess reader = start(plan(pod, "reader", mounts, out.writeEnd(), "cat", "/data/note"))) {
+        try (Pipe out = Pipe.open(); ContainerProcess reader = start(plan(pod, "reader", mounts, out.writeEnd(), "cat", "/data/note"))) {
             assertEquals("from-writer\n", readAll(out));
             assertEquals(ExitStatus.exited(0), reader.waitFor());
         }
@@ -269,7 +269,7 @@ class ContainerLauncherHostTest {
         // cat runs straight from exec: its first reads are its own cgroups and limits.
         String memoryLimit = cgroups.mode() == io.podshim.cgroups.CgroupMode.V2 ? "/sys/fs/cgroup/memory.max"
                 : "/sys/fs/cgroup/memory/memory.limit_in_bytes";
-        try (Pipe out = Pipe.open(); ChildProcess cat = start(with(plan, image, false,
+        try (Pipe out = Pipe.open(); ContainerProcess cat = start(with(plan, image, false,
                 List.of("cat", "/proc/self/cgroup", memoryLimit), ENV, Stdio.of(out.writeEnd()), Stdio.devNull()))) {
             String seen = readAll(out);
             assertTrue(seen.contains(":/" + plan.cgroup() + "\n"), seen);
@@ -291,7 +291,7 @@ class ContainerLauncherHostTest {
         LaunchPlan plan = plan(pod, "hog", List.of(), null, "dd", "if=/dev/zero", "of=/dev/null", "bs=64M", "count=1");
         cgroups.apply(plan.cgroup(), new CgroupLimits(0, null, 32L << 20, null));
         long before = Math.max(0, cgroups.stats(plan.cgroup()).oomKills());
-        try (ChildProcess hog = start(plan)) {
+        try (ContainerProcess hog = start(plan)) {
             ExitStatus status = hog.waitFor();
             assertEquals(new Termination("OOMKilled", 137, ""), Termination.of(status, cgroups.oomKills(plan.cgroup(), before)));
         }
@@ -300,8 +300,8 @@ class ContainerLauncherHostTest {
     @Test
     void exitCodesAndSignalDeathsAreReportedExactly() {
         PodSandbox pod = pod("exits");
-        try (ChildProcess three = start(plan(pod, "three", List.of(), null, "sh", "-c", "exit 3"));
-             ChildProcess killed = start(plan(pod, "killed", List.of(), null, "sh", "-c", "kill -KILL $$"))) {
+        try (ContainerProcess three = start(plan(pod, "three", List.of(), null, "sh", "-c", "exit 3"));
+             ContainerProcess killed = start(plan(pod, "killed", List.of(), null, "sh", "-c", "kill -KILL $$"))) {
             assertEquals(ExitStatus.exited(3), three.waitFor());
             assertEquals(ExitStatus.killed(9, false), killed.waitFor());
         }
@@ -316,7 +316,7 @@ class ContainerLauncherHostTest {
         StoredImage stored = new ImageStore(base.resolve("store")).importImage(layout, "greeter:1.0", ImportProgress.NONE);
         PodSandbox pod = pod("image");
         LaunchPlan plan = plan(pod, "greeter", List.of(), null, "unused");
-        try (Pipe out = Pipe.open(); ChildProcess greeter = start(with(plan, stored.rootfs(), true,
+        try (Pipe out = Pipe.open(); ContainerProcess greeter = start(with(plan, stored.rootfs(), true,
                 ProcessCommand.argv(stored.config().entrypoint(), stored.config().cmd(), null, null),
                 ProcessCommand.env(stored.config().env(), Map.of()), Stdio.of(out.writeEnd()), Stdio.devNull()))) {
             assertEquals("from-image from 0\n", readAll(out));
@@ -329,7 +329,7 @@ class ContainerLauncherHostTest {
         PodSandbox pod = pod("readonly");
         Path volume = Files.createDirectories(pod.volumesDir().resolve("scratch"));
         LaunchPlan plan = plan(pod, "app", List.of(new BindMount(volume, "/scratch", false)), null, "unused");
-        try (Pipe out = Pipe.open(); ChildProcess app = start(with(plan, image, true, List.of("sh", "-c",
+        try (Pipe out = Pipe.open(); ContainerProcess app = start(with(plan, image, true, List.of("sh", "-c",
                 "touch /root/x 2>/dev/null || echo rootfs-ro; touch /scratch/x && echo volume-rw; echo shm > /dev/shm/x && echo shm-rw"),
                 ENV, Stdio.of(out.writeEnd()), Stdio.devNull()))) {
             assertEquals("rootfs-ro\nvolume-rw\nshm-rw\n", readAll(out));
@@ -344,7 +344,7 @@ class ContainerLauncherHostTest {
         try (LogPump pump = new LogPump(); CriLogFile log = new CriLogFile(logFile); Pipe out = Pipe.open(); Pipe err = Pipe.open()) {
             LaunchPlan plan = plan(pod, "app", List.of(), null, "sh", "-c", "echo started; echo failed >&2; exit 2");
             plan = with(plan, image, false, plan.argv(), ENV, Stdio.of(out.writeEnd()), Stdio.of(err.writeEnd()));
-            try (ChildProcess app = start(plan)) {
+            try (ContainerProcess app = start(plan)) {
                 var stdout = pump.attach(out.readEnd().dupAtLeast(0), log, CriLogFile.Stream.STDOUT);
                 var stderr = pump.attach(err.readEnd().dupAtLeast(0), log, CriLogFile.Stream.STDERR);
                 out.close();
@@ -360,7 +360,7 @@ class ContainerLauncherHostTest {
     @Test
     void theContainerSeesARuncLikeDevSysAndProcWithDefaultCapabilities() {
         PodSandbox pod = pod("view");
-        try (Pipe out = Pipe.open(); ChildProcess look = start(plan(pod, "look", List.of(), out.writeEnd(), "sh", "-c",
+        try (Pipe out = Pipe.open(); ContainerProcess look = start(plan(pod, "look", List.of(), out.writeEnd(), "sh", "-c",
                 "ls /dev | tr '\\n' ' '; echo; ls /sys/class/net | tr '\\n' ' '; echo; wc -c < /proc/timer_list; "
                         + "grep CapEff /proc/self/status; cat /etc/hostname; touch /sys/x 2>/dev/null || echo sys-ro"))) {
             List<String> lines = List.of(readAll(out).split("\n"));

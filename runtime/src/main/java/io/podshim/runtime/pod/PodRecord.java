@@ -1,0 +1,61 @@
+package io.podshim.runtime.pod;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.podshim.runtime.container.ContainerProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What a restarted daemon needs to take a pod over: the manifest, the pod's state and, per
+ * container, its state, restart counts and where its running process and shim are. Saved as
+ * {@code pod.json} in the pod's sandbox directory on every change (written aside, then renamed, so
+ * a reader sees one whole version), and gone with the sandbox.
+ *
+ * @param outcome the phase the pod will report once its containers have stopped (Succeeded or
+ *     Failed), while it stops them; else null
+ */
+record PodRecord(PodManifest manifest, String phase, String reason, Instant startTime, boolean terminating,
+                 long terminatingGraceSeconds, String outcome, String outcomeReason, List<PodEvent> events,
+                 List<ContainerRecord> containers) {
+
+    static final String FILE = "pod.json";
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    /** @param process where the current run is, if it is running; else null */
+    record ContainerRecord(String name, int restartCount, int backToBackRestarts, boolean started, boolean restartPending,
+                           ContainerState state, ContainerState lastState, Instant startedAt, long oomKillsBefore,
+                           ContainerProcess.Saved process) {}
+
+    void save(Path sandboxDir) {
+        Path target = sandboxDir.resolve(FILE);
+        Path aside = sandboxDir.resolve(FILE + ".new");
+        try {
+            JSON.writeValue(aside.toFile(), this);
+            Files.move(aside, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("save " + target + ": " + e, e);
+        }
+    }
+
+    /** The record in {@code sandboxDir}; empty if the pod never got one (its create was cut short). */
+    static Optional<PodRecord> load(Path sandboxDir) {
+        Path file = sandboxDir.resolve(FILE);
+        try {
+            return Optional.of(JSON.readValue(Files.readAllBytes(file), PodRecord.class));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("read " + file + ": " + e, e);
+        }
+    }
+}
