@@ -7,11 +7,57 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** {@code podshim image import SOURCE NAME [--store DIR]} and {@code podshim image ls [--store DIR]}, on the local store. */
+/**
+ * {@code podshim image import SOURCE NAME [--store DIR]} and {@code podshim image ls [--store DIR]} on
+ * the local store (a daemon reads the store afresh for every pod); {@code podshim image rm NAME}
+ * through the daemon when one runs, as only it knows which pods use an image.
+ */
 final class ImageCommand {
     static final Path DEFAULT_STORE = Path.of("/var/lib/podshim/images");
 
+    private static final String USAGE = "usage: podshim image import SOURCE NAME [--store DIR] | podshim image ls [--store DIR]"
+            + " | podshim image rm NAME [--socket PATH] [--store DIR]";
+
     private ImageCommand() {}
+
+    /** {@code image rm NAME}: by the daemon, which refuses while a pod uses the image; without a daemon, locally. */
+    private static int remove(String[] args, PrintStream out, PrintStream err) {
+        String name = args[2];
+        Path socket = Path.of(System.getenv().getOrDefault("PODSHIM_SOCKET", "/run/podshim/podshim.sock"));
+        Path store = DEFAULT_STORE;
+        for (int i = 3; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--socket" -> socket = Path.of(args[i + 1]);
+                case "--store" -> store = Path.of(args[i + 1]);
+                default -> {
+                    err.println(USAGE);
+                    return 2;
+                }
+            }
+        }
+        if (Files.exists(socket)) {
+            try {
+                io.podshim.runtime.cli.ApiClient.Reply r = new io.podshim.runtime.cli.ApiClient(socket).call("DELETE",
+                        "/v1/images/" + java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8), null);
+                if (!r.ok()) {
+                    err.println("Error from podshim: " + r.message());
+                    return 1;
+                }
+                out.println("Untagged: " + name);
+                return 0;
+            } catch (java.io.IOException noDaemon) {
+                // a stale socket: nobody runs pods from this store through a daemon
+            }
+        }
+        try {
+            StoredImage removed = new ImageStore(store).remove(name);
+            out.println("Untagged: " + removed.name());
+            return 0;
+        } catch (PodException e) {
+            err.println("podshim: " + e.getMessage());
+            return 1;
+        }
+    }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length >= 2 && args[1].equals("ls")) {
@@ -23,8 +69,11 @@ final class ImageCommand {
             }
             return 0;
         }
+        if (args.length >= 3 && args[1].equals("rm")) {
+            return remove(args, out, err);
+        }
         if (args.length < 4 || !args[1].equals("import")) {
-            err.println("usage: podshim image import SOURCE NAME [--store DIR] | podshim image ls [--store DIR]");
+            err.println(USAGE);
             return 2;
         }
         Path source = Path.of(args[2]);

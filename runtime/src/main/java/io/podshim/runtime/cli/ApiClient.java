@@ -20,12 +20,12 @@ import java.util.regex.Pattern;
  * starts without loading JNR, Jackson or the runtime. HTTP/1.0 keeps it simple: one request per
  * connection, the body ends when the daemon closes it, which also suits following logs.
  */
-final class ApiClient {
+public final class ApiClient {
     private static final Pattern MESSAGE = Pattern.compile("\"message\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
 
     private final Path socket;
 
-    ApiClient(Path socket) {
+    public ApiClient(Path socket) {
         this.socket = socket;
     }
 
@@ -63,13 +63,13 @@ final class ApiClient {
         }
     }
 
-    record Reply(int status, String body) {
-        boolean ok() {
+    public record Reply(int status, String body) {
+        public boolean ok() {
             return status / 100 == 2;
         }
 
         /** The daemon's error message (JSON {"message": …}), or the body itself. */
-        String message() {
+        public String message() {
             Matcher m = MESSAGE.matcher(body);
             return m.find() ? unescape(m.group(1)) : body.trim();
         }
@@ -81,7 +81,7 @@ final class ApiClient {
         }
     }
 
-    Reply call(String method, String target, byte[] body) throws IOException {
+    public Reply call(String method, String target, byte[] body) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int status = call(method, target, body, any -> out);
         return new Reply(status, out.toString(StandardCharsets.UTF_8));

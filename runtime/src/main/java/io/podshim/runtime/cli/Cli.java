@@ -32,6 +32,7 @@ public final class Cli {
 
     PrintStream out = System.out;
     PrintStream err = System.err;
+    java.io.InputStream in = System.in;
 
     public static int main(String[] args, PrintStream out, PrintStream err) {
         Integer fast = FastPath.run(args, out, err);
@@ -208,7 +209,7 @@ public final class Cli {
     }
 
     @Command(name = "exec", description = "Run a command in a running container (its namespaces, cgroup, user);"
-            + " its exit code becomes podshim's. Not interactive yet.")
+            + " its exit code becomes podshim's. With -i its standard input is sent whole (piped input; no terminal).")
     static final class Exec implements Callable<Integer> {
         @ParentCommand
         Cli cli;
@@ -216,6 +217,8 @@ public final class Cli {
         String pod;
         @Option(names = {"-c", "--container"}, description = "The container (needed when the pod has several).")
         String container;
+        @Option(names = {"-i", "--stdin"}, description = "Send podshim's standard input (read to its end) to the command.")
+        boolean stdin;
         @Parameters(index = "1..*", arity = "1..*", description = "the command, after --")
         List<String> command;
 
@@ -227,7 +230,12 @@ public final class Cli {
             }
             command.forEach(arg -> target.append("command=").append(q(arg)).append('&'));
             try {
-                ApiClient.Reply r = new ApiClient(cli.socket).call("POST", target.toString(), null);
+                byte[] input = null;
+                if (stdin) {
+                    target.append("stdin=true");
+                    input = cli.in.readAllBytes();
+                }
+                ApiClient.Reply r = new ApiClient(cli.socket).call("POST", target.toString(), input);
                 if (!r.ok()) {
                     return cli.result(r, null);
                 }

@@ -134,10 +134,19 @@ final class FastPath {
         c.cli = cli;
         c.pod = rest.get(0);
         List<String> options = rest.subList(1, dashes);
-        if (options.size() == 2 && (options.get(0).equals("-c") || options.get(0).equals("--container"))) {
-            c.container = options.get(1);
-        } else if (!options.isEmpty()) {
-            return null;
+        for (int i = 0; i < options.size(); i++) {
+            switch (options.get(i)) {
+                case "-i", "--stdin" -> c.stdin = true;
+                case "-c", "--container" -> {
+                    if (++i == options.size()) {
+                        return null;
+                    }
+                    c.container = options.get(i);
+                }
+                default -> {
+                    return null;
+                }
+            }
         }
         c.command = new ArrayList<>(rest.subList(dashes + 1, rest.size()));
         return c.call();

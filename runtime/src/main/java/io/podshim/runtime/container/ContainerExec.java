@@ -28,7 +28,8 @@ import jnr.constants.platform.Errno;
  * Runs a command inside a running container, as {@code kubectl exec} does: in the container's own
  * namespaces (its mount namespace too, whose root is the container's root filesystem, joined by
  * pidfd), in its cgroup (through the gate, before the command runs), with its user, capabilities,
- * environment and working directory. Not interactive: stdout and stderr are collected (up to
+ * environment and working directory. Not interactive: the standard input is given whole (as
+ * {@code kubectl exec -i} with piped input), stdout and stderr are collected (up to
  * {@value #MAX_OUTPUT} bytes each) and returned with the exit code.
  */
 public final class ContainerExec {
@@ -41,6 +42,11 @@ public final class ContainerExec {
 
     /** @param container a pidfd of the running container's process, owned by the caller */
     public static Result run(Path execStage, PidFd container, LaunchPlan plan, List<String> argv) {
+        return run(execStage, container, plan, argv, null);
+    }
+
+    /** @param stdin the command's standard input, or null for /dev/null */
+    public static Result run(Path execStage, PidFd container, LaunchPlan plan, List<String> argv, byte[] stdin) {
         if (argv.isEmpty()) {
             throw new PodException("exec: give a command to run in " + plan.describe());
         }
@@ -49,19 +55,35 @@ public final class ContainerExec {
         NamespacePlan namespaces = NamespacePlan.named("exec-" + plan.containerName())
                 .join(container, EnumSet.of(Namespace.NET, Namespace.IPC, Namespace.UTS, Namespace.PID)).build();
         try (CgroupGate gate = new CgroupGate(); Pipe status = Pipe.open(); Pipe out = Pipe.open(); Pipe err = Pipe.open();
-             Fd mnt = Fd.open(Namespace.MNT.procPath(container.pid()).toString(), Fd.O_RDONLY)) {
+             Pipe in = Pipe.open(); Fd mnt = Fd.open(Namespace.MNT.procPath(container.pid()).toString(), Fd.O_RDONLY)) {
             ExecStage.Request request = new ExecStage.Request(gate.childEnd(), status.writeEnd(), null, null, List.of(), List.of(),
                     plan.workingDir(), plan.capabilities(), plan.uid(), plan.gid(), plan.supplementalGroups(),
-                    plan.noNewPrivileges(), argv, plan.env(), Stdio.devNull(), Stdio.of(out.writeEnd()), Stdio.of(err.writeEnd()), mnt);
+                    plan.noNewPrivileges(), argv, plan.env(), stdin == null ? Stdio.devNull() : Stdio.of(in.readEnd()),
+                    Stdio.of(out.writeEnd()), Stdio.of(err.writeEnd()), mnt);
             ChildProcess child = NamespaceThread.spawn(namespaces, ExecStage.spec(execStage, request));
             try (child) {
                 status.writeEnd().close();
                 out.writeEnd().close();
                 err.writeEnd().close();
+                in.readEnd().close();
                 gate.release(plan.cgroups(), plan.cgroup(), child.pid());
                 Optional<StartFailure> failure = ExecStage.awaitStart(status.readEnd(), argv.get(0));
+                // Fed from a thread of its own: a command may write before it reads, or never read at all.
+                Thread feeder = new Thread(() -> {
+                    try {
+                        if (stdin != null && failure.isEmpty()) {
+                            in.writeEnd().write(stdin);
+                        }
+                    } catch (SyscallException gone) {
+                        // EPIPE: the command ended or closed its stdin without reading it all, as a shell allows
+                    } finally {
+                        in.writeEnd().close();
+                    }
+                }, "exec-stdin");
+                feeder.start();
                 List<ByteArrayOutputStream> collected = drain(List.of(out.readEnd(), err.readEnd()));
                 ExitStatus exit = child.waitFor();
+                joinQuietly(feeder);
                 if (failure.isPresent()) {
                     int code = failure.get().errno() == Errno.ENOENT ? 127 : failure.get().errno() == Errno.EACCES ? 126 : 128;
                     return new Result(code, "", failure.get().message() + "\n");
@@ -71,6 +93,14 @@ public final class ContainerExec {
             }
         } catch (SyscallException e) {
             throw new PodException("exec in " + plan.describe() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void joinQuietly(Thread thread) {
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

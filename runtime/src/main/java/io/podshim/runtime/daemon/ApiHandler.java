@@ -40,12 +40,17 @@ import org.eclipse.jetty.util.Fields;
  *   GET    /v1/pods/NAME/events          events
  *   GET    /v1/pods/NAME/namespaces      which namespace each process of the pod is in  ?output=table|json
  *   POST   /v1/pods/NAME/exec            run a command in a container  ?container=C&amp;command=ARG&amp;command=ARG…
+ *                                        &amp;stdin=true: the body is its standard input
  *                                        → {"exitCode": …, "stdout": …, "stderr": …}
+ *   GET    /v1/images                    the image store  ?output=json|yaml|table
+ *   POST   /v1/images                    import  ?source=PATH (on this node)&amp;name=NAME
+ *   DELETE /v1/images/NAME               remove, unless a pod uses it (409)
  * </pre>
  * Errors are JSON: {@code {"message": …, "field": …}}, the field when a manifest field is at fault.
  */
 final class ApiHandler extends Handler.Abstract {
     private static final Pattern POD = Pattern.compile("/v1/pods/([^/]+)(/logs|/events|/namespaces|/exec)?");
+    private static final Pattern IMAGE = Pattern.compile("/v1/images/([^/]+)");
     private static final Pattern FIELD = Pattern.compile("^([a-zA-Z][\\w.\\[\\]]*): .*", Pattern.DOTALL);
 
     private final PodEngine engine;
@@ -72,7 +77,25 @@ final class ApiHandler extends Handler.Abstract {
         Reply reply;
         try {
             Matcher pod = POD.matcher(path);
-            if (path.equals("/v1/pods") && request.getMethod().equals("GET")) {
+            Matcher image = IMAGE.matcher(path);
+            if (path.equals("/v1/images") && request.getMethod().equals("GET")) {
+                List<Map<String, String>> images = engine.images().stream().map(i -> Map.of("name", i.name(), "id", i.id())).toList();
+                StringBuilder table = new StringBuilder(String.format("%-40s %s%n", "NAME", "ID"));
+                engine.images().forEach(i -> table.append(String.format("%-40s %s%n", i.name(), i.id())));
+                reply = Reply.of(output, images, table.toString());
+            } else if (path.equals("/v1/images") && request.getMethod().equals("POST")) {
+                String source = query.getValue("source");
+                String name = query.getValue("name");
+                if (source == null || name == null) {
+                    throw new PodException("give ?source=PATH (an OCI layout, an OCI or docker save archive, or a rootfs"
+                            + " directory on this node) and ?name=NAME");
+                }
+                io.podshim.runtime.image.StoredImage imported = engine.importImage(Path.of(source), name);
+                reply = new Reply(201, "application/json", Render.json(Map.of("name", imported.name(), "id", imported.id())));
+            } else if (image.matches() && request.getMethod().equals("DELETE")) {
+                io.podshim.runtime.image.StoredImage removed = engine.removeImage(image.group(1));
+                reply = new Reply(200, "application/json", Render.json(Map.of("name", removed.name(), "id", removed.id())));
+            } else if (path.equals("/v1/pods") && request.getMethod().equals("GET")) {
                 List<PodStatus> pods = engine.list();
                 reply = Reply.of(output, pods, Render.table(pods, output.equals("wide"), Instant.now()));
             } else if (path.equals("/v1/pods") && request.getMethod().equals("POST")) {
@@ -112,17 +135,19 @@ final class ApiHandler extends Handler.Abstract {
                     container = status.containers().get(0).name();
                 }
                 List<String> command = query.getValues("command");
+                byte[] stdin = org.eclipse.jetty.util.BufferUtil.toArray(Content.Source.asByteBuffer(request));
                 reply = new Reply(200, "application/json", Render.json(engine.exec(status.name(), container,
-                        command == null ? List.of() : command)));
+                        command == null ? List.of() : command, "true".equals(query.getValue("stdin")) ? stdin : null)));
             } else if (pod.matches() && "/logs".equals(pod.group(2)) && request.getMethod().equals("GET")) {
                 logs(response, callback, find(pod.group(1)), query);
                 return true;
             } else {
-                reply = error(404, "no such API: " + request.getMethod() + " " + path + " (see /v1/pods)");
+                reply = error(404, "no such API: " + request.getMethod() + " " + path + " (see /v1/pods, /v1/images)");
             }
         } catch (PodException e) {
-            reply = error(e.getMessage().startsWith("pod \"") && e.getMessage().endsWith("not found") ? 404
-                    : e.getMessage().contains("already runs here") ? 409 : 400, e.getMessage());
+            reply = error(e.getMessage().matches("(?s)(pod|image) \".*\" not found.*") ? 404
+                    : e.getMessage().contains("already runs here") || e.getMessage().contains(" is in use by pod ") ? 409 : 400,
+                    e.getMessage());
         } catch (NumberFormatException e) {
             reply = error(400, "gracePeriod must be a whole number of seconds");
         }

@@ -99,6 +99,23 @@ public final class ImageStore {
         return Optional.of(new StoredImage(id, ref, dir.resolve("rootfs"), readConfig(dir.resolve("config.json"))));
     }
 
+    /**
+     * Removes the name {@code name}, and the image's files once no other name refers to them (a
+     * plain directory imported in place is the user's and stays). Returns what the name referred to.
+     */
+    public synchronized StoredImage remove(String name) {
+        StoredImage image = find(name).orElseThrow(() -> new PodException("image \"" + name + "\" not found: "
+                + "podshim image ls lists the images there are"));
+        Properties refs = refs();
+        refs.remove(image.name());
+        refs.remove(image.name() + ".path");
+        writeRefs(refs);
+        if (!image.id().startsWith("dir:") && !refs.containsValue(image.id())) {
+            removeTree(root.resolve("images").resolve(image.id().replace(':', '-')));
+        }
+        return image;
+    }
+
     public List<String> names() {
         List<String> names = new ArrayList<>();
         refs().stringPropertyNames().stream().filter(n -> !n.endsWith(".path")).sorted().forEach(names::add);
@@ -126,12 +143,17 @@ public final class ImageStore {
         }
     }
 
-    private StoredImage register(String ref, String id, Path rootfs, ImageConfig config) {
+    private synchronized StoredImage register(String ref, String id, Path rootfs, ImageConfig config) {
         Properties refs = refs();
         refs.setProperty(ref, id);
         if (id.startsWith("dir:")) {
             refs.setProperty(ref + ".path", rootfs.toString());
         }
+        writeRefs(refs);
+        return new StoredImage(id, ref, rootfs, config);
+    }
+
+    private void writeRefs(Properties refs) {
         try {
             Files.createDirectories(root);
             Path temporary = root.resolve("refs.properties.tmp");
@@ -142,7 +164,6 @@ public final class ImageStore {
         } catch (IOException e) {
             throw new UncheckedIOException("write " + root.resolve("refs.properties") + ": " + e, e);
         }
-        return new StoredImage(id, ref, rootfs, config);
     }
 
     private Properties refs() {

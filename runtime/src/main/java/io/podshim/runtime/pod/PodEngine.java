@@ -147,6 +147,39 @@ public final class PodEngine implements AutoCloseable {
         }));
     }
 
+    /** Imports {@code source} (a path on this node) into the store as {@code name}. */
+    public StoredImage importImage(Path source, String name) {
+        if (!java.nio.file.Files.exists(source)) {
+            throw new PodException("image import: " + source + " does not exist on this node: give an OCI layout directory,"
+                    + " an OCI or docker save archive, or a rootfs directory");
+        }
+        return images.importImage(source, name, io.podshim.runtime.image.ImportProgress.NONE);
+    }
+
+    /** The images in the store, by name. */
+    public List<StoredImage> images() {
+        return images.names().stream().map(images::find).flatMap(Optional::stream).toList();
+    }
+
+    /**
+     * Removes image {@code name} from the store, unless a pod here uses it (as podman refuses to
+     * remove an image a container uses): its containers could not restart without it.
+     */
+    public StoredImage removeImage(String name) {
+        StoredImage image = images.find(name).orElseThrow(() -> new PodException("image \"" + name + "\" not found: "
+                + "podshim image ls lists the images there are"));
+        return Futures.join(supervisor.call(() -> {
+            for (PodRun pod : pods.values()) {
+                if (pod.manifest.allContainers().stream().anyMatch(c -> images.find(c.image())
+                        .map(StoredImage::id).filter(image.id()::equals).isPresent())) {
+                    throw new PodException("image " + image.name() + " is in use by pod " + pod.manifest.name()
+                            + ": delete the pod first");
+                }
+            }
+            return images.remove(name);
+        }));
+    }
+
     /** The manifest pod {@code name} runs from. */
     public Optional<PodManifest> manifest(String name) {
         return Futures.join(supervisor.call(() -> Optional.ofNullable(pods.get(name)).map(p -> p.manifest)));
@@ -267,6 +300,11 @@ public final class PodEngine implements AutoCloseable {
      * ({@code kubectl exec}, not interactive).
      */
     public io.podshim.runtime.container.ContainerExec.Result exec(String pod, String container, List<String> argv) {
+        return exec(pod, container, argv, null);
+    }
+
+    /** {@link #exec} with {@code stdin} (or null for none) as the command's standard input. */
+    public io.podshim.runtime.container.ContainerExec.Result exec(String pod, String container, List<String> argv, byte[] stdin) {
         record Target(io.podshim.linux.PidFd pidFd, io.podshim.runtime.container.LaunchPlan plan) {}
         Target target = Futures.join(supervisor.call(() -> {
             PodRun run = pods.get(pod);
@@ -284,7 +322,7 @@ public final class PodEngine implements AutoCloseable {
             return new Target(io.podshim.linux.PidFd.open(c.process.pid()), c.plan);
         }));
         try (io.podshim.linux.PidFd pidFd = target.pidFd()) {
-            return io.podshim.runtime.container.ContainerExec.run(execStage, pidFd, target.plan(), argv);
+            return io.podshim.runtime.container.ContainerExec.run(execStage, pidFd, target.plan(), argv, stdin);
         }
     }
 

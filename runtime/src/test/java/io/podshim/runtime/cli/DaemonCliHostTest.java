@@ -136,6 +136,42 @@ class DaemonCliHostTest {
     }
 
     @Test
+    void execWithStdinAndImagesOverTheApiWhichRefuseToRemoveAnImageInUse() throws Exception {
+        Path pod = manifest("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: cat}
+                spec:
+                  containers: [{name: app, image: busybox, command: [sleep, "3600"]}]
+                """);
+        assertEquals(0, cli("apply", "-f", pod.toString()).code());
+        daemon.engine().await("cat", s -> s.display().equals("Running")).get(60, TimeUnit.SECONDS);
+
+        java.io.InputStream stdin = System.in;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream("one\ntwo\n".getBytes(StandardCharsets.UTF_8)));
+            assertEquals(new Result(0, "2\n", ""), cli("exec", "-i", "cat", "--", "wc", "-l"), "the piped input reached the command");
+        } finally {
+            System.setIn(stdin);
+        }
+        assertEquals(new Result(0, "", ""), cli("exec", "cat", "--", "cat"), "without -i the command reads /dev/null");
+
+        ApiClient api = new ApiClient(base.resolve("podshim.sock"));
+        ApiClient.Reply list = api.call("GET", "/v1/images", null);
+        assertTrue(list.ok() && list.body().contains("\"name\" : \"busybox:latest\""), list.body());
+        ApiClient.Reply inUse = api.call("DELETE", "/v1/images/busybox", null);
+        assertEquals(409, inUse.status(), inUse.body());
+        assertEquals("image busybox:latest is in use by pod cat: delete the pod first", inUse.message());
+        assertEquals(404, api.call("DELETE", "/v1/images/nginx", null).status());
+
+        assertEquals(0, cli("delete", "pod", "cat", "--grace-period", "0").code());
+        assertEquals(200, api.call("DELETE", "/v1/images/busybox", null).status());
+        assertTrue(api.call("GET", "/v1/images?output=table", null).body().equals(String.format("%-40s %s%n", "NAME", "ID")));
+        assertTrue(Files.notExists(base.resolve("images/images")) || Files.list(base.resolve("images/images")).findAny().isEmpty(),
+                "the image's files went with its last name");
+    }
+
+    @Test
     void badInputGivesAClearErrorAndANonZeroExitCode() throws Exception {
         Result bad = cli("apply", "-f", manifest("apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec: {containers: [{name: a}]}\n").toString());
         assertEquals(new Result(1, "", "Error from podshim: spec.containers[0].image: required\n"), bad);
