@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Benchmarks podshim side by side with podman and runc on this machine, in one run:
+#   bench/run.sh [ROUNDS (default 30)] [N LEVELS (default 1,10,100,500)]
+# As root. Installs its peers (Debian's podman, runc, busybox-static), builds podshim, makes one
+# busybox rootfs that every runtime uses, and prints a Markdown table of ratios; the JSON and the
+# Markdown are left in bench/last/. Removes its pods, containers, images and work directory after.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ "$(id -u)" = 0 ] || { echo "bench/run.sh: run as root (the runtimes create namespaces and cgroups)" >&2; exit 1; }
+rounds=${1:-30}
+levels=${2:-1,10,100,500}
+
+packages=()
+for p in podman runc busybox-static gcc libc6-dev curl; do
+  dpkg -s "$p" >/dev/null 2>&1 || packages+=("$p")
+done
+if [ ${#packages[@]} -gt 0 ]; then
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${packages[@]}" </dev/null
+fi
+./mvnw -q -B -DskipTests package
+
+work=/var/lib/podshim-bench
+cleanup() {
+  podman pod rm -f -t 0 $(podman pod ps -q --filter name='^[bgt]-' 2>/dev/null) >/dev/null 2>&1 || true
+  podman rmi -f localhost/bench-busybox:latest >/dev/null 2>&1 || true
+  for id in $(runc list -q 2>/dev/null | grep '^r-' || true); do runc delete -f "$id" || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+cleanup
+mkdir -p "$work/rootfs/bin" "$work/rootfs/etc" "$work/rootfs/tmp" "$work/rootfs/proc" "$work/rootfs/sys" "$work/rootfs/dev"
+
+# One rootfs for every runtime: busybox, a link per applet, and the stamp the app containers start with.
+cp /bin/busybox "$work/rootfs/bin/busybox"
+for applet in $(/bin/busybox --list); do
+  [ "$applet" = busybox ] || ln -sf busybox "$work/rootfs/bin/$applet"
+done
+gcc -Os -static -Wall -Werror -o "$work/rootfs/bin/stamp" bench/stamp.c
+
+# podman's settings for this machine, for this run only (CONTAINERS_CONF): runc, since crun refuses
+# hybrid cgroups; ulimits it may set without CAP_SYS_RESOURCE.
+cat > "$work/containers.conf" <<CONF
+[containers]
+default_ulimits = ["nofile=20000:20000", "nproc=1024:1024"]
+[engine]
+runtime = "runc"
+CONF
+export CONTAINERS_CONF="$work/containers.conf"
+tar -C "$work/rootfs" -c . | podman import - localhost/bench-busybox:latest >/dev/null
+(cd "$work" && runc spec && mv config.json runc-template.json)
+
+java -cp runtime/target/podshim.jar bench/Bench.java "$work" runtime/target/podshim.jar "$rounds" "$levels"
+mkdir -p bench/last
+cp "$work/results.md" "$work/results.json" bench/last/
