@@ -2,13 +2,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.podshim.runtime.cli.ApiClient;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -166,19 +161,12 @@ public class Bench {
             return daemon.pid();
         }
 
-        String http(String method, String target, String body, int expected) throws IOException {
-            byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
-            try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-                channel.connect(UnixDomainSocketAddress.of(socket));
-                String head = method + " " + target + " HTTP/1.0\r\nHost: podshim\r\nContent-Length: " + bytes.length + "\r\n\r\n";
-                channel.write(ByteBuffer.wrap(head.getBytes(StandardCharsets.US_ASCII)));
-                channel.write(ByteBuffer.wrap(bytes));
-                InputStream in = Channels.newInputStream(channel);
-                String reply = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-                if (!reply.startsWith("HTTP/1.1 " + expected) && !reply.startsWith("HTTP/1.0 " + expected)) {
-                    throw new IllegalStateException(method + " " + target + ": " + reply);
-                }
-                return reply;
+        /** One API call through podshim's own CLI client (JDK-only HTTP/1.0 over the socket). */
+        void http(String method, String target, String body, int expected) throws IOException {
+            ApiClient.Reply reply = new ApiClient(socket).call(method, target,
+                    body == null ? null : body.getBytes(StandardCharsets.UTF_8));
+            if (reply.status() != expected) {
+                throw new IllegalStateException(method + " " + target + ": " + reply.status() + " " + reply.message());
             }
         }
 

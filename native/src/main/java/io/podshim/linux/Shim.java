@@ -42,14 +42,19 @@ public final class Shim {
     }
 
     /**
+     * A shim's spawn, and the numbers the kept descriptors get in the shim (for a later
+     * {@link PidFd#takeFd}), in the order they were given.
+     */
+    public record Launch(SpawnSpec spec, List<Integer> keptNumbers) {}
+
+    /**
      * The spawn of {@code shim} around {@code stage}. The stage's descriptors keep their numbers
      * (3, 4, … in order); the shim's own follow: {@code report} (the write end of a pipe for the
-     * container's pid), the pid namespace, then {@code keep} in order, whose numbers in the shim
-     * {@link #keptNumbers} gives, for a later {@link PidFd#takeFd}.
+     * container's pid), the pid namespace, then {@code keep} in order.
      *
      * @param stageStatus the status descriptor among the stage's, or null
      */
-    public static SpawnSpec spec(Path shim, SpawnSpec stage, Fd stageStatus, Path exitDir, PidNamespace pidNamespace,
+    public static Launch spec(Path shim, SpawnSpec stage, Fd stageStatus, Path exitDir, PidNamespace pidNamespace,
                                  Fd report, List<Fd> keep) {
         List<String> args = new ArrayList<>(List.of("--exit-dir", exitDir.toString()));
         List<Fd> inherited = new ArrayList<>(stage.inheritedFds());
@@ -71,7 +76,9 @@ public final class Shim {
         } else if (pidNamespace instanceof PidNamespace.Create) {
             args.add("--new-pid-ns");
         }
+        List<Integer> keptNumbers = new ArrayList<>();
         for (Fd fd : keep) {
+            keptNumbers.add(3 + inherited.size());
             args.add("--keep");
             args.add(Integer.toString(3 + inherited.size()));
             inherited.add(fd);
@@ -82,17 +89,7 @@ public final class Shim {
         SpawnSpec.Builder builder = SpawnSpec.of(shim.toString(), args.toArray(String[]::new)).env(stage.env())
                 .stdin(stage.stdin()).stdout(stage.stdout()).stderr(stage.stderr()).newSession();
         inherited.forEach(builder::inherit);
-        return builder.build();
-    }
-
-    /** The numbers that {@code keep} gets in a shim spawned by {@link #spec} with the same arguments. */
-    public static List<Integer> keptNumbers(SpawnSpec stage, PidNamespace pidNamespace, int keep) {
-        int first = 3 + stage.inheritedFds().size() + 1 + (pidNamespace instanceof PidNamespace.Join ? 1 : 0);
-        List<Integer> numbers = new ArrayList<>();
-        for (int i = 0; i < keep; i++) {
-            numbers.add(first + i);
-        }
-        return numbers;
+        return new Launch(builder.build(), List.copyOf(keptNumbers));
     }
 
     /**

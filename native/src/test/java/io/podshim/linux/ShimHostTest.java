@@ -42,17 +42,17 @@ class ShimHostTest {
         HostSnapshot.takeAndCompare(before);
     }
 
-    /** A started shim around {@code sh -c script} and the pid of that sh. */
-    private record Started(ChildProcess shim, int child) {}
+    /** A started shim around {@code sh -c script}, the pid of that sh, and the numbers of its kept descriptors. */
+    private record Started(ChildProcess shim, int child, List<Integer> kept) {}
 
     private Started start(String script, Shim.PidNamespace pidNamespace, Stdio stdin, Stdio stdout, List<Fd> keep) {
         SpawnSpec stage = SpawnSpec.of("/bin/sh", "-c", script).env(Scripts.ENV).stdin(stdin).stdout(stdout).build();
         try (Pipe report = Pipe.open()) {
-            ChildProcess process = Spawn.start(Shim.spec(shim, stage, null, base.resolve("run"), pidNamespace,
-                    report.writeEnd(), keep));
+            Shim.Launch launch = Shim.spec(shim, stage, null, base.resolve("run"), pidNamespace, report.writeEnd(), keep);
+            ChildProcess process = Spawn.start(launch.spec());
             report.writeEnd().close();
             int child = Shim.awaitReport(report.readEnd()).orElseThrow();
-            return new Started(process, child);
+            return new Started(process, child, launch.keptNumbers());
         }
     }
 
@@ -104,7 +104,7 @@ class ShimHostTest {
             out.writeEnd().close();
             out.readEnd().close(); // the only reader here is gone
             go.writeEnd().write("1\n".getBytes(StandardCharsets.US_ASCII));
-            int kept = Shim.keptNumbers(SpawnSpec.of("/bin/sh").build(), new Shim.PidNamespace.Host(), 1).get(0);
+            int kept = s.kept().get(0);
             try (ChildProcess shimProcess = s.shim(); Fd taken = shimProcess.pidFd().takeFd(kept)) {
                 go.writeEnd().write("2\n".getBytes(StandardCharsets.US_ASCII));
                 assertEquals(ExitStatus.exited(0), shimProcess.waitFor(), "no SIGPIPE");
@@ -126,7 +126,7 @@ class ShimHostTest {
                 assertTrue(shimProcess.pidFd().awaitExit(java.time.Duration.ofMinutes(1)));
                 assertTrue(Procfs.startTime(shimProcess.pid()).isPresent(), "a zombie still has its stat");
                 assertEquals("Z", Procfs.state(shimProcess.pid()).orElseThrow());
-                int kept = Shim.keptNumbers(SpawnSpec.of("/bin/sh").build(), new Shim.PidNamespace.Host(), 1).get(0);
+                int kept = s.kept().get(0);
                 SyscallException e = org.junit.jupiter.api.Assertions.assertThrows(SyscallException.class,
                         () -> shimProcess.pidFd().takeFd(kept));
                 assertEquals(jnr.constants.platform.Errno.ESRCH, e.errno(), e.getMessage());

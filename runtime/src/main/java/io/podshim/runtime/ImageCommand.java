@@ -23,7 +23,7 @@ final class ImageCommand {
     /** {@code image rm NAME}: by the daemon, which refuses while a pod uses the image; without a daemon, locally. */
     private static int remove(String[] args, PrintStream out, PrintStream err) {
         String name = args[2];
-        Path socket = Path.of(System.getenv().getOrDefault("PODSHIM_SOCKET", "/run/podshim/podshim.sock"));
+        Path socket = io.podshim.runtime.cli.Cli.defaultSocket();
         Path store = DEFAULT_STORE;
         for (int i = 3; i + 1 < args.length; i += 2) {
             switch (args[i]) {

@@ -30,6 +30,12 @@ public final class Cli {
             description = "The daemon's socket (default: ${DEFAULT-VALUE}).")
     Path socket;
 
+    /** The daemon's socket when none is given: $PODSHIM_SOCKET, else the default (as the --socket option says). */
+    public static Path defaultSocket() {
+        String env = System.getenv("PODSHIM_SOCKET");
+        return Path.of(env != null ? env : "/run/podshim/podshim.sock");
+    }
+
     PrintStream out = System.out;
     PrintStream err = System.err;
     java.io.InputStream in = System.in;

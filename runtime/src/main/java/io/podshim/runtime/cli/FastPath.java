@@ -24,8 +24,7 @@ final class FastPath {
         cli.out = out;
         cli.err = err;
         List<String> a = new ArrayList<>(Arrays.asList(args));
-        String env = System.getenv("PODSHIM_SOCKET");
-        cli.socket = Path.of(env != null ? env : "/run/podshim/podshim.sock");
+        cli.socket = Cli.defaultSocket();
         if (a.size() >= 2 && a.get(0).equals("--socket")) {
             cli.socket = Path.of(a.get(1));
             a = a.subList(2, a.size());

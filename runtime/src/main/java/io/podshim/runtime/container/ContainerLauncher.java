@@ -11,7 +11,6 @@ import io.podshim.linux.NamespaceThread;
 import io.podshim.linux.PidFd;
 import io.podshim.linux.Pipe;
 import io.podshim.linux.Shim;
-import io.podshim.linux.SpawnSpec;
 import io.podshim.linux.StartFailure;
 import io.podshim.linux.Stdio;
 import io.podshim.linux.SyscallException;
@@ -81,9 +80,9 @@ public final class ContainerLauncher {
                     plan.maskProc() ? MASKED : List.of(), plan.maskProc() ? READ_ONLY : List.of(), plan.workingDir(),
                     plan.capabilities(), plan.uid(), plan.gid(), plan.supplementalGroups(), plan.noNewPrivileges(),
                     plan.argv(), plan.env(), Stdio.devNull(), plan.stdout(), plan.stderr());
-            SpawnSpec stage = ExecStage.spec(execStage, request);
-            ChildProcess shimProcess = NamespaceThread.spawn(namespaces,
-                    Shim.spec(shim, stage, status.writeEnd(), plan.bundle(), pid, report.writeEnd(), hold));
+            Shim.Launch launch = Shim.spec(shim, ExecStage.spec(execStage, request), status.writeEnd(), plan.bundle(), pid,
+                    report.writeEnd(), hold);
+            ChildProcess shimProcess = NamespaceThread.spawn(namespaces, launch.spec());
             status.writeEnd().close();
             report.writeEnd().close();
             Optional<Integer> containerPid = Shim.awaitReport(report.readEnd());
@@ -104,8 +103,7 @@ public final class ContainerLauncher {
                 shimProcess.close();
                 throw e;
             }
-            ContainerProcess process = ContainerProcess.launched(shimProcess, container, plan.bundle(),
-                    Shim.keptNumbers(stage, pid, hold.size()));
+            ContainerProcess process = ContainerProcess.launched(shimProcess, container, plan.bundle(), launch.keptNumbers());
             Optional<StartFailure> failure = ExecStage.awaitStart(status.readEnd(), plan.argv().get(0));
             if (failure.isPresent()) {
                 Launched failed = Launched.failed(failure.get(), process.waitFor());

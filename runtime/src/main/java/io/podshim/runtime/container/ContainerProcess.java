@@ -127,10 +127,6 @@ public final class ContainerProcess implements AutoCloseable {
         return handed;
     }
 
-    public boolean adopted() {
-        return shimChild == null;
-    }
-
     /** Sends {@code signal} to the container (never to its shim); an ended container is not an error. */
     public void signal(Signal signal) {
         if (container == null) {

@@ -79,9 +79,10 @@ final class ApiHandler extends Handler.Abstract {
             Matcher pod = POD.matcher(path);
             Matcher image = IMAGE.matcher(path);
             if (path.equals("/v1/images") && request.getMethod().equals("GET")) {
-                List<Map<String, String>> images = engine.images().stream().map(i -> Map.of("name", i.name(), "id", i.id())).toList();
+                List<io.podshim.runtime.image.StoredImage> stored = engine.images();
+                List<Map<String, String>> images = stored.stream().map(i -> Map.of("name", i.name(), "id", i.id())).toList();
                 StringBuilder table = new StringBuilder(String.format("%-40s %s%n", "NAME", "ID"));
-                engine.images().forEach(i -> table.append(String.format("%-40s %s%n", i.name(), i.id())));
+                stored.forEach(i -> table.append(String.format("%-40s %s%n", i.name(), i.id())));
                 reply = Reply.of(output, images, table.toString());
             } else if (path.equals("/v1/images") && request.getMethod().equals("POST")) {
                 String source = query.getValue("source");

@@ -170,8 +170,7 @@ public final class PodEngine implements AutoCloseable {
                 + "podshim image ls lists the images there are"));
         return Futures.join(supervisor.call(() -> {
             for (PodRun pod : pods.values()) {
-                if (pod.manifest.allContainers().stream().anyMatch(c -> images.find(c.image())
-                        .map(StoredImage::id).filter(image.id()::equals).isPresent())) {
+                if (pod.usesImage(image.id())) {
                     throw new PodException("image " + image.name() + " is in use by pod " + pod.manifest.name()
                             + ": delete the pod first");
                 }
@@ -231,14 +230,11 @@ public final class PodEngine implements AutoCloseable {
         if (pods.get(pod.manifest.name()) == pod) {
             published.put(pod.manifest.name(), status);
         }
-        PodRecord record = pod.record();
-        if (record != null) {
-            try {
-                record.save(pod.directory());
-            } catch (RuntimeException e) {
-                System.err.println("podshim: pod " + pod.manifest.name() + ": " + e.getMessage()
-                        + " (a restarted daemon could not take this pod over)");
-            }
+        try {
+            pod.save();
+        } catch (RuntimeException e) {
+            System.err.println("podshim: pod " + pod.manifest.name() + ": " + e.getMessage()
+                    + " (a restarted daemon could not take this pod over)");
         }
         watchers.removeIf(w -> w.name().equals(status.name()) && w.condition().test(status) && w.result().complete(status));
     }

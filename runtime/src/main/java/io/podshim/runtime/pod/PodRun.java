@@ -64,6 +64,8 @@ final class PodRun {
     private String outcome;
     private String outcomeReason;
     private long terminatingGraceSeconds;
+    /** What {@link #save} wrote last. */
+    private PodRecord saved;
 
     /** Containers being stopped, and what to do once all of them have exited. */
     private record Stopping(Set<ContainerRun> remaining, Runnable then) {}
@@ -450,6 +452,18 @@ final class PodRun {
         removed.complete(status());
     }
 
+    /**
+     * Saves {@link #record} beside the sandbox if it differs from what was saved last: a status
+     * change is published several times (launch, advance, exit), and most publishes change nothing.
+     */
+    void save() {
+        PodRecord now = record();
+        if (now != null && !now.equals(saved)) {
+            now.save(sandbox.directory());
+            saved = now;
+        }
+    }
+
     /** What a restarted daemon needs to take this pod over; null once torn down (nothing is left to take). */
     PodRecord record() {
         if (sandbox == null || tornDown) {
@@ -460,10 +474,6 @@ final class PodRun {
                 c.oomKillsBefore, c.process == null ? null : c.process.saved())).toList();
         return new PodRecord(manifest, phase, reason, startTime, terminating, terminatingGraceSeconds, outcome, outcomeReason,
                 List.copyOf(events), containers);
-    }
-
-    Path directory() {
-        return sandbox.directory();
     }
 
     /**
@@ -572,6 +582,11 @@ final class PodRun {
 
     boolean finished() {
         return phase.equals("Succeeded") || phase.equals("Failed");
+    }
+
+    /** Whether a container of this pod runs from the image with id {@code imageId}. */
+    boolean usesImage(String imageId) {
+        return all().stream().anyMatch(c -> c.image.id().equals(imageId));
     }
 
     /** The container, if it exists, for an exec into it. */
