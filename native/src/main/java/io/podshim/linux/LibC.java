@@ -63,6 +63,10 @@ final class LibC {
 
         int socket(int domain, int type, int protocol);
 
+        int connect(int fd, @In byte[] address, int length);
+
+        int getsockopt(int fd, int level, int name, @Out int[] value, @In @Out int[] length);
+
         int ioctl(int fd, long request, Pointer arg);
 
         int statfs(String path, Pointer buf);
