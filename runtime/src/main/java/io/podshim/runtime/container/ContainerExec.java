@@ -47,6 +47,61 @@ public final class ContainerExec {
 
     /** @param stdin the command's standard input, or null for /dev/null */
     public static Result run(Path execStage, PidFd container, LaunchPlan plan, List<String> argv, byte[] stdin) {
+        try (Pipe out = Pipe.open(); Pipe err = Pipe.open(); Pipe in = Pipe.open();
+             Started started = start(execStage, container, plan, argv, stdin == null ? Stdio.devNull() : Stdio.of(in.readEnd()),
+                     Stdio.of(out.writeEnd()), Stdio.of(err.writeEnd()))) {
+            out.writeEnd().close();
+            err.writeEnd().close();
+            in.readEnd().close();
+            Optional<StartFailure> failure = ExecStage.awaitStart(started.status(), argv.get(0));
+            // Fed from a thread of its own: a command may write before it reads, or never read at all.
+            Thread feeder = new Thread(() -> {
+                try {
+                    if (stdin != null && failure.isEmpty()) {
+                        in.writeEnd().write(stdin);
+                    }
+                } catch (SyscallException gone) {
+                    // EPIPE: the command ended or closed its stdin without reading it all, as a shell allows
+                } finally {
+                    in.writeEnd().close();
+                }
+            }, "exec-stdin");
+            feeder.start();
+            List<ByteArrayOutputStream> collected = drain(List.of(out.readEnd(), err.readEnd()));
+            ExitStatus exit = started.child().waitFor();
+            joinQuietly(feeder);
+            if (failure.isPresent()) {
+                return new Result(exitCode(failure.get()), "", failure.get().message() + "\n");
+            }
+            return new Result(exit.code(), collected.get(0).toString(StandardCharsets.UTF_8),
+                    collected.get(1).toString(StandardCharsets.UTF_8));
+        } catch (SyscallException e) {
+            throw new PodException("exec in " + plan.describe() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A command started in a container: the process, which the owner must reap, and the read end of
+     * its exec stage's status pipe (end of file once the command runs, a {@link StartFailure} if it
+     * could not start; see {@link ExecStage#awaitStart}).
+     */
+    public record Started(ChildProcess child, Fd status) implements AutoCloseable {
+        @Override
+        public void close() {
+            try {
+                child.close();
+            } finally {
+                status.close();
+            }
+        }
+    }
+
+    /**
+     * Starts {@code argv} in the container, in its cgroup, and returns at once: nothing here waits
+     * for the command, so probes and hooks on the supervisor thread can start one and poll for its end.
+     */
+    public static Started start(Path execStage, PidFd container, LaunchPlan plan, List<String> argv, Stdio stdin, Stdio stdout,
+                                Stdio stderr) {
         if (argv.isEmpty()) {
             throw new PodException("exec: give a command to run in " + plan.describe());
         }
@@ -54,46 +109,29 @@ public final class ContainerExec {
         // for the exec stage inside the container's root (KERNEL-NOTES #23).
         NamespacePlan namespaces = NamespacePlan.named("exec-" + plan.containerName())
                 .join(container, EnumSet.of(Namespace.NET, Namespace.IPC, Namespace.UTS, Namespace.PID)).build();
-        try (CgroupGate gate = new CgroupGate(); Pipe status = Pipe.open(); Pipe out = Pipe.open(); Pipe err = Pipe.open();
-             Pipe in = Pipe.open(); Fd mnt = Fd.open(Namespace.MNT.procPath(container.pid()).toString(), Fd.O_RDONLY)) {
+        try (CgroupGate gate = new CgroupGate(); Pipe status = Pipe.open();
+             Fd mnt = Fd.open(Namespace.MNT.procPath(container.pid()).toString(), Fd.O_RDONLY)) {
             ExecStage.Request request = new ExecStage.Request(gate.childEnd(), status.writeEnd(), null, null, List.of(), List.of(),
                     plan.workingDir(), plan.capabilities(), plan.uid(), plan.gid(), plan.supplementalGroups(),
-                    plan.noNewPrivileges(), argv, plan.env(), stdin == null ? Stdio.devNull() : Stdio.of(in.readEnd()),
-                    Stdio.of(out.writeEnd()), Stdio.of(err.writeEnd()), mnt);
+                    plan.noNewPrivileges(), argv, plan.env(), stdin, stdout, stderr, mnt);
             ChildProcess child = NamespaceThread.spawn(namespaces, ExecStage.spec(execStage, request));
-            try (child) {
+            try {
                 status.writeEnd().close();
-                out.writeEnd().close();
-                err.writeEnd().close();
-                in.readEnd().close();
                 gate.release(plan.cgroups(), plan.cgroup(), child.pid());
-                Optional<StartFailure> failure = ExecStage.awaitStart(status.readEnd(), argv.get(0));
-                // Fed from a thread of its own: a command may write before it reads, or never read at all.
-                Thread feeder = new Thread(() -> {
-                    try {
-                        if (stdin != null && failure.isEmpty()) {
-                            in.writeEnd().write(stdin);
-                        }
-                    } catch (SyscallException gone) {
-                        // EPIPE: the command ended or closed its stdin without reading it all, as a shell allows
-                    } finally {
-                        in.writeEnd().close();
-                    }
-                }, "exec-stdin");
-                feeder.start();
-                List<ByteArrayOutputStream> collected = drain(List.of(out.readEnd(), err.readEnd()));
-                ExitStatus exit = child.waitFor();
-                joinQuietly(feeder);
-                if (failure.isPresent()) {
-                    int code = failure.get().errno() == Errno.ENOENT ? 127 : failure.get().errno() == Errno.EACCES ? 126 : 128;
-                    return new Result(code, "", failure.get().message() + "\n");
-                }
-                return new Result(exit.code(), collected.get(0).toString(StandardCharsets.UTF_8),
-                        collected.get(1).toString(StandardCharsets.UTF_8));
+                return new Started(child, status.readEnd().dupAtLeast(0));
+            } catch (RuntimeException e) {
+                child.kill();
+                child.close();
+                throw e;
             }
         } catch (SyscallException e) {
             throw new PodException("exec in " + plan.describe() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** As a shell reports a command it could not run: 127 not found, 126 not executable, else 128. */
+    public static int exitCode(StartFailure failure) {
+        return failure.errno() == Errno.ENOENT ? 127 : failure.errno() == Errno.EACCES ? 126 : 128;
     }
 
     private static void joinQuietly(Thread thread) {

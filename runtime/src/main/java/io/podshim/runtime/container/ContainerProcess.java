@@ -112,6 +112,14 @@ public final class ContainerProcess implements AutoCloseable {
         return pid;
     }
 
+    /**
+     * A pidfd of the container itself, owned by this object (valid until {@link #close}); empty if
+     * an adopted container had already ended.
+     */
+    public Optional<PidFd> container() {
+        return Optional.ofNullable(container);
+    }
+
     /** Readable once the shim has exited, that is once the container has ended and its record is written. */
     public Fd exitFd() {
         return shim.fd();

@@ -80,7 +80,7 @@ final class Render {
             out.append(String.format("  %-8s %-16s %-14s %-6s %s%n", "TYPE", "REASON", "OBJECT", "AGE", "MESSAGE"));
             for (PodEvent e : p.events()) {
                 out.append(String.format("  %-8s %-16s %-14s %-6s %s%n", e.type(), e.reason(), e.object(), age(e.time(), now),
-                        e.message()));
+                        e.message() + (e.count() > 1 ? " (x" + e.count() + ")" : "")));
             }
         }
         return out.toString();
@@ -99,6 +99,7 @@ final class Render {
             if (c.lastState() != null) {
                 out.append(String.format("    %-15s %s%n", "Last State:", state(c.lastState())));
             }
+            out.append(String.format("    %-15s %s%n", "Started:", c.started()));
             out.append(String.format("    %-15s %s%n", "Ready:", c.ready()));
             out.append(String.format("    %-15s %d%n", "Restart Count:", c.restartCount()));
         }

@@ -23,6 +23,17 @@ final class ContainerRun {
     long oomKillsBefore;
     /** How the current run was launched: what an exec into it must match (user, capabilities, cgroup). */
     io.podshim.runtime.container.LaunchPlan plan;
+    /** The current run's postStart hook is done (or it has none). */
+    boolean postStartDone;
+    /** The current run's startup probe has passed (or it has none). */
+    boolean startupPassed;
+    /** The current run's readiness probe says ready. */
+    boolean probedReady;
+    /** A stop of the current run is under way (its preStop hook, or the stop signal sent). */
+    boolean stopRequested;
+    /** The current run's probes, and the hook under way if any (see {@link PodHealth}). */
+    final java.util.List<io.podshim.runtime.probe.ProbeWorker> probes = new java.util.ArrayList<>();
+    io.podshim.runtime.probe.Attempt hook;
     /** Completes once the current run's stdout and stderr have reached its log file. */
     java.util.concurrent.CompletableFuture<Void> logsWritten = java.util.concurrent.CompletableFuture.completedFuture(null);
 
@@ -55,8 +66,18 @@ final class ContainerRun {
         return process != null;
     }
 
+    /** Running, its postStart hook done and its startup probe passed: Kubernetes' {@code started}. */
+    boolean startedUp() {
+        return running() && state.is(ContainerState.Kind.RUNNING) && postStartDone && startupPassed;
+    }
+
+    /** Started, and ready by its readiness probe if it has one. */
+    boolean ready() {
+        return startedUp() && !stopRequested && (spec.readinessProbe() == null || probedReady);
+    }
+
     ContainerStatus status() {
         return new ContainerStatus(spec.name(), spec.image(), init, spec.sidecar(), state, lastState, restartCount,
-                running() && state.is(ContainerState.Kind.RUNNING), process == null ? 0 : process.pid());
+                ready(), startedUp(), process == null ? 0 : process.pid());
     }
 }

@@ -118,6 +118,17 @@ final class Field {
         return f.node.asBoolean();
     }
 
+    /** An IntOrString (a port): the number, or null if it is a string (see {@link #text}). */
+    Long integerOrNull() {
+        if (node.isIntegralNumber() && node.canConvertToLong()) {
+            return node.asLong();
+        }
+        if (node.isTextual()) {
+            return null;
+        }
+        throw error("must be a number or a name");
+    }
+
     /** A quantity as written: a string ("500m", "64Mi") or a bare number (2). */
     String quantityText() {
         if (node.isNumber() || node.isTextual()) {

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
 /**
  * Reads a Kubernetes Pod manifest (YAML or JSON) into a validated {@link PodManifest}. Fields podshim
  * does not know, or does not support yet, are refused with their path rather than ignored: a pod
- * that silently loses its probes or its configMap would not be the pod its author wrote.
+ * that silently loses its grpc probe or its configMap would not be the pod its author wrote.
  */
 public final class ManifestReader {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -31,9 +31,9 @@ public final class ManifestReader {
 
     private static final Set<String> CONTAINER_KEYS = Field.keys("name", "image", "command", "args", "env", "workingDir",
             "resources", "volumeMounts", "securityContext", "restartPolicy", "imagePullPolicy", "ports",
-            "terminationMessagePath", "terminationMessagePolicy");
-    private static final Set<String> CONTAINER_LATER = Field.keys("livenessProbe", "readinessProbe", "startupProbe",
-            "lifecycle", "envFrom", "stdin", "stdinOnce", "tty", "volumeDevices", "resizePolicy");
+            "terminationMessagePath", "terminationMessagePolicy", "livenessProbe", "readinessProbe", "startupProbe",
+            "lifecycle");
+    private static final Set<String> CONTAINER_LATER = Field.keys("envFrom", "stdin", "stdinOnce", "tty", "volumeDevices", "resizePolicy");
 
     private ManifestReader() {}
 
@@ -137,7 +137,24 @@ public final class ManifestReader {
         if (!Set.of("Always", "IfNotPresent", "Never").contains(pull)) {
             throw c.get("imagePullPolicy").error("\"" + pull + "\" is not a pull policy: use Always, IfNotPresent or Never");
         }
-        c.list("ports", p -> p.onlyKeys(Field.keys("name", "containerPort", "protocol"), Field.keys("hostPort", "hostIP")));
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        c.list("ports", p -> {
+            p.onlyKeys(Field.keys("name", "containerPort", "protocol"), Field.keys("hostPort", "hostIP"));
+            Long number = p.integer("containerPort");
+            if (number == null || number < 1 || number > 65535) {
+                throw p.get("containerPort").error("required: a port number, 1-65535");
+            }
+            if (p.has("name") && ports.put(p.string("name"), number.intValue()) != null) {
+                throw p.get("name").error("\"" + p.string("name") + "\" names another port of this container too");
+            }
+            return null;
+        });
+        for (String key : List.of("startupProbe", "livenessProbe", "readinessProbe", "lifecycle")) {
+            if (init && !sidecar && c.has(key)) {
+                throw c.get(key).error("may not be set for init containers without restartPolicy: Always (it would never"
+                        + " be acted on: an init container runs to completion)");
+            }
+        }
         Map<String, String> env = new LinkedHashMap<>();
         c.list("env", e -> {
             e.onlyKeys(Field.keys("name", "value"), Field.keys("valueFrom"));
@@ -160,7 +177,10 @@ public final class ManifestReader {
         return new PodManifest.Container(name, c.string("image"), c.strings("command"), c.strings("args"), Map.copyOf(env),
                 c.string("workingDir", null), c.has("resources") ? resources(c.get("resources")) : PodManifest.Resources.NONE,
                 mounts, c.has("securityContext") ? security(c.get("securityContext")) : PodManifest.ContainerSecurity.NONE,
-                sidecar, pull);
+                sidecar, pull, c.has("startupProbe") ? ProbeReader.probe(c.get("startupProbe"), "startupProbe", ports) : null,
+                c.has("livenessProbe") ? ProbeReader.probe(c.get("livenessProbe"), "livenessProbe", ports) : null,
+                c.has("readinessProbe") ? ProbeReader.probe(c.get("readinessProbe"), "readinessProbe", ports) : null,
+                c.has("lifecycle") ? ProbeReader.lifecycle(c.get("lifecycle"), ports) : io.podshim.runtime.probe.Lifecycle.NONE);
     }
 
     private static PodManifest.Resources resources(Field r) {

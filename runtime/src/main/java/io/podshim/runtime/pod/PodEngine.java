@@ -260,6 +260,11 @@ public final class PodEngine implements AutoCloseable {
         return logs;
     }
 
+    /** The exec stage on disk, for commands exec'd into containers (probes, hooks). */
+    Path execStage() {
+        return execStage;
+    }
+
     Supervisor supervisor() {
         return supervisor;
     }

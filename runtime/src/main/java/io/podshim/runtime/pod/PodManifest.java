@@ -2,6 +2,8 @@ package io.podshim.runtime.pod;
 
 import io.podshim.runtime.container.Volume;
 import io.podshim.runtime.container.VolumeMount;
+import io.podshim.runtime.probe.Lifecycle;
+import io.podshim.runtime.probe.Probe;
 import java.util.List;
 import java.util.Map;
 
@@ -23,11 +25,17 @@ public record PodManifest(String name, String namespace, String uid, Map<String,
 
     /**
      * One container. {@code sidecar} marks an init container with restartPolicy Always. {@code command}
-     * and {@code args} are null when unset, which Kubernetes treats differently from empty.
+     * and {@code args} are null when unset, which Kubernetes treats differently from empty; so are
+     * the probes.
      */
     public record Container(String name, String image, List<String> command, List<String> args, Map<String, String> env,
                             String workingDir, Resources resources, List<VolumeMount> volumeMounts,
-                            ContainerSecurity security, boolean sidecar, String imagePullPolicy) {}
+                            ContainerSecurity security, boolean sidecar, String imagePullPolicy, Probe startupProbe,
+                            Probe livenessProbe, Probe readinessProbe, Lifecycle lifecycle) {
+        public Container {
+            lifecycle = lifecycle == null ? Lifecycle.NONE : lifecycle;
+        }
+    }
 
     /** CPU in millicores, memory in bytes; null where unset. */
     public record Resources(Long cpuRequestMilli, Long cpuLimitMilli, Long memoryRequestBytes, Long memoryLimitBytes) {

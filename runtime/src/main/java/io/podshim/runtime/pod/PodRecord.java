@@ -34,7 +34,7 @@ record PodRecord(PodManifest manifest, String phase, String reason, Instant star
     /** @param process where the current run is, if it is running; else null */
     record ContainerRecord(String name, int restartCount, int backToBackRestarts, boolean started, boolean restartPending,
                            ContainerState state, ContainerState lastState, Instant startedAt, long oomKillsBefore,
-                           ContainerProcess.Saved process) {}
+                           ContainerProcess.Saved process, boolean startupPassed) {}
 
     void save(Path sandboxDir) {
         Path target = sandboxDir.resolve(FILE);

@@ -66,6 +66,7 @@ final class PodRun {
     private long terminatingGraceSeconds;
     /** What {@link #save} wrote last. */
     private PodRecord saved;
+    private final PodHealth health;
 
     /** Containers being stopped, and what to do once all of them have exited. */
     private record Stopping(Set<ContainerRun> remaining, Runnable then) {}
@@ -73,6 +74,7 @@ final class PodRun {
     PodRun(PodEngine engine, PodManifest manifest, Map<String, io.podshim.runtime.image.StoredImage> images) {
         this.engine = engine;
         this.manifest = manifest;
+        this.health = new PodHealth(new HealthCallbacks(), engine.supervisor());
         List<PodManifest.Container> initSpecs = manifest.spec().initContainers();
         for (int i = 0; i < initSpecs.size(); i++) {
             init.add(new ContainerRun(initSpecs.get(i), true, "spec.initContainers[" + i + "]", images.get(initSpecs.get(i).image())));
@@ -122,8 +124,8 @@ final class PodRun {
                 if (!c.started && !c.restartPending) {
                     launch(c);
                 }
-                if (!c.running()) {
-                    return; // a sidecar must be started before the next init container
+                if (!c.startedUp()) {
+                    return; // a sidecar must be started (postStart done, startup probe passed) before the next init container
                 }
                 continue;
             }
@@ -176,6 +178,7 @@ final class PodRun {
             c.state = ContainerState.running(c.startedAt);
             event("Normal", "Started", c.name(), "Started container " + c.name() + " (pid " + c.process.pid() + ")");
             watch(c);
+            health.started(c);
         } catch (PodException | SyscallException e) {
             event("Warning", "Failed", c.name(), "Error: " + e.getMessage());
             exited(c, null, new Termination("StartError", 128, e.getMessage()));
@@ -236,6 +239,8 @@ final class PodRun {
     private void exited(ContainerRun c, ExitStatus status, Termination decided, Instant finishedAt) {
         Termination t = decided != null ? decided
                 : Termination.of(status, engine.cgroups().manager().oomKills(c.cgroup, c.oomKillsBefore));
+        health.stop(c);
+        c.stopRequested = false;
         if (c.process != null) {
             c.process.close();
             c.process = null;
@@ -399,8 +404,6 @@ final class PodRun {
         for (ContainerRun c : group) {
             if (c.running()) {
                 remaining.add(c);
-                event("Normal", "Killing", c.name(), "Stopping container " + c.name() + " with " + c.stopSignal().name());
-                signal(c, c.stopSignal());
             }
         }
         if (remaining.isEmpty()) {
@@ -408,15 +411,81 @@ final class PodRun {
             return;
         }
         stopping = new Stopping(remaining, then);
-        Duration left = Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
-        engine.supervisor().after(left, () -> {
-            for (ContainerRun c : List.copyOf(remaining)) {
-                if (c.running()) {
+        remaining.forEach(c -> stopContainer(c, deadlineNanos));
+    }
+
+    /**
+     * Stops one container as kubelet does: its preStop hook (cut off at the deadline), then its stop
+     * signal, then SIGKILL at the deadline; a hook that used the whole grace period still leaves the
+     * container {@link #MIN_GRACE} to stop. A container already being stopped is left to that stop.
+     */
+    private void stopContainer(ContainerRun c, long deadlineNanos) {
+        if (!c.running() || c.stopRequested) {
+            return;
+        }
+        c.stopRequested = true;
+        io.podshim.runtime.container.ContainerProcess run = c.process;
+        health.preStop(c, untilNanos(deadlineNanos), () -> {
+            event("Normal", "Killing", c.name(), "Stopping container " + c.name() + " with " + c.stopSignal().name());
+            signal(c, c.stopSignal());
+            long killAt = Math.max(deadlineNanos, System.nanoTime() + MIN_GRACE.toNanos());
+            engine.supervisor().after(untilNanos(killAt), () -> {
+                if (c.process == run) {
                     event("Warning", "Killing", c.name(), "Container " + c.name() + " did not stop within the grace period: SIGKILL");
                     signal(c, Signal.SIGKILL);
                 }
-            }
+            });
+            engine.publish(this);
         });
+    }
+
+    /** Kubelet's minimumGracePeriodInSeconds: what a container gets after a preStop hook that ran out the clock. */
+    private static final Duration MIN_GRACE = Duration.ofSeconds(2);
+
+    private static Duration untilNanos(long deadlineNanos) {
+        return Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
+    }
+
+    /** How the pod's probes and hooks reach back into it. */
+    private final class HealthCallbacks implements PodHealth.Pod {
+        @Override
+        public void event(String type, String reason, String object, String message) {
+            PodRun.this.event(type, reason, object, message);
+        }
+
+        @Override
+        public void kill(ContainerRun c, Duration grace) {
+            if (terminating || finishing) {
+                return; // the pod's own stop is under way, with its own grace
+            }
+            stopContainer(c, System.nanoTime() + grace.toNanos());
+            engine.publish(PodRun.this);
+        }
+
+        @Override
+        public void startedUp(ContainerRun c) {
+            // Not from within launch(): advance() called it, and goes on by itself.
+            engine.supervisor().after(Duration.ZERO, () -> {
+                advance();
+                engine.publish(PodRun.this);
+            });
+        }
+
+        @Override
+        public void changed() {
+            engine.publish(PodRun.this);
+        }
+
+        @Override
+        public io.podshim.runtime.probe.Target target(ContainerRun c) {
+            return new io.podshim.runtime.probe.Target(engine.execStage(), sandbox.pausePidFd(),
+                    c.process.container().orElse(null), c.plan);
+        }
+
+        @Override
+        public Duration grace() {
+            return Duration.ofSeconds(manifest.spec().terminationGracePeriodSeconds());
+        }
     }
 
     private static void signal(ContainerRun c, Signal signal) {
@@ -471,7 +540,7 @@ final class PodRun {
         }
         List<PodRecord.ContainerRecord> containers = all().stream().map(c -> new PodRecord.ContainerRecord(c.name(),
                 c.restartCount, c.backToBackRestarts, c.started, c.restartPending, c.state, c.lastState, c.startedAt,
-                c.oomKillsBefore, c.process == null ? null : c.process.saved())).toList();
+                c.oomKillsBefore, c.process == null ? null : c.process.saved(), c.startupPassed)).toList();
         return new PodRecord(manifest, phase, reason, startTime, terminating, terminatingGraceSeconds, outcome, outcomeReason,
                 List.copyOf(events), containers);
     }
@@ -502,7 +571,13 @@ final class PodRun {
                     .ifPresent(saved -> pod.restore(c, saved, endedMeanwhile));
         }
         // Only once every container is restored: a failure above leaves nothing with the supervisor.
-        pod.all().stream().filter(ContainerRun::running).forEach(pod::watch);
+        for (ContainerRun c : pod.all()) {
+            if (c.running()) {
+                pod.watch(c);
+                boolean passed = record.containers().stream().anyMatch(saved -> saved.name().equals(c.name()) && saved.startupPassed());
+                pod.health.resumed(c, passed);
+            }
+        }
         pod.resume(record, endedMeanwhile);
         return pod;
     }
@@ -614,16 +689,35 @@ final class PodRun {
                 r.memoryLimitBytes());
     }
 
+    /** At most this many events are kept, the oldest dropped first (Kubernetes lets events expire). */
+    private static final int MAX_EVENTS = 500;
+    /** How far back a repeat of an event is looked for, to count it rather than add it again. */
+    private static final int REPEAT_WINDOW = 10;
+
     private void event(String type, String why, String object, String message) {
-        events.add(new PodEvent(Instant.now(), type, why, object, message));
+        PodEvent now = new PodEvent(Instant.now(), type, why, object, message);
+        for (int i = events.size() - 1; i >= Math.max(0, events.size() - REPEAT_WINDOW); i--) {
+            PodEvent earlier = events.get(i);
+            if (earlier.sameAs(now)) {
+                events.remove(i);
+                now = new PodEvent(now.time(), type, why, object, message, earlier.count() + 1);
+                break;
+            }
+        }
+        events.add(now);
+        if (events.size() > MAX_EVENTS) {
+            events.remove(0);
+        }
     }
 
     PodStatus status() {
         List<ContainerStatus> initStatus = init.stream().map(ContainerRun::status).toList();
         List<ContainerStatus> appStatus = apps.stream().map(ContainerRun::status).toList();
-        boolean initialized = init.stream().allMatch(c -> c.spec.sidecar() ? c.started
-                : c.state.is(ContainerState.Kind.TERMINATED) && c.state.exitCode() == 0);
-        boolean ready = !finished() && appStatus.stream().allMatch(ContainerStatus::ready);
+        boolean initialized = apps.stream().anyMatch(c -> c.started) || init.stream().allMatch(c -> c.spec.sidecar()
+                ? c.startedUp() : c.state.is(ContainerState.Kind.TERMINATED) && c.state.exitCode() == 0);
+        // As Kubernetes counts it since sidecars: the app containers and the sidecars must all be ready.
+        boolean ready = !finished() && !terminating && appStatus.stream().allMatch(ContainerStatus::ready)
+                && initStatus.stream().filter(ContainerStatus::sidecar).allMatch(ContainerStatus::ready);
         Map<String, Boolean> conditions = new LinkedHashMap<>();
         conditions.put("Initialized", initialized);
         conditions.put("ContainersReady", ready);
@@ -652,6 +746,6 @@ final class PodRun {
     }
 
     private static String human(Duration d) {
-        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+        return io.podshim.runtime.probe.Attempt.seconds(d);
     }
 }

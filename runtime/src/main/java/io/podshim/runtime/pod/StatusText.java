@@ -25,7 +25,7 @@ final class StatusText {
         for (int i = 0; i < init.size() && !appsStarted; i++) {
             ContainerStatus c = init.get(i);
             boolean done = c.state().is(ContainerState.Kind.TERMINATED) && c.state().exitCode() == 0
-                    || c.sidecar() && c.state().is(ContainerState.Kind.RUNNING);
+                    || c.sidecar() && c.started(); // running, postStart done, startup probe passed
             if (done) {
                 continue;
             }

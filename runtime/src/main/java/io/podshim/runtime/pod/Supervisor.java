@@ -15,17 +15,20 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * The one thread that supervises every pod: poll(2) over the pidfds of all running containers'
- * shims (readable when the shim exits, right after its container) and a wake-up pipe, plus a timer queue for back-offs, grace
- * periods and deadlines. Pod state is touched only here, so it needs no locks, and a node with
+ * shims (readable when the shim exits, right after its container), the descriptors of the probes
+ * and hooks under way (sockets, output pipes, pidfds of exec'd commands) and a wake-up pipe, plus a
+ * timer queue for back-offs, grace periods, deadlines and probe periods. Pod state is touched only here, so it needs no locks, and a node with
  * hundreds of pods spends one thread on them. Work from other threads comes in through
  * {@link #call}.
  */
-final class Supervisor implements AutoCloseable {
+final class Supervisor implements AutoCloseable, io.podshim.runtime.probe.Loop {
     private record Timer(long dueNanos, long order, Runnable action) {}
+
+    private record Watch(short events, Runnable action) {}
 
     private final Pipe wakeUp = Pipe.open();
     private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
-    private final Map<Fd, Runnable> watched = new LinkedHashMap<>();
+    private final Map<Fd, Watch> watched = new LinkedHashMap<>();
     private final PriorityQueue<Timer> timers = new PriorityQueue<>((a, b) -> a.dueNanos != b.dueNanos
             ? Long.compare(a.dueNanos, b.dueNanos) : Long.compare(a.order, b.order));
     private final Thread thread;
@@ -57,11 +60,28 @@ final class Supervisor implements AutoCloseable {
      * a pidfd does when its process exits.
      */
     void watch(Fd fd, Runnable onReadable) {
-        watched.put(fd, onReadable);
+        whenReadable(fd, onReadable);
+    }
+
+    @Override
+    public void whenReadable(Fd fd, Runnable action) {
+        watched.put(fd, new Watch(Poll.POLLIN, action));
+    }
+
+    /** Supervisor thread only: a probe's socket, connecting or sending. */
+    @Override
+    public void whenWritable(Fd fd, Runnable action) {
+        watched.put(fd, new Watch(Poll.POLLOUT, action));
+    }
+
+    @Override
+    public void forget(Fd fd) {
+        watched.remove(fd);
     }
 
     /** Supervisor thread only: runs {@code action} there after {@code delay}. */
-    void after(Duration delay, Runnable action) {
+    @Override
+    public void after(Duration delay, Runnable action) {
         timers.add(new Timer(System.nanoTime() + delay.toNanos(), timerCount++, action));
     }
 
@@ -74,13 +94,22 @@ final class Supervisor implements AutoCloseable {
             List<Fd> fds = new ArrayList<>();
             fds.add(wakeUp.readEnd());
             fds.addAll(watched.keySet());
-            short[] revents = Poll.readable(fds, timeoutMillis());
+            List<Watch> polled = new ArrayList<>(watched.values());
+            short[] events = new short[fds.size()];
+            events[0] = Poll.POLLIN;
+            for (int i = 1; i < fds.size(); i++) {
+                events[i] = polled.get(i - 1).events();
+            }
+            short[] revents = Poll.await(fds, events, timeoutMillis());
             if (revents[0] != 0) {
                 wakeUp.readEnd().read(drain);
             }
             for (int i = 1; i < fds.size(); i++) {
-                if (revents[i] != 0) {
-                    safely(watched.remove(fds.get(i)));
+                // An earlier action may have dropped or replaced this watch (a probe that finished).
+                Watch w = polled.get(i - 1);
+                if (revents[i] != 0 && watched.get(fds.get(i)) == w) {
+                    watched.remove(fds.get(i));
+                    safely(w.action());
                 }
             }
             long now = System.nanoTime();

@@ -103,7 +103,20 @@ class ManifestReaderTest {
             "name: proxy|name: migrate|spec.initContainers[1].name: \"migrate\" is used by another container",
             "name: app|name: App|spec.containers[0].name: \"App\" is not a valid name",
             "workingDir: /srv|workingDirectory: /srv|spec.containers[0].workingDirectory: unknown field",
-            "workingDir: /srv|livenessProbe: {}|spec.containers[0].livenessProbe: is not supported by podshim yet",
+            "workingDir: /srv|livenessProbe: {}|spec.containers[0].livenessProbe: needs a handler: one of exec, httpGet, tcpSocket",
+            "workingDir: /srv|livenessProbe: {grpc: {port: 9000}}|spec.containers[0].livenessProbe.grpc: is not supported by podshim yet",
+            "workingDir: /srv|livenessProbe: {exec: {command: [ls]}, tcpSocket: {port: 80}}|spec.containers[0].livenessProbe: has [exec, tcpSocket]: give exactly one handler",
+            "workingDir: /srv|livenessProbe: {exec: {command: [ls]}, successThreshold: 2}|spec.containers[0].livenessProbe.successThreshold: must be 1 for a livenessProbe",
+            "workingDir: /srv|readinessProbe: {exec: {command: [ls]}, terminationGracePeriodSeconds: 3}|spec.containers[0].readinessProbe.terminationGracePeriodSeconds: must not be set for a readinessProbe",
+            "workingDir: /srv|readinessProbe: {httpGet: {port: web}}|spec.containers[0].readinessProbe.httpGet.port: no port named \"web\" in the container's ports (named: [http])",
+            "workingDir: /srv|readinessProbe: {httpGet: {port: 70000}}|spec.containers[0].readinessProbe.httpGet.port: 70000 is not a port",
+            "workingDir: /srv|readinessProbe: {httpGet: {port: 80, scheme: HTTPS}}|spec.containers[0].readinessProbe.httpGet.scheme: \"HTTPS\" is not supported by podshim",
+            "workingDir: /srv|readinessProbe: {tcpSocket: {port: 80, host: db.local}}|spec.containers[0].readinessProbe.tcpSocket.host: \"db.local\" is not an IPv4 address",
+            "workingDir: /srv|readinessProbe: {exec: {command: [ls]}, periodSeconds: -1}|spec.containers[0].readinessProbe.periodSeconds: must be at least 1",
+            "workingDir: /srv|lifecycle: {preStop: {tcpSocket: {port: 80}}}|spec.containers[0].lifecycle.preStop.tcpSocket: is not supported by podshim yet",
+            "workingDir: /srv|lifecycle: {postStart: {exec: {command: []}}}|spec.containers[0].lifecycle.postStart.exec.command: required",
+            "args: [tail, -f, /shared/log]|livenessProbe: {}|spec.initContainers[1].livenessProbe: needs a handler",
+            "resources: {requests: {cpu: 500m, memory: 64Mi}}|startupProbe: {exec: {command: [ls]}}|spec.initContainers[0].startupProbe: may not be set for init containers without restartPolicy: Always",
             "limits: {cpu: 1, memory: 128Mi}|limits: {cpu: 1, memory: 128MB}|spec.containers[0].resources.limits.memory: \"128MB\" is not a quantity",
             "limits: {cpu: 1, memory: 128Mi}|limits: {cpu: 100m, memory: 128Mi}|spec.containers[0].resources.requests.cpu: must not exceed the limit (100m)",
             "restartPolicy: OnFailure|restartPolicy: Sometimes|spec.restartPolicy: \"Sometimes\" is not a restart policy",
@@ -120,6 +133,33 @@ class ManifestReaderTest {
         assertTrue(WEB.contains(original), original);
         String message = error(WEB.replaceFirst(java.util.regex.Pattern.quote(original), java.util.regex.Matcher.quoteReplacement(replacement))).getMessage();
         assertTrue(message.startsWith(expected), message);
+    }
+
+    @Test
+    void probesAndHooksAreReadWithKubernetesDefaultsAndNamedPortsResolved() {
+        PodManifest pod = ManifestReader.read(WEB.replace("workingDir: /srv", """
+                workingDir: /srv
+                    startupProbe: {tcpSocket: {port: http}, failureThreshold: 30, periodSeconds: 0}
+                    livenessProbe: {exec: {command: [cat, /tmp/healthy]}, timeoutSeconds: 2, terminationGracePeriodSeconds: 5}
+                    readinessProbe:
+                      httpGet: {path: ready, port: 8080, host: localhost, httpHeaders: [{name: X-Probe, value: "1"}]}
+                      successThreshold: 2
+                    lifecycle:
+                      postStart: {exec: {command: [touch, /tmp/healthy]}}
+                      preStop: {sleep: {seconds: 3}}"""));
+        PodManifest.Container app = pod.spec().containers().get(0);
+        assertEquals(new io.podshim.runtime.probe.Probe(new io.podshim.runtime.probe.Action.TcpSocket("127.0.0.1", 8080),
+                0, 10, 1, 1, 30, null), app.startupProbe(), "a named port is its number; 0 means the default");
+        assertEquals(new io.podshim.runtime.probe.Probe(new io.podshim.runtime.probe.Action.Exec(List.of("cat", "/tmp/healthy")),
+                0, 10, 2, 1, 3, 5L), app.livenessProbe());
+        assertEquals(new io.podshim.runtime.probe.Action.HttpGet("127.0.0.1", 8080, "/ready",
+                List.of(new io.podshim.runtime.probe.Action.Header("X-Probe", "1"))), app.readinessProbe().action());
+        assertEquals(2, app.readinessProbe().successThreshold());
+        assertEquals(new io.podshim.runtime.probe.Lifecycle(new io.podshim.runtime.probe.Action.Exec(List.of("touch", "/tmp/healthy")),
+                new io.podshim.runtime.probe.Action.Sleep(3)), app.lifecycle());
+        PodManifest.Container plain = pod.spec().initContainers().get(0);
+        assertNull(plain.livenessProbe());
+        assertEquals(io.podshim.runtime.probe.Lifecycle.NONE, plain.lifecycle());
     }
 
     @Test

@@ -12,7 +12,7 @@ class StatusTextTest {
     private static final Instant T = Instant.parse("2026-11-21T00:00:00Z");
 
     private static ContainerStatus c(String name, boolean sidecar, ContainerState state) {
-        return new ContainerStatus(name, "busybox", false, sidecar, state, null, 0, state.is(ContainerState.Kind.RUNNING), 0);
+        return new ContainerStatus(name, "busybox", false, sidecar, state, null, 0, state.is(ContainerState.Kind.RUNNING), state.is(ContainerState.Kind.RUNNING), 0);
     }
 
     private static ContainerState done(int code) {
