@@ -24,16 +24,18 @@ public final class NamespaceTable {
         return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
     }
 
-    /** For JSON: each process and its namespace ids (inode by kind), processes already gone left out. */
-    public static Map<String, Map<String, Long>> ids(Map<String, Long> columns) {
-        Map<String, Map<String, Long>> out = new java.util.LinkedHashMap<>();
+    /**
+     * For JSON: each process, {@code {"pid": N, "namespaces": {"net": inode, …}}}, processes already
+     * gone left out.
+     */
+    public static Map<String, Map<String, Object>> ids(Map<String, Long> columns) {
+        Map<String, Map<String, Object>> out = new java.util.LinkedHashMap<>();
         columns.forEach((name, pid) -> {
             try {
-                Map<String, Long> of = new java.util.LinkedHashMap<>();
-                NamespaceId.allOf(pid).forEach((kind, id) -> of.put(kind.procName(), id.inode()));
-                if (!of.isEmpty()) {
-                    of.put("pid", pid);
-                    out.put(name, of);
+                Map<String, Long> namespaces = new java.util.LinkedHashMap<>();
+                NamespaceId.allOf(pid).forEach((kind, id) -> namespaces.put(kind.procName(), id.inode()));
+                if (!namespaces.isEmpty()) {
+                    out.put(name, Map.of("pid", pid, "namespaces", namespaces));
                 }
             } catch (RuntimeException gone) {
                 // exited meanwhile

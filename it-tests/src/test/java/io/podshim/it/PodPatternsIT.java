@@ -1,0 +1,184 @@
+package io.podshim.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.podshim.testcontainers.PodshimContainer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.testcontainers.containers.Container;
+
+/**
+ * The pod notes' multi-container patterns, each a pod run by podshim inside Docker and looked at
+ * the way a user would: {@code podshim logs}, {@code get pods}, {@code ns}, the API's status.
+ */
+@DockerTest
+class PodPatternsIT {
+    private static PodshimContainer podshim;
+
+    @BeforeAll
+    static void start() {
+        podshim = new PodshimContainer();
+        podshim.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (podshim == null) {
+            return;
+        }
+        String root = podshim.cgroupRoot();
+        podshim.close();
+        for (String controller : List.of("memory", "cpu", "pids")) {
+            assertFalse(Files.exists(Path.of("/sys/fs/cgroup", controller, root)),
+                    "the pods' cgroups are removed when the container stops: " + controller + "/" + root);
+        }
+    }
+
+    private static String cli(String... args) {
+        Container.ExecResult r = podshim.cli(args);
+        assertEquals(0, r.getExitCode(), String.join(" ", args) + ": " + r.getStderr());
+        return r.getStdout();
+    }
+
+    private static boolean running(JsonNode pod) {
+        return pod.path("display").asText().equals("Running");
+    }
+
+    private static List<String> logLines(String pod, String container) {
+        return cli("logs", pod, "-c", container).lines().toList();
+    }
+
+    @Test
+    void sidecarALogShipperReadsTheAppsLogsFromASharedVolume() {
+        podshim.apply("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: sidecar}
+                spec:
+                  volumes: [{name: logs, emptyDir: {}}]
+                  initContainers:
+                  - name: shipper
+                    image: busybox
+                    restartPolicy: Always
+                    command: [sh, -c, "touch /logs/app.log; exec tail -F /logs/app.log"]
+                    volumeMounts: [{name: logs, mountPath: /logs}]
+                  containers:
+                  - name: app
+                    image: busybox
+                    command: [sh, -c, "for i in 1 2 3; do echo request $i served >> /logs/app.log; done; exec sleep 1000"]
+                    volumeMounts: [{name: logs, mountPath: /logs}]
+                """);
+        podshim.awaitPod("sidecar", PodPatternsIT::running);
+        await(() -> logLines("sidecar", "shipper").contains("request 3 served"), "the shipper ships the app's lines");
+        assertEquals(List.of("request 1 served", "request 2 served", "request 3 served"), logLines("sidecar", "shipper"));
+        assertEquals(List.of(), logLines("sidecar", "app"), "the app itself wrote to the volume, not to its stdout");
+        cli("delete", "pod", "sidecar", "--grace-period", "1");
+    }
+
+    @Test
+    void adapterReformatsTheAppsOutputForAConsumer() {
+        podshim.apply("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: adapter}
+                spec:
+                  volumes: [{name: status, emptyDir: {}}, {name: www, emptyDir: {}}]
+                  containers:
+                  - name: app
+                    image: busybox
+                    command: [sh, -c, "echo 'requests=42 errors=3' > /status/raw; exec sleep 1000"]
+                    volumeMounts: [{name: status, mountPath: /status}]
+                  - name: adapter
+                    image: busybox
+                    command: [sh, -c, "until [ -s /status/raw ]; do sleep 0.2; done;
+                      sed -e 's/requests=\\\\([0-9]*\\\\) errors=\\\\([0-9]*\\\\)/app_requests_total \\\\1\\\\napp_errors_total \\\\2/' /status/raw > /www/metrics;
+                      exec httpd -f -p 9100 -h /www"]
+                    volumeMounts: [{name: status, mountPath: /status}, {name: www, mountPath: /www}]
+                    readinessProbe: {httpGet: {path: /metrics, port: 9100}, periodSeconds: 1}
+                  - name: consumer
+                    image: busybox
+                    command: [sh, -c, "until wget -qO- http://127.0.0.1:9100/metrics; do sleep 0.2; done; exec sleep 1000"]
+                """);
+        podshim.awaitPod("adapter", p -> p.path("containers").get(1).path("ready").asBoolean());
+        await(() -> logLines("adapter", "consumer").contains("app_errors_total 3"), "the consumer reads the adapter's format");
+        assertEquals(List.of("app_requests_total 42", "app_errors_total 3"), logLines("adapter", "consumer"));
+        cli("delete", "pod", "adapter", "--grace-period", "1");
+    }
+
+    @Test
+    void ambassadorTheAppTalksToLocalhostAndTheAmbassadorForwards() {
+        podshim.apply("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: ambassador}
+                spec:
+                  volumes: [{name: www, emptyDir: {}}]
+                  containers:
+                  - name: backend
+                    image: busybox
+                    command: [sh, -c, "echo 'hello from the backend' > /www/index.html; exec httpd -f -p 9000 -h /www"]
+                    volumeMounts: [{name: www, mountPath: /www}]
+                    readinessProbe: {tcpSocket: {port: 9000}, periodSeconds: 1}
+                  - name: ambassador
+                    image: busybox
+                    command: [nc, -ll, -p, "8000", -e, nc, 127.0.0.1, "9000"]
+                    readinessProbe: {tcpSocket: {port: 8000}, periodSeconds: 1}
+                  - name: app
+                    image: busybox
+                    command: [sh, -c, "until wget -qO- http://localhost:8000/; do sleep 0.2; done; exec sleep 1000"]
+                """);
+        podshim.awaitPod("ambassador", p -> p.path("containers").get(0).path("ready").asBoolean()
+                && p.path("containers").get(1).path("ready").asBoolean());
+        await(() -> logLines("ambassador", "app").contains("hello from the backend"), "the app's request went through");
+        assertTrue(cli("get", "pods").lines().anyMatch(l -> l.startsWith("ambassador") && l.contains("Running")));
+        cli("delete", "pod", "ambassador", "--grace-period", "1");
+    }
+
+    @Test
+    void initAnInitContainerPreparesTheConfigBeforeTheAppStarts() {
+        podshim.apply("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: init}
+                spec:
+                  restartPolicy: Never
+                  volumes: [{name: config, emptyDir: {}}]
+                  initContainers:
+                  - name: render
+                    image: busybox
+                    command: [sh, -c, "echo 'listen=8080' > /config/app.conf"]
+                    volumeMounts: [{name: config, mountPath: /config}]
+                  containers:
+                  - name: app
+                    image: busybox
+                    command: [sh, -c, "test -f /config/app.conf && cat /config/app.conf"]
+                    volumeMounts: [{name: config, mountPath: /config, readOnly: true}]
+                """);
+        JsonNode done = podshim.awaitPod("init", p -> p.path("phase").asText().equals("Succeeded"));
+        assertEquals("Completed", done.path("initContainers").get(0).path("state").path("reason").asText());
+        assertEquals(List.of("listen=8080"), logLines("init", "app"));
+        assertTrue(cli("describe", "pod", "init").contains("Initialized      True"));
+        cli("delete", "pod", "init");
+    }
+
+    /** Polls a condition that a container will make true (bounded: a guard against hanging, not a timing check). */
+    private static void await(java.util.function.BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + java.time.Duration.ofMinutes(1).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, what + ": not within a minute");
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+}
