@@ -58,10 +58,20 @@ public class PodshimContainer extends GenericContainer<PodshimContainer> {
     private boolean privileged;
     private String backoff = "100ms:2s";
 
+    /** The image built from this checkout, once per JVM: every container of a test run shares it. */
+    private static Future<String> localImage;
+
     /** On the image built from this checkout ({@link PodshimImage}), with podshim.jar from {@code podshim.jar}. */
     public PodshimContainer() {
-        this(PodshimImage.image(IMAGE, Path.of(System.getProperty("podshim.jar", "../runtime/target/podshim.jar")),
-                Path.of(System.getProperty("podshim.image.dir", "target/podshim-image"))));
+        this(localImage());
+    }
+
+    private static synchronized Future<String> localImage() {
+        if (localImage == null) {
+            localImage = PodshimImage.image(IMAGE, Path.of(System.getProperty("podshim.jar", "../runtime/target/podshim.jar")),
+                    Path.of(System.getProperty("podshim.image.dir", "target/podshim-image")));
+        }
+        return localImage;
     }
 
     public PodshimContainer(Future<String> image) {
@@ -131,11 +141,8 @@ public class PodshimContainer extends GenericContainer<PodshimContainer> {
     protected void containerIsStopping(InspectContainerResponse info) {
         try {
             execInContainer("kill", "-TERM", "1");
-            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-            while (System.nanoTime() < deadline && Boolean.TRUE.equals(getDockerClient().inspectContainerCmd(getContainerId())
-                    .exec().getState().getRunning())) {
-                Thread.sleep(100);
-            }
+            until(Duration.ofSeconds(90), () -> !Boolean.TRUE.equals(getDockerClient().inspectContainerCmd(getContainerId())
+                    .exec().getState().getRunning()));
         } catch (IOException | InterruptedException | RuntimeException e) {
             logger().warn("podshim did not stop gracefully: {}", e.toString());
         }
@@ -174,19 +181,16 @@ public class PodshimContainer extends GenericContainer<PodshimContainer> {
 
     /** Waits (up to two minutes) until {@code condition} holds for pod {@code name}, and returns that status. */
     public JsonNode awaitPod(String name, Predicate<JsonNode> condition) {
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        JsonNode last = null;
-        while (System.nanoTime() < deadline) {
+        JsonNode[] last = {null};
+        boolean reached = until(Duration.ofMinutes(2), () -> {
             ApiClient.Reply r = call("GET", "/v1/pods/" + name, null);
-            if (r.ok()) {
-                last = json(r, name);
-                if (condition.test(last)) {
-                    return last;
-                }
-            }
-            pause(Duration.ofMillis(100));
+            last[0] = r.ok() ? json(r, name) : last[0];
+            return r.ok() && condition.test(last[0]);
+        });
+        if (!reached) {
+            throw new AssertionError("pod " + name + " did not reach the state awaited within 2 minutes; last seen: " + last[0]);
         }
-        throw new AssertionError("pod " + name + " did not reach the state awaited within 2 minutes; last seen: " + last);
+        return last[0];
     }
 
     /** The {@code podshim} command inside the container, as a user types it. */
@@ -223,15 +227,10 @@ public class PodshimContainer extends GenericContainer<PodshimContainer> {
         } catch (IOException | InterruptedException e) {
             throw new IllegalStateException("kill the daemon: " + e, e);
         }
-        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-        while (System.nanoTime() < deadline) {
-            int now = daemonPid();
-            if (now != old && answers()) {
-                return now;
-            }
-            pause(Duration.ofMillis(100));
+        if (!until(Duration.ofMinutes(1), () -> daemonPid() != old && answers())) {
+            throw new AssertionError("no daemon answered within a minute after " + old + " was killed");
         }
-        throw new AssertionError("no daemon answered within a minute after " + old + " was killed");
+        return daemonPid();
     }
 
     private boolean answers() {
@@ -261,28 +260,35 @@ public class PodshimContainer extends GenericContainer<PodshimContainer> {
         }
     }
 
-    private static void pause(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+    /**
+     * Checks {@code condition} every 100 ms until it holds (true) or {@code limit} has passed (false):
+     * what the daemon and Docker offer here is state to look at, not events to wait on.
+     */
+    public static boolean until(Duration limit, java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() >= deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
         }
+        return true;
     }
 
     /** Started means: the daemon answers on its socket (it has imported the busybox image by then). */
     private final class DaemonAnswers extends AbstractWaitStrategy {
         @Override
         protected void waitUntilReady() {
-            long deadline = System.nanoTime() + startupTimeout.toNanos();
-            while (System.nanoTime() < deadline) {
-                if (answers()) {
-                    return;
-                }
-                if (!isRunning()) {
-                    throw new ContainerLaunchException("podshim's container ended before the daemon answered: " + getLogs());
-                }
-                pause(Duration.ofMillis(100));
+            if (until(startupTimeout, () -> answers() || !isRunning()) && answers()) {
+                return;
+            }
+            if (!isRunning()) {
+                throw new ContainerLaunchException("podshim's container ended before the daemon answered: " + getLogs());
             }
             throw new ContainerLaunchException("the podshim daemon did not answer within " + startupTimeout + ": " + getLogs());
         }

@@ -1,58 +1,19 @@
 package io.podshim.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.podshim.testcontainers.PodshimContainer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.testcontainers.containers.Container;
 
 /**
  * The pod notes' multi-container patterns, each a pod run by podshim inside Docker and looked at
  * the way a user would: {@code podshim logs}, {@code get pods}, {@code ns}, the API's status.
  */
-@DockerTest
-class PodPatternsIT {
-    private static PodshimContainer podshim;
-
-    @BeforeAll
-    static void start() {
-        podshim = new PodshimContainer();
-        podshim.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (podshim == null) {
-            return;
-        }
-        String root = podshim.cgroupRoot();
-        podshim.close();
-        for (String controller : List.of("memory", "cpu", "pids")) {
-            assertFalse(Files.exists(Path.of("/sys/fs/cgroup", controller, root)),
-                    "the pods' cgroups are removed when the container stops: " + controller + "/" + root);
-        }
-    }
-
-    private static String cli(String... args) {
-        Container.ExecResult r = podshim.cli(args);
-        assertEquals(0, r.getExitCode(), String.join(" ", args) + ": " + r.getStderr());
-        return r.getStdout();
-    }
-
+class PodPatternsIT extends PodshimStories {
     private static boolean running(JsonNode pod) {
         return pod.path("display").asText().equals("Running");
-    }
-
-    private static List<String> logLines(String pod, String container) {
-        return cli("logs", pod, "-c", container).lines().toList();
     }
 
     @Test
@@ -166,19 +127,5 @@ class PodPatternsIT {
         assertEquals(List.of("listen=8080"), logLines("init", "app"));
         assertTrue(cli("describe", "pod", "init").contains("Initialized      True"));
         cli("delete", "pod", "init");
-    }
-
-    /** Polls a condition that a container will make true (bounded: a guard against hanging, not a timing check). */
-    private static void await(java.util.function.BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + java.time.Duration.ofMinutes(1).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, what + ": not within a minute");
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
     }
 }

@@ -6,45 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.podshim.testcontainers.PodshimContainer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.testcontainers.containers.Container;
 
 /** What podshim shows about a pod, as a user sees it in Docker: namespaces, OOM kills, init failures, a daemon crash. */
-@DockerTest
-class RuntimeStoriesIT {
-    private static PodshimContainer podshim;
-
-    @BeforeAll
-    static void start() {
-        podshim = new PodshimContainer();
-        podshim.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (podshim == null) {
-            return;
-        }
-        String root = podshim.cgroupRoot();
-        podshim.close();
-        for (String controller : List.of("memory", "cpu", "pids")) {
-            assertFalse(Files.exists(Path.of("/sys/fs/cgroup", controller, root)),
-                    "the pods' cgroups are removed when the container stops: " + controller + "/" + root);
-        }
-    }
-
-    private static String cli(String... args) {
-        Container.ExecResult r = podshim.cli(args);
-        assertEquals(0, r.getExitCode(), String.join(" ", args) + ": " + r.getStderr());
-        return r.getStdout();
-    }
-
+class RuntimeStoriesIT extends PodshimStories {
     @Test
     void theNsTableShowsWhatThePodShares() throws Exception {
         podshim.apply("""

@@ -464,7 +464,11 @@ final class PodRun {
 
         @Override
         public void startedUp(ContainerRun c) {
-            // Not from within launch(): advance() called it, and goes on by itself.
+            // Only a sidecar's start lets anything else go (the next init container). Not from within
+            // launch(): the advance() that launched it goes on by itself.
+            if (!c.spec.sidecar()) {
+                return;
+            }
             engine.supervisor().after(Duration.ZERO, () -> {
                 advance();
                 engine.publish(PodRun.this);
@@ -574,8 +578,7 @@ final class PodRun {
         for (ContainerRun c : pod.all()) {
             if (c.running()) {
                 pod.watch(c);
-                boolean passed = record.containers().stream().anyMatch(saved -> saved.name().equals(c.name()) && saved.startupPassed());
-                pod.health.resumed(c, passed);
+                pod.health.resumed(c, c.startupPassed);
             }
         }
         pod.resume(record, endedMeanwhile);
@@ -591,6 +594,7 @@ final class PodRun {
         c.lastState = saved.lastState();
         c.startedAt = saved.startedAt();
         c.oomKillsBefore = saved.oomKillsBefore();
+        c.startupPassed = saved.startupPassed();
         if (saved.process() == null) {
             return;
         }

@@ -53,9 +53,6 @@ final class ExecAttempt extends Attempt {
 
     /** The pipe is readable: take what is there (keeping the first {@value MAX_OUTPUT} bytes) and wait for more. */
     private void read() {
-        if (pipe == null || !pipe.isOpen()) {
-            return;
-        }
         if (takeOutput()) {
             loop.whenReadable(pipe, this::read);
         }
