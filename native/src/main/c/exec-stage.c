@@ -7,7 +7,7 @@
  * The daemon has already joined the pod's namespaces and prepared the container's mount namespace
  * (rootfs, /dev, /sys, volumes); this program is spawned inside them.
  *
- *   podshim-exec [--gate FD] [--status FD] [--join-mnt FD] [--proc DIR] [--root DIR]
+ *   podshim-exec [--gate FD] [--status FD] [--cgroupns DIR] [--join-mnt FD] [--proc DIR] [--root DIR]
  *                [--mask PATH]... [--readonly PATH]... [--cwd DIR]
  *                [--caps HEX] [--gid N] [--groups N,N,...] [--uid N] [--no-new-privs]
  *                -- PROGRAM ARG...
@@ -15,6 +15,9 @@
  * The steps, in this order:
  *   gate      read one byte from the gate: the daemon has put this process in its cgroups.
  *             End of file means the daemon gave up: exit without running anything.
+ *   cgroupns  unshare a cgroup namespace and mount cgroup2 read-only at DIR (inside the new root),
+ *             as runc does on cgroup v2. Only after the gate: a cgroup namespace is rooted at the
+ *             cgroup its creator is in, so the container sees its own cgroup as "/" (KERNEL-NOTES #27).
  *   setns     join the mount namespace of FD (an exec into a running container): done here, in a
  *             single-threaded process, because a JVM thread that joined it would look for this very
  *             program inside the container's root (KERNEL-NOTES #23).
@@ -114,7 +117,7 @@ int main(int argc, char **argv) {
 	long uid = -1, gid = -1;
 	unsigned long long caps = 0;
 	int have_caps = 0;
-	const char *proc = NULL, *root = NULL, *cwd = NULL;
+	const char *proc = NULL, *root = NULL, *cwd = NULL, *cgroupns = NULL;
 	const char *masks[MAX_PATHS], *readonlys[MAX_PATHS];
 	int nmasks = 0, nreadonly = 0;
 	gid_t groups[MAX_GROUPS];
@@ -134,6 +137,8 @@ int main(int argc, char **argv) {
 				usage("bad status descriptor");
 		} else if (strcmp(opt, "--gate") == 0) {
 			gate_fd = (int)number(argv[++i], 10);
+		} else if (strcmp(opt, "--cgroupns") == 0) {
+			cgroupns = argv[++i];
 		} else if (strcmp(opt, "--join-mnt") == 0) {
 			mnt_fd = (int)number(argv[++i], 10);
 		} else if (strcmp(opt, "--proc") == 0) {
@@ -179,6 +184,12 @@ int main(int argc, char **argv) {
 		if (n != 1)
 			fail("gate", n < 0 ? errno : 0);
 		close(gate_fd);
+	}
+	if (cgroupns) {
+		if (unshare(CLONE_NEWCGROUP) != 0)
+			fail("cgroupns", errno);
+		if (mount("cgroup2", cgroupns, "cgroup2", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0)
+			fail("cgroupmount", errno);
 	}
 	if (mnt_fd >= 0) {
 		if (setns(mnt_fd, CLONE_NEWNS) != 0)

@@ -60,8 +60,9 @@ public interface CgroupManager {
     Path directory(CgroupPath path, String controller);
 
     /**
-     * Where the cgroup's directories appear under a container's /sys/fs/cgroup, and which they are:
-     * one per v1 hierarchy ({@code memory} → …/memory/&lt;path&gt;), or the v2 cgroup itself at the top.
+     * Where the cgroup's directories appear under a container's /sys/fs/cgroup on v1, and which they
+     * are: one per hierarchy ({@code memory} → …/memory/&lt;path&gt;). Empty on v2, where a container
+     * sees its cgroup as the root of a cgroup namespace of its own instead.
      */
     java.util.Map<String, Path> containerView(CgroupPath path);
 }

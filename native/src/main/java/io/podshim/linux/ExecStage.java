@@ -34,18 +34,30 @@ public final class ExecStage {
      * @param groups supplementary groups, or null to leave them
      * @param mountNamespace a descriptor of a mount namespace to join first (an exec into a running
      *     container), or null; the exec stage joins it itself (KERNEL-NOTES #23)
+     * @param cgroupMount where to mount cgroup2 (seen before the pivot) in a cgroup namespace the exec
+     *     stage creates once past the gate, so that it is rooted at the process's own cgroup
+     *     (KERNEL-NOTES #27); null for no cgroup namespace
      */
     public record Request(Fd gate, Fd status, String procMount, String root, List<String> masked, List<String> readOnly,
                           String workingDir, Long capabilities, long uid, long gid, List<Long> groups,
                           boolean noNewPrivileges, List<String> argv, List<String> env,
-                          Stdio stdin, Stdio stdout, Stdio stderr, Fd mountNamespace) {
+                          Stdio stdin, Stdio stdout, Stdio stderr, Fd mountNamespace, String cgroupMount) {
+
+        /** A request that joins a mount namespace, or none, and creates no cgroup namespace. */
+        public Request(Fd gate, Fd status, String procMount, String root, List<String> masked, List<String> readOnly,
+                       String workingDir, Long capabilities, long uid, long gid, List<Long> groups,
+                       boolean noNewPrivileges, List<String> argv, List<String> env, Stdio stdin, Stdio stdout, Stdio stderr,
+                       Fd mountNamespace) {
+            this(gate, status, procMount, root, masked, readOnly, workingDir, capabilities, uid, gid, groups, noNewPrivileges,
+                    argv, env, stdin, stdout, stderr, mountNamespace, null);
+        }
 
         /** A request that joins no mount namespace. */
         public Request(Fd gate, Fd status, String procMount, String root, List<String> masked, List<String> readOnly,
                        String workingDir, Long capabilities, long uid, long gid, List<Long> groups,
                        boolean noNewPrivileges, List<String> argv, List<String> env, Stdio stdin, Stdio stdout, Stdio stderr) {
             this(gate, status, procMount, root, masked, readOnly, workingDir, capabilities, uid, gid, groups, noNewPrivileges,
-                    argv, env, stdin, stdout, stderr, null);
+                    argv, env, stdin, stdout, stderr, null, null);
         }
 
         public Request {
@@ -73,6 +85,7 @@ public final class ExecStage {
         args.add("--status");
         args.add(Integer.toString(next++));
         inherited.add(request.status());
+        option(args, "--cgroupns", request.cgroupMount());
         if (request.mountNamespace() != null) {
             args.add("--join-mnt");
             args.add(Integer.toString(next));

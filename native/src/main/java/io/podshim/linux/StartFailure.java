@@ -22,6 +22,8 @@ public record StartFailure(String step, Errno errno, String program) {
             case "exec" -> "exec: \"" + program + "\": " + reason
                     + (errno == Errno.EACCES ? " (is it an executable file?)" : "");
             case "gate" -> "the daemon did not release the process into its cgroups";
+            case "cgroupns" -> "a cgroup namespace of its own (CLONE_NEWCGROUP): " + reason;
+            case "cgroupmount" -> "mount(cgroup2, /sys/fs/cgroup, cgroup2, MS_RDONLY|MS_NOSUID|MS_NODEV|MS_NOEXEC): " + reason;
             default -> step + ": " + reason;
         };
     }

@@ -130,12 +130,49 @@ class KernelRulesHostTest {
                 try (Stream<Path> list = Files.list(fds)) {
                     open = list.map(p -> p.getFileName().toString()).collect(Collectors.toCollection(TreeSet::new));
                 }
-                assertEquals(new TreeSet<>(List.of("0", "1", "2", "3")), open);
+                java.util.Map<String, String> targets = new java.util.TreeMap<>();
+                for (String fd : open) {
+                    try {
+                        targets.put(fd, Files.readSymbolicLink(fds.resolve(fd)).toString());
+                    } catch (IOException gone) {
+                        targets.put(fd, gone.toString());
+                    }
+                }
+                assertEquals(new TreeSet<>(List.of("0", "1", "2", "3")), open, "the child's descriptors: " + targets);
                 assertEquals(Files.readSymbolicLink(Path.of("/proc/self/fd/" + passed.writeEnd().value())),
                         Files.readSymbolicLink(fds.resolve("3")));
                 in.writeEnd().close();
                 assertEquals(ExitStatus.exited(1), child.waitFor());
             }
+        }
+    }
+
+    /**
+     * Rule 28: a remount without MS_BIND changes the superblock of what is mounted at the target. With
+     * a bind of a cgroup2 directory on the mount point itself, a remount meant for the tmpfs below
+     * reaches cgroup2, which refuses tmpfs options; MS_BIND|MS_REMOUNT changes only that mount's flags.
+     */
+    @Test
+    void aRemountWithTmpfsOptionsOverABindOfCgroup2IsRefusedByCgroup2() throws Exception {
+        String cgroup2 = Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().map(line -> line.split(" "))
+                .filter(f -> List.of(f).contains("-") && f[List.of(f).indexOf("-") + 1].equals("cgroup2"))
+                .map(f -> f[4]).findFirst().orElse(null);
+        org.junit.jupiter.api.Assumptions.assumeTrue(cgroup2 != null,
+                "no cgroup2 is mounted on this host (cgroup v1 only): nothing to bind");
+        Path top = Files.createTempDirectory("podshim-remount-");
+        try {
+            List<String> outcome = NamespaceThread.call(NamespacePlan.named("rule28").create(Namespace.MNT).build(), () -> {
+                Mounts.mount("tmpfs", top.toString(), "tmpfs", 0, "mode=755,size=64k");
+                Mounts.bind(cgroup2, top.toString(), false, false);
+                // Without MS_RDONLY: were it accepted, the host's cgroup2 superblock must not turn read-only.
+                SyscallException refused = assertThrows(SyscallException.class, () -> Mounts.mount(null, top.toString(), null,
+                        MountFlags.MS_REMOUNT, "mode=755,size=64k"));
+                Mounts.mount(null, top.toString(), null, MountFlags.MS_BIND | MountFlags.MS_REMOUNT | MountFlags.MS_RDONLY, null);
+                return List.of(refused.errno().name(), Files.isWritable(top.resolve("cgroup.procs")) ? "writable" : "read-only");
+            });
+            assertEquals(List.of("EINVAL", "read-only"), outcome);
+        } finally {
+            Files.delete(top);
         }
     }
 

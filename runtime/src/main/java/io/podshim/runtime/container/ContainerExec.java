@@ -106,9 +106,10 @@ public final class ContainerExec {
             throw new PodException("exec: give a command to run in " + plan.describe());
         }
         // The mount namespace is joined by the exec stage itself: a JVM thread that joined it would look
-        // for the exec stage inside the container's root (KERNEL-NOTES #23).
+        // for the exec stage inside the container's root (KERNEL-NOTES #23). The cgroup namespace is the
+        // container's own on cgroup v2 (the host's on v1), so the command sees its cgroup as the container does.
         NamespacePlan namespaces = NamespacePlan.named("exec-" + plan.containerName())
-                .join(container, EnumSet.of(Namespace.NET, Namespace.IPC, Namespace.UTS, Namespace.PID)).build();
+                .join(container, EnumSet.of(Namespace.NET, Namespace.IPC, Namespace.UTS, Namespace.PID, Namespace.CGROUP)).build();
         try (CgroupGate gate = new CgroupGate(); Pipe status = Pipe.open();
              Fd mnt = Fd.open(Namespace.MNT.procPath(container.pid()).toString(), Fd.O_RDONLY)) {
             ExecStage.Request request = new ExecStage.Request(gate.childEnd(), status.writeEnd(), null, null, List.of(), List.of(),

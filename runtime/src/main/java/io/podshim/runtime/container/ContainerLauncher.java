@@ -1,6 +1,7 @@
 package io.podshim.runtime.container;
 
 import io.podshim.cgroups.CgroupGate;
+import io.podshim.cgroups.CgroupMode;
 import io.podshim.linux.ChildProcess;
 import io.podshim.linux.ExecStage;
 import io.podshim.linux.ExitStatus;
@@ -75,11 +76,13 @@ public final class ContainerLauncher {
         NamespacePlan namespaces = plan.sandbox().joinPlan("ctr-" + plan.containerName(), join).create(Namespace.MNT)
                 .then(() -> RootfsSetup.prepare(plan)).build();
         String rootfs = plan.rootfs().toString();
+        // On cgroup v2 each container has a cgroup namespace of its own, as under runc and containerd there.
+        String cgroupMount = plan.cgroups().mode() == CgroupMode.V2 ? rootfs + "/sys/fs/cgroup" : null;
         try (CgroupGate gate = new CgroupGate(); Pipe status = Pipe.open(); Pipe report = Pipe.open()) {
             ExecStage.Request request = new ExecStage.Request(gate.childEnd(), status.writeEnd(), rootfs + "/proc", rootfs,
                     plan.maskProc() ? MASKED : List.of(), plan.maskProc() ? READ_ONLY : List.of(), plan.workingDir(),
                     plan.capabilities(), plan.uid(), plan.gid(), plan.supplementalGroups(), plan.noNewPrivileges(),
-                    plan.argv(), plan.env(), Stdio.devNull(), plan.stdout(), plan.stderr());
+                    plan.argv(), plan.env(), Stdio.devNull(), plan.stdout(), plan.stderr(), null, cgroupMount);
             Shim.Launch launch = Shim.spec(shim, ExecStage.spec(execStage, request), status.writeEnd(), plan.bundle(), pid,
                     report.writeEnd(), hold);
             ChildProcess shimProcess = NamespaceThread.spawn(namespaces, launch.spec());

@@ -1,5 +1,6 @@
 package io.podshim.runtime.container;
 
+import io.podshim.cgroups.CgroupMode;
 import io.podshim.linux.MountFlags;
 import io.podshim.linux.Mounts;
 import java.io.IOException;
@@ -58,16 +59,21 @@ final class RootfsSetup {
     }
 
     /**
-     * The container's own cgroups, read-only under /sys/fs/cgroup as runc shows them, so a payload
-     * can read its limits: a tmpfs with one directory per v1 hierarchy, or the v2 cgroup itself.
+     * On cgroup v1, the container's own cgroups read-only under /sys/fs/cgroup as runc shows them, so
+     * a payload can read its limits: a tmpfs with its directory of each hierarchy bound in. On v2 the
+     * exec stage mounts cgroup2 there itself, in the container's own cgroup namespace, once the
+     * process is in its cgroup (KERNEL-NOTES #27).
      */
     private static void cgroups(LaunchPlan plan, Path rootfs) throws IOException {
+        if (plan.cgroups().mode() == CgroupMode.V2) {
+            return;
+        }
         Path top = rootfs.resolve("sys/fs/cgroup");
         Mounts.mount("cgroup", top.toString(), "tmpfs", NOSUID_NODEV_NOEXEC, "mode=755,size=64k");
         for (var entry : plan.cgroups().containerView(plan.cgroup()).entrySet()) {
-            Path target = entry.getKey().isEmpty() ? top : Files.createDirectories(top.resolve(entry.getKey()));
-            Mounts.bind(entry.getValue().toString(), target.toString(), false, true);
+            Mounts.bind(entry.getValue().toString(), Files.createDirectories(top.resolve(entry.getKey())).toString(), false, true);
         }
+        // The binds are read-only already; this makes the tmpfs that holds them read-only too.
         Mounts.mount(null, top.toString(), null, MountFlags.MS_REMOUNT | MountFlags.MS_RDONLY | NOSUID_NODEV_NOEXEC, "mode=755,size=64k");
     }
 

@@ -3,6 +3,8 @@ package io.podshim.runtime.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.podshim.cgroups.CgroupHost;
+import io.podshim.cgroups.CgroupMode;
 import io.podshim.linux.ChildProcess;
 import io.podshim.linux.ExecStage;
 import io.podshim.linux.NamespacePlan;
@@ -117,16 +119,22 @@ class DaemonCliHostTest {
         assertTrue(rows.get(1).startsWith("net ") && rows.get(1).endsWith("shared by the pod"), rows.get(1));
         assertTrue(rows.stream().anyMatch(r -> r.startsWith("mnt ") && r.endsWith("each container has its own")), ns.out());
         assertTrue(rows.stream().anyMatch(r -> r.startsWith("user ") && r.endsWith("shared with the host")), ns.out());
+        // On cgroup v2 each container has a cgroup namespace of its own; on v1 they keep the host's.
+        boolean v2 = CgroupHost.detect().mode() == CgroupMode.V2;
+        String cgroupRow = v2 ? "each container has its own" : "shared with the host";
+        assertTrue(rows.stream().anyMatch(r -> r.startsWith("cgroup ") && r.endsWith(cgroupRow)), ns.out());
         assertTrue(cli("ns", "web", "-o", "json").out().contains("\"pause\" : {"), "JSON by process");
 
         Result exec = cli("exec", "web", "-c", "app", "--", "sh", "-c",
-                "cat /etc/hostname; ls /; grep -c ':/podshim-test' /proc/self/cgroup; echo oops >&2; exit 3");
+                "cat /etc/hostname; ls /; cat /proc/self/cgroup; echo oops >&2; exit 3");
         assertEquals(3, exec.code(), "the command's exit code passes through: " + exec);
         assertEquals("oops\n", exec.err());
         List<String> seen = List.of(exec.out().split("\n"));
         assertEquals("web", seen.get(0), "the pod's hostname");
         assertTrue(seen.contains("bin") && !seen.contains("usr"), "the container's root, not the host's: " + seen);
-        assertTrue(!seen.get(seen.size() - 1).equals("0"), "in the container's cgroups");
+        // On v2 the root of the container's own cgroup namespace: joined, and placed in the container's cgroup.
+        assertTrue(v2 ? seen.get(seen.size() - 1).equals("0::/") : seen.stream().anyMatch(l -> l.contains(":/podshim-test")),
+                "in the container's cgroups: " + seen);
         Result missing = cli("exec", "web", "--", "/no/such");
         assertEquals(127, missing.code());
         assertEquals("exec: \"/no/such\": no such file or directory\n", missing.err());

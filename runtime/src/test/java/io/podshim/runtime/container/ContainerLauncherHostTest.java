@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.podshim.cgroups.CgroupHost;
 import io.podshim.cgroups.CgroupLimits;
 import io.podshim.cgroups.CgroupManager;
+import io.podshim.cgroups.CgroupMode;
 import io.podshim.cgroups.CgroupPath;
 import io.podshim.linux.Capabilities;
 import io.podshim.linux.Shim;
@@ -29,6 +30,7 @@ import io.podshim.runtime.image.StoredImage;
 import io.podshim.runtime.image.TestImages;
 import io.podshim.runtime.logs.CriLogFile;
 import io.podshim.runtime.logs.LogPump;
+import io.podshim.testing.CgroupV2;
 import io.podshim.testing.HostSnapshot;
 import io.podshim.testing.HostTest;
 import java.io.IOException;
@@ -266,16 +268,54 @@ class ContainerLauncherHostTest {
         PodSandbox pod = pod("cgroup");
         LaunchPlan plan = plan(pod, "app", List.of(), null, "unused");
         cgroups.apply(plan.cgroup(), new CgroupLimits(100, null, 64L << 20, 32L));
-        // cat runs straight from exec: its first reads are its own cgroups and limits.
-        String memoryLimit = cgroups.mode() == io.podshim.cgroups.CgroupMode.V2 ? "/sys/fs/cgroup/memory.max"
-                : "/sys/fs/cgroup/memory/memory.limit_in_bytes";
+        // cat runs straight from exec: its first reads are its own cgroups and limits. On v2 it sees
+        // them from a cgroup namespace of its own, rooted at its cgroup; on v1 with the host's paths.
+        boolean v2 = cgroups.mode() == CgroupMode.V2;
+        String memoryLimit = v2 ? "/sys/fs/cgroup/memory.max" : "/sys/fs/cgroup/memory/memory.limit_in_bytes";
         try (Pipe out = Pipe.open(); ContainerProcess cat = start(with(plan, image, false,
                 List.of("cat", "/proc/self/cgroup", memoryLimit), ENV, Stdio.of(out.writeEnd()), Stdio.devNull()))) {
             String seen = readAll(out);
-            assertTrue(seen.contains(":/" + plan.cgroup() + "\n"), seen);
+            assertTrue(v2 ? seen.startsWith("0::/\n") : seen.contains(":/" + plan.cgroup() + "\n"), seen);
             assertTrue(seen.endsWith("\n67108864\n"), seen);
             assertEquals(ExitStatus.exited(0), cat.waitFor());
         }
+    }
+
+    @Test
+    void onCgroupV2EachContainerSeesOnlyItsOwnCgroupReadOnlyThroughANamespaceOfItsOwn() {
+        CgroupV2.assumeAvailable(cgroups.mode() == CgroupMode.V2 ? null
+                : "a private cgroup namespace per container is the cgroup v2 view; this host is " + cgroups.mode());
+        PodSandbox pod = pod("cgroupns");
+        try (Pipe out = Pipe.open()) {
+            LaunchPlan plan = plan(pod, "look", List.of(), out.writeEnd(), "sh", "-c",
+                    "grep ' /sys/fs/cgroup ' /proc/self/mounts; cat /proc/self/cgroup; find /sys/fs/cgroup -mindepth 1 -type d | wc -l; "
+                            + "echo 1 > /sys/fs/cgroup/cgroup.freeze 2>/dev/null || echo read-only; exec sleep 3600");
+            ContainerProcess look = start(plan);
+            ContainerProcess other = start(plan(pod, "other", List.of(), null, "sleep", "3600"));
+            out.writeEnd().close();
+            List<String> lines = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                lines.add(readLine(out.readEnd()));
+            }
+            assertTrue(lines.get(0).startsWith("cgroup2 /sys/fs/cgroup cgroup2 ro,nosuid,nodev,noexec"), lines.get(0));
+            assertEquals("0::/", lines.get(1), "its own cgroup is the root of its view");
+            assertEquals("0", lines.get(2).trim(), "no other cgroup is visible from inside");
+            assertEquals("read-only", lines.get(3));
+            NamespaceId host = NamespaceId.of(ProcessHandle.current().pid(), Namespace.CGROUP);
+            assertNotEquals(host, NamespaceId.of(look.pid(), Namespace.CGROUP));
+            assertNotEquals(NamespaceId.of(look.pid(), Namespace.CGROUP), NamespaceId.of(other.pid(), Namespace.CGROUP));
+            assertEquals(host, NamespaceId.of(pod.pausePid(), Namespace.CGROUP), "the pause stays in the host's");
+            assertEquals(List.of((long) look.pid()), cgroups.pids(plan.cgroup()), "the host sees it in its cgroup");
+        }
+    }
+
+    private static String readLine(Fd fd) {
+        StringBuilder line = new StringBuilder();
+        byte[] one = new byte[1];
+        while (fd.read(one) == 1 && one[0] != '\n') {
+            line.append((char) one[0]);
+        }
+        return line.toString();
     }
 
     @Test

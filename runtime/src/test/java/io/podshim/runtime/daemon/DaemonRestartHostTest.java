@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.podshim.cgroups.CgroupHost;
+import io.podshim.cgroups.CgroupManager;
+import io.podshim.cgroups.CgroupPath;
 import io.podshim.linux.Procfs;
 import io.podshim.runtime.container.BusyboxImage;
 import io.podshim.runtime.image.ImageStore;
@@ -201,7 +204,10 @@ class DaemonRestartHostTest {
         try (Stream<Path> left = Files.list(base.resolve("state/sandboxes"))) {
             assertEquals(List.of(), left.toList(), "sandbox directories left");
         }
-        assertFalse(Files.exists(Path.of("/sys/fs/cgroup/memory", cgroupRoot, "besteffort", "pod")), "pod cgroups left");
+        CgroupManager cgroups = CgroupManager.forHost(CgroupHost.detect());
+        try (Stream<Path> left = Files.list(cgroups.directory(CgroupPath.of(cgroupRoot, "besteffort"), "memory"))) {
+            assertEquals(List.of(), left.filter(Files::isDirectory).toList(), "pod cgroups left");
+        }
     }
 
     /** The host pids of the running containers in {@code get pods -o json} (in spec order). */
