@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -74,6 +75,36 @@ class RunCommandHostTest {
         try (Stream<Path> runs = Files.list(Path.of("/run/podshim"))) {
             assertTrue(runs.noneMatch(p -> p.getFileName().toString().startsWith("run-")), "run state left");
         }
+        HostSnapshot.takeAndCompare(before);
+    }
+
+    /** README's first command runs this pod: what README says it shows is what it shows, on v1 and v2 alike. */
+    @Test
+    void theDemoPodRunsAsReadmeTellsIt() throws IOException {
+        HostSnapshot before = HostSnapshot.take();
+        // Surefire runs in the module's directory; the demo lives at the top of the checkout.
+        Result r = run(Files.readString(Path.of("..", "examples", "demo-pod.yaml")));
+        assertEquals(0, r.code(), r.out() + r.err());
+        List<String> lines = List.of(r.out().split("\n"));
+        // A status line and a log line are printed by different threads: each kind keeps its own order.
+        // A status that lasts less than a turn of the printer (Init:1/3 here is one echo) may be passed over.
+        List<String> statuses = List.of("pod/demo: Init:0/3", "pod/demo: Init:1/3", "pod/demo: Running", "pod/demo: Completed");
+        List<String> shown = lines.stream().filter(l -> l.startsWith("pod/demo: ")).toList();
+        assertEquals(shown, statuses.stream().filter(shown::contains).toList(), "only these, in this order: " + r.out());
+        assertTrue(shown.containsAll(List.of("pod/demo: Init:0/3", "pod/demo: Running")), r.out());
+        // The second init container reads what the first one wrote: they ran one after the other.
+        List<String> inits = List.of("[write-config] wrote /shared/config",
+                "[check-config] found greeting=hello, written by the init container before me");
+        assertEquals(inits, lines.stream().filter(inits::contains).toList(), r.out());
+        assertTrue(lines.contains("[client] fetched over the pod localhost: hello from the server container"), r.out());
+        assertTrue(lines.contains("[log-shipper] shipped: fetched: hello from the server container"), r.out());
+        for (String kind : List.of("net", "ipc", "uts", "pid")) {
+            assertTrue(lines.stream().anyMatch(l -> l.startsWith(kind + " ") && l.endsWith("shared by the pod")), kind + ": " + r.out());
+        }
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("mnt ") && l.endsWith("each container has its own")), r.out());
+        assertTrue(lines.contains("  log-shipper    terminated (Error, exit code 143)"), "the sidecar is stopped after the apps: "
+                + r.out());
+        assertTrue(r.out().endsWith("pod/demo Succeeded\n"), r.out());
         HostSnapshot.takeAndCompare(before);
     }
 

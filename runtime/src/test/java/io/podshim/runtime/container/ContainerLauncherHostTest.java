@@ -286,12 +286,11 @@ class ContainerLauncherHostTest {
         CgroupV2.assumeAvailable(cgroups.mode() == CgroupMode.V2 ? null
                 : "a private cgroup namespace per container is the cgroup v2 view; this host is " + cgroups.mode());
         PodSandbox pod = pod("cgroupns");
-        try (Pipe out = Pipe.open()) {
-            LaunchPlan plan = plan(pod, "look", List.of(), out.writeEnd(), "sh", "-c",
-                    "grep ' /sys/fs/cgroup ' /proc/self/mounts; cat /proc/self/cgroup; find /sys/fs/cgroup -mindepth 1 -type d | wc -l; "
-                            + "echo 1 > /sys/fs/cgroup/cgroup.freeze 2>/dev/null || echo read-only; exec sleep 3600");
-            ContainerProcess look = start(plan);
-            ContainerProcess other = start(plan(pod, "other", List.of(), null, "sleep", "3600"));
+        Pipe out = Pipe.open();
+        LaunchPlan plan = plan(pod, "look", List.of(), out.writeEnd(), "sh", "-c",
+                "grep ' /sys/fs/cgroup ' /proc/self/mounts; cat /proc/self/cgroup; find /sys/fs/cgroup -mindepth 1 -type d | wc -l; "
+                        + "echo 1 > /sys/fs/cgroup/cgroup.freeze 2>/dev/null || echo read-only; exec sleep 3600");
+        try (out; ContainerProcess look = start(plan); ContainerProcess other = start(plan(pod, "other", List.of(), null, "sleep", "3600"))) {
             out.writeEnd().close();
             List<String> lines = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
@@ -306,6 +305,8 @@ class ContainerLauncherHostTest {
             assertNotEquals(NamespaceId.of(look.pid(), Namespace.CGROUP), NamespaceId.of(other.pid(), Namespace.CGROUP));
             assertEquals(host, NamespaceId.of(pod.pausePid(), Namespace.CGROUP), "the pause stays in the host's");
             assertEquals(List.of((long) look.pid()), cgroups.pids(plan.cgroup()), "the host sees it in its cgroup");
+            assertEquals(ExitStatus.killed(9, false), look.kill());
+            assertEquals(ExitStatus.killed(9, false), other.kill());
         }
     }
 

@@ -3,6 +3,7 @@ package io.podshim.runtime.daemon;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import io.podshim.cgroups.CgroupHost;
 import io.podshim.cgroups.CgroupManager;
@@ -13,6 +14,7 @@ import io.podshim.runtime.image.ImageStore;
 import io.podshim.runtime.image.ImportProgress;
 import io.podshim.testing.HostSnapshot;
 import io.podshim.testing.HostTest;
+import io.podshim.testing.Patience;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -41,12 +43,14 @@ import org.junit.jupiter.api.Test;
  */
 @HostTest
 class DaemonRestartHostTest {
-    private static final Duration PATIENCE = Duration.ofSeconds(60);
+    private static final Duration PATIENCE = Patience.of(Duration.ofSeconds(60));
 
     private Path base;
     private String cgroupRoot;
     private HostSnapshot before;
     private final List<Process> daemons = new ArrayList<>();
+    // What each daemon printed, for the message of a wait that gives up.
+    private final List<BlockingQueue<String>> outputs = new ArrayList<>();
 
     @BeforeEach
     void prepare() throws Exception {
@@ -80,6 +84,7 @@ class DaemonRestartHostTest {
                 "--cgroup-root", cgroupRoot, "--backoff", "100ms:400ms").redirectErrorStream(true).start();
         daemons.add(daemon);
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        outputs.add(lines);
         Thread reader = new Thread(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(daemon.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = in.readLine()) != null; ) {
@@ -94,11 +99,27 @@ class DaemonRestartHostTest {
         List<String> seen = new ArrayList<>();
         while (seen.stream().noneMatch(l -> l.contains("listening on"))) {
             String line = lines.poll(PATIENCE.toSeconds(), TimeUnit.SECONDS);
-            assertTrue(line != null, "the daemon did not start: " + seen);
+            if (line == null) {
+                fail("the daemon did not start within " + PATIENCE.toSeconds() + " s: " + seen + "\nits threads:\n" + threads(daemon));
+            }
             seen.add(line);
         }
         lines.addAll(seen);
         return lines;
+    }
+
+    /** What a daemon that does not answer is doing, from jcmd beside this JVM's java. */
+    private static String threads(Process daemon) {
+        Path jcmd = Path.of(ProcessHandle.current().info().command().orElseThrow()).resolveSibling("jcmd");
+        try {
+            Process dump = new ProcessBuilder(jcmd.toString(), Long.toString(daemon.pid()), "Thread.print")
+                    .redirectErrorStream(true).start();
+            String text = new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            dump.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+            return text;
+        } catch (IOException | InterruptedException e) {
+            return "(no thread dump: " + e + ")";
+        }
     }
 
     private record Result(int code, String out, String err) {}
@@ -118,7 +139,8 @@ class DaemonRestartHostTest {
         long deadline = System.nanoTime() + PATIENCE.toNanos();
         Result r = cli(args);
         while (!accept.test(r)) {
-            assertTrue(System.nanoTime() < deadline, "gave up waiting on podshim " + String.join(" ", args) + ":\n" + r);
+            assertTrue(System.nanoTime() < deadline, "gave up waiting on podshim " + String.join(" ", args) + ":\n" + r
+                    + "\nwhat the daemons printed:\n" + outputs.stream().map(o -> String.join("\n", o)).toList());
             Thread.onSpinWait();
             r = cli(args);
         }
