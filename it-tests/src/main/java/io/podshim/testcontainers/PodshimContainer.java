@@ -42,7 +42,8 @@ import org.testcontainers.containers.wait.strategy.AbstractWaitStrategy;
  * <p>The rights it runs with are what podshim needs to make namespaces, mounts and cgroups:
  * {@code --privileged} if {@link #withPrivilegedMode} asks for it, else every capability but
  * CAP_SYS_RESOURCE (which some hosts cannot grant, and podshim does not need), seccomp and AppArmor
- * unconfined, {@code /sys/fs/cgroup} bound read-write, network {@code none}, a tmpfs on {@code /run}
+ * unconfined, {@code /sys/fs/cgroup} bound read-write in the host's cgroup namespace, network
+ * {@code none}, a tmpfs on {@code /run}
  * (pods' writable layers need a file system that overlayfs takes as upper layer), and Docker's init
  * as PID 1, to reap the container shims a killed daemon leaves behind. Its pods' cgroups go under
  * {@link #cgroupRoot()} of the host's hierarchies; stopping the container stops the daemon
@@ -83,7 +84,10 @@ public class PodshimContainer extends GenericContainer<PodshimContainer> {
         }
         withCreateContainerCmdModifier(cmd -> {
             HostConfig host = cmd.getHostConfig();
-            host.withInit(true).withNetworkMode("none")
+            // The host's cgroup namespace: on a v2 host Docker's default is a private one rooted at the
+            // container's own cgroup, and podshim's cgroups belong under the host's root, where it moves
+            // its pods' processes (a move across a namespace root is refused under nsdelegate).
+            host.withInit(true).withNetworkMode("none").withCgroupnsMode("host")
                     .withTmpFs(Map.of("/run", "rw,exec,suid,dev,size=1g"))
                     .withBinds(new Bind("/sys/fs/cgroup", new Volume("/sys/fs/cgroup"), AccessMode.rw),
                             new Bind(apiDir.toString(), new Volume("/run/podshim-api"), AccessMode.rw));
