@@ -16,7 +16,8 @@ final class ContainerRun {
     ContainerState lastState;
     int restartCount;
     int backToBackRestarts;
-    boolean restartPending;
+    /** Waiting in back-off until then to run again; null otherwise. */
+    Instant restartAt;
     boolean started;
     ContainerProcess process;
     Instant startedAt;
@@ -74,6 +75,24 @@ final class ContainerRun {
     /** Started, and ready by its readiness probe if it has one. */
     boolean ready() {
         return startedUp() && !stopRequested && (spec.readinessProbe() == null || probedReady);
+    }
+
+    PodDecisions.Role role() {
+        return !init ? PodDecisions.Role.APP : spec.sidecar() ? PodDecisions.Role.SIDECAR : PodDecisions.Role.INIT;
+    }
+
+    /** What the decisions need to know of this container now. */
+    PodDecisions.Container observed() {
+        // Launched and neither running nor ended cannot be seen between events; taken as running, it is waited for.
+        PodDecisions.Status status = running() ? PodDecisions.Status.RUNNING : restartAt != null ? PodDecisions.Status.BACKING_OFF
+                : state.is(ContainerState.Kind.TERMINATED) ? PodDecisions.Status.TERMINATED
+                : !started ? PodDecisions.Status.NOT_STARTED : PodDecisions.Status.RUNNING;
+        ContainerState ended = restartAt != null ? lastState : state;
+        boolean hasEnded = ended != null && ended.is(ContainerState.Kind.TERMINATED);
+        java.time.Duration ran = hasEnded && ended.startedAt() != null && ended.finishedAt() != null
+                ? java.time.Duration.between(ended.startedAt(), ended.finishedAt()) : null;
+        return new PodDecisions.Container(name(), role(), spec.restartPolicy(), spec.restartPolicyRules(), status, startedUp(),
+                stopRequested, hasEnded ? ended.exitCode() : null, ran, backToBackRestarts, restartAt);
     }
 
     ContainerStatus status() {

@@ -32,7 +32,7 @@ public final class ManifestReader {
     private static final Set<String> CONTAINER_KEYS = Field.keys("name", "image", "command", "args", "env", "workingDir",
             "resources", "volumeMounts", "securityContext", "restartPolicy", "imagePullPolicy", "ports",
             "terminationMessagePath", "terminationMessagePolicy", "livenessProbe", "readinessProbe", "startupProbe",
-            "lifecycle");
+            "lifecycle", "restartPolicyRules");
     private static final Set<String> CONTAINER_LATER = Field.keys("envFrom", "stdin", "stdinOnce", "tty", "volumeDevices", "resizePolicy");
 
     private ManifestReader() {}
@@ -126,13 +126,16 @@ public final class ManifestReader {
         String name = c.string("name");
         label(c.get("name"), name);
         boolean sidecar = false;
+        RestartPolicy restartPolicy = null;
         if (c.has("restartPolicy")) {
-            if (!init || !"Always".equals(c.get("restartPolicy").text())) {
-                throw c.get("restartPolicy").error(init ? "an init container's restartPolicy can only be Always (a sidecar)"
-                        : "only init containers take a restartPolicy (Always, for a sidecar); app containers follow the pod's");
+            if (init && !"Always".equals(c.get("restartPolicy").text())) {
+                throw c.get("restartPolicy").error("an init container's restartPolicy can only be Always (a sidecar)");
             }
-            sidecar = true;
+            // An app container's own policy overrides the pod's (Kubernetes 1.35, KEP-5307).
+            restartPolicy = RestartPolicy.parse(c.get("restartPolicy"));
+            sidecar = init;
         }
+        List<RestartRule> rules = restartRules(c, init, restartPolicy);
         String pull = c.string("imagePullPolicy", "IfNotPresent");
         if (!Set.of("Always", "IfNotPresent", "Never").contains(pull)) {
             throw c.get("imagePullPolicy").error("\"" + pull + "\" is not a pull policy: use Always, IfNotPresent or Never");
@@ -177,10 +180,53 @@ public final class ManifestReader {
         return new PodManifest.Container(name, c.string("image"), c.strings("command"), c.strings("args"), Map.copyOf(env),
                 c.string("workingDir", null), c.has("resources") ? resources(c.get("resources")) : PodManifest.Resources.NONE,
                 mounts, c.has("securityContext") ? security(c.get("securityContext")) : PodManifest.ContainerSecurity.NONE,
-                sidecar, pull, c.has("startupProbe") ? ProbeReader.probe(c.get("startupProbe"), "startupProbe", ports) : null,
+                sidecar, init ? null : restartPolicy, rules, pull, c.has("startupProbe") ? ProbeReader.probe(c.get("startupProbe"), "startupProbe", ports) : null,
                 c.has("livenessProbe") ? ProbeReader.probe(c.get("livenessProbe"), "livenessProbe", ports) : null,
                 c.has("readinessProbe") ? ProbeReader.probe(c.get("readinessProbe"), "readinessProbe", ports) : null,
                 c.has("lifecycle") ? ProbeReader.lifecycle(c.get("lifecycle"), ports) : io.podshim.runtime.probe.Lifecycle.NONE);
+    }
+
+    /** restartPolicyRules (KEP-5307): only on an app container that sets its own restartPolicy, at most 20. */
+    private static List<RestartRule> restartRules(Field c, boolean init, RestartPolicy restartPolicy) {
+        if (!c.has("restartPolicyRules")) {
+            return List.of();
+        }
+        if (init) {
+            throw c.get("restartPolicyRules").error("is not supported by podshim on init containers yet: remove it to run this pod here");
+        }
+        if (restartPolicy == null) {
+            throw c.get("restartPolicyRules").error("needs the container's own restartPolicy, set explicitly even if it is the pod's");
+        }
+        List<RestartRule> rules = c.list("restartPolicyRules", r -> {
+            r.onlyKeys(Field.keys("action", "exitCodes"), Set.of());
+            if (!"Restart".equals(r.string("action"))) {
+                throw r.get("action").error("\"" + r.string("action") + "\" is not an action: the only one is Restart");
+            }
+            if (!r.has("exitCodes")) {
+                throw r.get("exitCodes").error("required: which exit codes the rule is for ({operator: In, values: [42]})");
+            }
+            Field codes = r.get("exitCodes");
+            codes.onlyKeys(Field.keys("operator", "values"), Set.of());
+            String operator = codes.string("operator");
+            if (!operator.equals("In") && !operator.equals("NotIn")) {
+                throw codes.get("operator").error("\"" + operator + "\" is not an operator: use In or NotIn");
+            }
+            List<Integer> values = codes.list("values", v -> {
+                Long value = v.integerOrNull();
+                if (value == null || value < 0 || value > 255) {
+                    throw v.error("an exit code is a whole number from 0 to 255");
+                }
+                return value.intValue();
+            });
+            if (values.size() > 255) {
+                throw codes.get("values").error("at most 255 exit codes");
+            }
+            return new RestartRule(operator.equals("In"), Set.copyOf(values));
+        });
+        if (rules.size() > 20) {
+            throw c.get("restartPolicyRules").error("at most 20 rules");
+        }
+        return rules;
     }
 
     private static PodManifest.Resources resources(Field r) {

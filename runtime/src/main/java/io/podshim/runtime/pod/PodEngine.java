@@ -94,7 +94,7 @@ public final class PodEngine implements AutoCloseable {
                         why = "an image it uses has left the store";
                     } else {
                         Futures.join(supervisor.call(() -> {
-                            PodRun pod = PodRun.adopt(this, record.get(), resolved, sandbox.get());
+                            PodRun pod = PodRecovery.adopt(this, record.get(), resolved, sandbox.get());
                             pods.put(pod.manifest.name(), pod);
                             publish(pod);
                             return null;
@@ -239,9 +239,19 @@ public final class PodEngine implements AutoCloseable {
         watchers.removeIf(w -> w.name().equals(status.name()) && w.condition().test(status) && w.result().complete(status));
     }
 
+    /** A deleted pod goes, and with it its log directory, as kubelet removes it with the pod (once the last lines are in). */
     void forget(PodRun pod) {
         pods.remove(pod.manifest.name(), pod);
         published.remove(pod.manifest.name());
+        Path dir = logDir(pod.manifest.namespace(), pod.manifest.name(), pod.manifest.uid());
+        CompletableFuture.allOf(pod.containers.stream().map(c -> c.logsWritten).toArray(CompletableFuture[]::new))
+                .whenComplete((ok, failed) -> {
+                    try {
+                        io.podshim.runtime.FileTrees.delete(dir);
+                    } catch (java.io.IOException e) {
+                        System.err.println("podshim: remove the logs of pod " + pod.manifest.name() + ": " + dir + ": " + e);
+                    }
+                });
     }
 
     Sandboxes sandboxes() {
@@ -274,8 +284,12 @@ public final class PodEngine implements AutoCloseable {
     }
 
     Path logFile(PodManifest pod, String container, int restart) {
-        return config.logDir().resolve(pod.namespace() + "_" + pod.name() + "_" + pod.uid()).resolve(container)
-                .resolve(restart + ".log");
+        return logDir(pod.namespace(), pod.name(), pod.uid()).resolve(container).resolve(restart + ".log");
+    }
+
+    /** {@code <logDir>/<namespace>_<pod>_<uid>}, as kubelet names a pod's log directory. */
+    private Path logDir(String namespace, String pod, String uid) {
+        return config.logDir().resolve(namespace + "_" + pod + "_" + uid);
     }
 
     /**
@@ -333,7 +347,7 @@ public final class PodEngine implements AutoCloseable {
         if (status == null) {
             return List.of();
         }
-        Path dir = config.logDir().resolve(status.namespace() + "_" + status.name() + "_" + status.uid()).resolve(container);
+        Path dir = logDir(status.namespace(), status.name(), status.uid()).resolve(container);
         List<Path> files = new ArrayList<>();
         for (int restart = 0; java.nio.file.Files.exists(dir.resolve(restart + ".log")); restart++) {
             files.add(dir.resolve(restart + ".log"));

@@ -24,16 +24,19 @@ public record PodManifest(String name, String namespace, String uid, Map<String,
     }
 
     /**
-     * One container. {@code sidecar} marks an init container with restartPolicy Always. {@code command}
-     * and {@code args} are null when unset, which Kubernetes treats differently from empty; so are
-     * the probes.
+     * One container. {@code sidecar} marks an init container with restartPolicy Always;
+     * {@code restartPolicy} is an app container's own (null: the pod's), and {@code restartPolicyRules}
+     * come before it. {@code command} and {@code args} are null when unset, which Kubernetes treats
+     * differently from empty; so are the probes.
      */
     public record Container(String name, String image, List<String> command, List<String> args, Map<String, String> env,
                             String workingDir, Resources resources, List<VolumeMount> volumeMounts,
-                            ContainerSecurity security, boolean sidecar, String imagePullPolicy, Probe startupProbe,
+                            ContainerSecurity security, boolean sidecar, RestartPolicy restartPolicy,
+                            List<RestartRule> restartPolicyRules, String imagePullPolicy, Probe startupProbe,
                             Probe livenessProbe, Probe readinessProbe, Lifecycle lifecycle) {
         public Container {
             lifecycle = lifecycle == null ? Lifecycle.NONE : lifecycle;
+            restartPolicyRules = restartPolicyRules == null ? List.of() : List.copyOf(restartPolicyRules);
         }
     }
 

@@ -20,19 +20,23 @@ import java.util.Optional;
  * {@code pod.json} in the pod's sandbox directory on every change (written aside, then renamed, so
  * a reader sees one whole version), and gone with the sandbox.
  *
- * @param outcome the phase the pod will report once its containers have stopped (Succeeded or
- *     Failed), while it stops them; else null
+ * @param stopDeadline while FINISHING or TERMINATING: when what still runs gets SIGKILL
+ * @param outcome the phase the pod reports once its containers have stopped (Succeeded or Failed),
+ *     once decided; else null
  */
-record PodRecord(PodManifest manifest, String phase, String reason, Instant startTime, boolean terminating,
-                 long terminatingGraceSeconds, String outcome, String outcomeReason, List<PodEvent> events,
+record PodRecord(PodManifest manifest, PodLifecycle lifecycle, Instant startTime, Instant stopDeadline,
+                 long terminatingGraceSeconds, PodPhase outcome, String outcomeReason, List<PodEvent> events,
                  List<ContainerRecord> containers) {
 
     static final String FILE = "pod.json";
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    /** @param process where the current run is, if it is running; else null */
-    record ContainerRecord(String name, int restartCount, int backToBackRestarts, boolean started, boolean restartPending,
+    /**
+     * @param restartAt when a container in back-off runs again (a restarted daemon keeps the time)
+     * @param process where the current run is, if it is running; else null
+     */
+    record ContainerRecord(String name, int restartCount, int backToBackRestarts, boolean started, Instant restartAt,
                            ContainerState state, ContainerState lastState, Instant startedAt, long oomKillsBefore,
                            ContainerProcess.Saved process, boolean startupPassed) {}
 

@@ -120,7 +120,10 @@ class ManifestReaderTest {
             "limits: {cpu: 1, memory: 128Mi}|limits: {cpu: 1, memory: 128MB}|spec.containers[0].resources.limits.memory: \"128MB\" is not a quantity",
             "limits: {cpu: 1, memory: 128Mi}|limits: {cpu: 100m, memory: 128Mi}|spec.containers[0].resources.requests.cpu: must not exceed the limit (100m)",
             "restartPolicy: OnFailure|restartPolicy: Sometimes|spec.restartPolicy: \"Sometimes\" is not a restart policy",
-            "workingDir: /srv|restartPolicy: Always|spec.containers[0].restartPolicy: only init containers take a restartPolicy",
+            "workingDir: /srv|restartPolicy: Sometimes|spec.containers[0].restartPolicy: \"Sometimes\" is not a restart policy",
+            "args: [tail, -f, /shared/log]|restartPolicy: Never|spec.initContainers[1].restartPolicy: an init container's restartPolicy can only be Always",
+            "workingDir: /srv|restartPolicyRules: [{action: Restart, exitCodes: {operator: In, values: [42]}}]|spec.containers[0].restartPolicyRules: needs the container's own restartPolicy",
+            "command: [sh, -c, \"echo one >> /shared/log\"]|restartPolicyRules: []|spec.initContainers[0].restartPolicyRules: is not supported by podshim on init containers yet",
             "mountPath: /cache|mountPath: cache|spec.containers[0].volumeMounts[0].mountPath: \"cache\" must be an absolute path",
             "{name: cache, mountPath: /cache|{name: nope, mountPath: /cache|spec.containers[0].volumeMounts[0].name: no volume named \"nope\"",
             "containerPort: 8080|hostPort: 8080|spec.containers[0].ports[0].hostPort: is not supported by podshim yet",
@@ -160,6 +163,37 @@ class ManifestReaderTest {
         PodManifest.Container plain = pod.spec().initContainers().get(0);
         assertNull(plain.livenessProbe());
         assertEquals(io.podshim.runtime.probe.Lifecycle.NONE, plain.lifecycle());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "{action: Ignore, exitCodes: {operator: In, values: [1]}}|spec.containers[0].restartPolicyRules[0].action: \"Ignore\" is not an action",
+            "{action: Restart, exitCodes: {operator: Is, values: [1]}}|spec.containers[0].restartPolicyRules[0].exitCodes.operator: \"Is\" is not an operator",
+            "{action: Restart, exitCodes: {operator: In, values: [256]}}|spec.containers[0].restartPolicyRules[0].exitCodes.values[0]: an exit code is a whole number from 0 to 255",
+            "{action: Restart}|spec.containers[0].restartPolicyRules[0].exitCodes",
+    })
+    void aBadRestartRuleIsRefusedNamingTheField(String rule, String expected) {
+        String message = error(WEB.replace("workingDir: /srv", "workingDir: /srv\n    restartPolicy: Never\n    restartPolicyRules: ["
+                + rule + "]")).getMessage();
+        assertTrue(message.startsWith(expected), message);
+    }
+
+    @Test
+    void anAppContainerTakesARestartPolicyOfItsOwnAndRulesCheckedFirst() {
+        PodManifest pod = ManifestReader.read(WEB.replace("workingDir: /srv", """
+                workingDir: /srv
+                    restartPolicy: Never
+                    restartPolicyRules:
+                    - {action: Restart, exitCodes: {operator: In, values: [42, 43]}}
+                    - {action: Restart, exitCodes: {operator: NotIn, values: [0, 1]}}"""));
+        PodManifest.Container app = pod.spec().containers().get(0);
+        assertEquals(RestartPolicy.NEVER, app.restartPolicy());
+        assertEquals(List.of(new RestartRule(true, java.util.Set.of(42, 43)), new RestartRule(false, java.util.Set.of(0, 1))),
+                app.restartPolicyRules());
+        assertEquals(RestartPolicy.ON_FAILURE, pod.spec().restartPolicy(), "the pod's own stays");
+        PodManifest.Container sidecar = pod.spec().initContainers().get(1);
+        assertTrue(sidecar.sidecar());
+        assertNull(sidecar.restartPolicy(), "a sidecar's Always makes it a sidecar, not an override");
     }
 
     @Test

@@ -203,6 +203,42 @@ class PodEngineHostTest extends PodEngineHarness {
         }
     }
 
+    /**
+     * Kubernetes 1.35: a container's own restartPolicy overrides the pod's, and its restartPolicyRules
+     * restart it on the listed exit codes only. A published status is taken after the decisions of
+     * its round, so a container shown terminated rather than in back-off was decided not to restart.
+     */
+    @Test
+    void aContainersOwnRestartPolicyAndRulesOverrideThePods() throws Exception {
+        engine.run(pod("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: rules}
+                spec:
+                  restartPolicy: Always
+                  volumes: [{name: work, emptyDir: {}}]
+                  containers:
+                  - {name: web, image: busybox, command: [sleep, "3600"]}
+                  - {name: once, image: busybox, restartPolicy: Never, command: [sh, -c, "exit 0"]}
+                  - name: job
+                    image: busybox
+                    restartPolicy: Never
+                    restartPolicyRules: [{action: Restart, exitCodes: {operator: In, values: [42]}}]
+                    command: [sh, -c, "if [ -f /work/tried ]; then exit 1; fi; touch /work/tried; exit 42"]
+                    volumeMounts: [{name: work, mountPath: /work}]
+                """));
+        PodStatus settled = await("rules", s -> s.containers().get(2).restartCount() == 1
+                && s.containers().get(2).state().is(ContainerState.Kind.TERMINATED));
+        ContainerStatus job = settled.containers().get(2);
+        assertEquals(1, job.state().exitCode(), "restarted once, on 42; then 1 is not listed and Never decides");
+        assertEquals(42, job.lastState().exitCode());
+        ContainerStatus once = settled.containers().get(1);
+        assertEquals(ContainerState.Kind.TERMINATED, once.state().kind(), "Never overrides the pod's Always");
+        assertEquals(0, once.restartCount());
+        assertEquals("Running", settled.phase(), "the web container runs on");
+        engine.delete("rules", Duration.ofSeconds(1)).get(60, TimeUnit.SECONDS);
+    }
+
     @Test
     void activeDeadlineSecondsFailsThePodAsDeadlineExceeded() throws Exception {
         engine.run(pod("""

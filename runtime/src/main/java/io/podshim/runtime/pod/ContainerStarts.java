@@ -1,0 +1,144 @@
+package io.podshim.runtime.pod;
+
+import io.podshim.linux.Pipe;
+import io.podshim.linux.Stdio;
+import io.podshim.linux.SyscallException;
+import io.podshim.runtime.PodException;
+import io.podshim.runtime.container.BindMount;
+import io.podshim.runtime.container.LaunchPlan;
+import io.podshim.runtime.container.Launched;
+import io.podshim.runtime.container.PodFiles;
+import io.podshim.runtime.container.ProcessCommand;
+import io.podshim.runtime.container.ProcessUser;
+import io.podshim.runtime.container.SecurityCapabilities;
+import io.podshim.runtime.container.Termination;
+import io.podshim.runtime.logs.CriLogFile;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * How a pod's executor starts a container run and holds one back: the launch plan from the
+ * manifest and image, the launch with its log pipes, the back-off before a restart, and the
+ * clean-up of old runs. Supervisor thread only.
+ */
+final class ContainerStarts {
+    private final PodRun pod;
+
+    ContainerStarts(PodRun pod) {
+        this.pod = pod;
+    }
+
+    /** Starts {@code c}'s next run: its first, or the one after its back-off. A failure to start is an exit. */
+    void launch(ContainerRun c) {
+        if (c.restartAt != null) {
+            c.restartAt = null;
+            c.restartCount++;
+            removeOldRun(c);
+        }
+        c.started = true;
+        c.state = ContainerState.waiting("ContainerCreating", null);
+        PodEngine engine = pod.engine;
+        Pipe out = Pipe.open();
+        Pipe err = Pipe.open();
+        try {
+            LaunchPlan plan = plan(c, Stdio.of(out.writeEnd()), Stdio.of(err.writeEnd()));
+            c.plan = plan;
+            c.oomKillsBefore = Math.max(0, engine.cgroups().manager().stats(c.cgroup).oomKills());
+            c.startedAt = Instant.now();
+            // The shim keeps the read ends open, so the container never writes to a pipe without a
+            // reader if this daemon dies; a restarted one takes them back.
+            Launched launched = engine.launcher().start(plan, List.of(out.readEnd(), err.readEnd()));
+            out.writeEnd().close();
+            err.writeEnd().close();
+            CriLogFile log = new CriLogFile(engine.logFile(pod.manifest, c.name(), c.restartCount));
+            c.logsWritten = CompletableFuture.allOf(engine.logs().attach(out.readEnd().dupAtLeast(0), log, CriLogFile.Stream.STDOUT),
+                    engine.logs().attach(err.readEnd().dupAtLeast(0), log, CriLogFile.Stream.STDERR))
+                    .whenComplete((ok, failure) -> log.close());
+            if (launched.failure().isPresent()) {
+                pod.events.add("Warning", "Failed", c.name(), "Error: " + launched.failure().get().message());
+                pod.exited(c, null, Termination.startError(launched.failure().get()), Instant.now());
+                return;
+            }
+            c.process = launched.running().orElseThrow();
+            pod.events.add("Normal", "Created", c.name(), "Created container " + c.name() + " from " + c.spec.image());
+            c.state = ContainerState.running(c.startedAt);
+            pod.events.add("Normal", "Started", c.name(), "Started container " + c.name() + " (pid " + c.process.pid() + ")");
+            watch(c);
+            pod.health.started(c);
+        } catch (PodException | SyscallException e) {
+            pod.events.add("Warning", "Failed", c.name(), "Error: " + e.getMessage());
+            pod.exited(c, null, new Termination("StartError", 128, e.getMessage()), Instant.now());
+        } finally {
+            out.close();
+            err.close();
+        }
+    }
+
+    /** Holds {@code c} back before its next run, as CrashLoopBackOff does. */
+    void backOff(ContainerRun c, PodAction.BackOff backOff) {
+        c.backToBackRestarts = backOff.backToBackRestarts();
+        c.lastState = c.state;
+        c.restartAt = Instant.now().plus(backOff.delay());
+        String delay = io.podshim.runtime.probe.Attempt.seconds(backOff.delay());
+        c.state = ContainerState.waiting("CrashLoopBackOff", "back-off " + delay + " restarting failed container="
+                + c.name() + " pod=" + pod.manifest.name());
+        pod.events.add("Warning", "BackOff", c.name(), "Back-off " + delay + " restarting failed container");
+    }
+
+    void watch(ContainerRun c) {
+        pod.engine.supervisor().watch(c.process.exitFd(), () -> pod.shimExited(c));
+    }
+
+    /** Takes the log pipes' read ends back from the shim and appends to the run's log file again. */
+    void resumeLogs(ContainerRun c) {
+        List<io.podshim.linux.Fd> pipes = c.process.takeKept();
+        CriLogFile log = new CriLogFile(pod.engine.logFile(pod.manifest, c.name(), c.restartCount));
+        c.logsWritten = CompletableFuture.allOf(pod.engine.logs().attach(pipes.get(0), log, CriLogFile.Stream.STDOUT),
+                pod.engine.logs().attach(pipes.get(1), log, CriLogFile.Stream.STDERR)).whenComplete((ok, failure) -> log.close());
+    }
+
+    LaunchPlan plan(ContainerRun c, Stdio stdout, Stdio stderr) {
+        PodManifest manifest = pod.manifest;
+        PodManifest.Container spec = c.spec;
+        PodManifest.PodSecurity podSecurity = manifest.spec().security();
+        PodManifest.ContainerSecurity sec = spec.security();
+        String securityField = c.field + ".securityContext";
+        ProcessUser user = ProcessUser.resolve(c.image.rootfs(), c.image.config().user(),
+                sec.runAsUser() != null ? sec.runAsUser() : podSecurity.runAsUser(),
+                sec.runAsGroup() != null ? sec.runAsGroup() : podSecurity.runAsGroup(), podSecurity.supplementalGroups(),
+                sec.runAsNonRoot() != null ? sec.runAsNonRoot() : podSecurity.runAsNonRoot(), securityField);
+        List<BindMount> mounts = new ArrayList<>(PodFiles.of(pod.sandbox));
+        mounts.addAll(pod.volumes.mountsFor(spec.volumeMounts(), c.field));
+        List<String> argv = ProcessCommand.argv(c.image.config().entrypoint(), c.image.config().cmd(), spec.command(), spec.args());
+        if (argv.isEmpty()) {
+            throw new PodException(c.field + ".command: required: the image " + spec.image() + " has no Entrypoint or Cmd");
+        }
+        return new LaunchPlan(manifest.name(), c.name(), pod.sandbox, c.image.rootfs(),
+                pod.sandbox.directory().resolve("containers").resolve(c.name() + "-" + c.restartCount),
+                sec.readOnlyRootFilesystem(), mounts, argv, ProcessCommand.env(c.image.config().env(), spec.env()),
+                ProcessCommand.workingDir(c.image.config().workingDir(), spec.workingDir()), user.uid(), user.gid(),
+                user.groups(), SecurityCapabilities.of(sec.privileged(), sec.capabilitiesAdd(), sec.capabilitiesDrop(), securityField),
+                Boolean.FALSE.equals(sec.allowPrivilegeEscalation()), !sec.privileged(),
+                manifest.spec().shareProcessNamespace(), pod.engine.cgroups().manager(), c.cgroup, stdout, stderr);
+    }
+
+    /**
+     * Keeps the writable layers of the current and the previous run only, as Kubernetes keeps the
+     * last dead container: a crash-looping container must not fill the disk. A dead run's overlay
+     * was mounted in its own mount namespace, gone with it, so its directory is plain files.
+     */
+    private void removeOldRun(ContainerRun c) {
+        if (c.restartCount < 2) {
+            return;
+        }
+        Path old = pod.sandbox.directory().resolve("containers").resolve(c.name() + "-" + (c.restartCount - 2));
+        try {
+            io.podshim.runtime.FileTrees.delete(old);
+        } catch (java.io.IOException e) {
+            pod.events.add("Warning", "FailedCleanup", c.name(), "remove " + old + ": " + e);
+        }
+    }
+}

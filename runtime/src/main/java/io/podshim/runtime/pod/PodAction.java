@@ -1,0 +1,25 @@
+package io.podshim.runtime.pod;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/** What {@link PodDecisions} asks the pod's executor ({@link PodRun}) to do; it decides nothing itself. */
+sealed interface PodAction {
+    /** Start the container: its first run, or the next one once its back-off is over. */
+    record Launch(String container) implements PodAction {}
+
+    /** Restart the container after {@code delay}, its back-to-back restart count becoming {@code backToBackRestarts}. */
+    record BackOff(String container, Duration delay, int backToBackRestarts) implements PodAction {}
+
+    /** Stop the running container (preStop, stop signal, SIGKILL at {@code deadline}). */
+    record Stop(String container, Instant deadline) implements PodAction {}
+
+    /** The pod's outcome is decided: stop what still runs, then report {@code phase}. */
+    record Finish(PodPhase phase, String reason, String message) implements PodAction {}
+
+    /** Nothing runs any more: remove the cgroups, sandbox and volumes. */
+    record TearDown() implements PodAction {}
+
+    /** Decide again at {@code time} (a back-off ends, the active deadline falls). */
+    record WakeAt(Instant time) implements PodAction {}
+}

@@ -1,0 +1,187 @@
+package io.podshim.runtime.pod;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What should happen next to a pod, as a pure function of its spec, its lifecycle, what was
+ * observed of each container and the time: kubelet's computePodActions for podshim. No I/O, no
+ * threads, no clock of its own; {@link PodRun} carries the actions out and calls it again after
+ * every event. Called any number of times on the same input it answers the same.
+ */
+final class PodDecisions {
+    private PodDecisions() {}
+
+    enum Role { INIT, SIDECAR, APP }
+
+    /** Where a container is, as the executor saw it last. */
+    enum Status {
+        /** Not launched yet in this pod's life. */
+        NOT_STARTED,
+        RUNNING,
+        /** Ended, and nothing decided about it yet. */
+        TERMINATED,
+        /** Ended, and waiting until {@code restartAt} to run again. */
+        BACKING_OFF
+    }
+
+    /**
+     * @param restartPolicy the container's own (Kubernetes 1.35), or null to follow the pod's
+     * @param rules its restartPolicyRules, checked in order before its restartPolicy
+     * @param startedUp running, postStart done and startup probe passed (what gates the next init container)
+     * @param stopping a stop of the running container is under way
+     * @param exitCode how its last run ended, if it has ended
+     * @param ran how long its last run ran (for the back-off reset), if it has ended
+     */
+    record Container(String name, Role role, RestartPolicy restartPolicy, List<RestartRule> rules, Status status,
+                     boolean startedUp, boolean stopping, Integer exitCode, Duration ran, int backToBackRestarts,
+                     Instant restartAt) {
+        Container {
+            rules = List.copyOf(rules);
+        }
+    }
+
+    /**
+     * @param startTime when the sandbox was ready (activeDeadlineSeconds counts from it, init included)
+     * @param stopDeadline when FINISHING or TERMINATING: when whatever still runs gets SIGKILL
+     */
+    record Pod(PodLifecycle lifecycle, RestartPolicy restartPolicy, Instant startTime, Long activeDeadlineSeconds,
+               Instant stopDeadline, List<Container> containers) {
+        Pod {
+            containers = List.copyOf(containers);
+        }
+
+        List<Container> of(Role role) {
+            return containers.stream().filter(c -> c.role() == role).toList();
+        }
+    }
+
+    static List<PodAction> decide(Pod pod, Instant now, BackoffPolicy backoff) {
+        return switch (pod.lifecycle()) {
+            case CREATING, DONE -> List.of();
+            case INITIALIZING, RUNNING -> run(pod, now, backoff);
+            case FINISHING, TERMINATING -> stop(pod);
+        };
+    }
+
+    private static List<PodAction> run(Pod pod, Instant now, BackoffPolicy backoff) {
+        List<PodAction> actions = new ArrayList<>();
+        if (pod.activeDeadlineSeconds() != null && pod.startTime() != null) {
+            Instant deadline = pod.startTime().plusSeconds(pod.activeDeadlineSeconds());
+            if (!now.isBefore(deadline)) {
+                return List.of(new PodAction.Finish(PodPhase.FAILED, "DeadlineExceeded",
+                        "Pod was active on the node longer than the specified deadline (" + pod.activeDeadlineSeconds() + "s)"));
+            }
+            actions.add(new PodAction.WakeAt(deadline));
+        }
+        if (pod.lifecycle() == PodLifecycle.RUNNING) {
+            // Init is over: sidecars only run again when they end; the app containers go their own way.
+            pod.of(Role.SIDECAR).forEach(c -> restartIfNeeded(c, true, now, backoff, actions));
+            return apps(pod, now, backoff, actions);
+        }
+        // Init containers strictly in order; a sidecar must be started up before the next one goes.
+        for (Container c : pod.containers()) {
+            if (c.role() == Role.APP) {
+                continue;
+            }
+            if (c.role() == Role.SIDECAR) {
+                restartIfNeeded(c, true, now, backoff, actions);
+                if (c.status() == Status.NOT_STARTED) {
+                    actions.add(new PodAction.Launch(c.name()));
+                }
+                if (!c.startedUp()) {
+                    return actions;
+                }
+                continue;
+            }
+            if (c.status() == Status.TERMINATED && c.exitCode() == 0) {
+                continue;
+            }
+            if (c.status() == Status.TERMINATED && pod.restartPolicy() == RestartPolicy.NEVER) {
+                return List.of(new PodAction.Finish(PodPhase.FAILED, null,
+                        "init container " + c.name() + " failed; restartPolicy Never: the pod fails"));
+            }
+            restartIfNeeded(c, true, now, backoff, actions);
+            if (c.status() == Status.NOT_STARTED) {
+                actions.add(new PodAction.Launch(c.name()));
+            }
+            return actions;
+        }
+        return apps(pod, now, backoff, actions);
+    }
+
+    /** Once init is done: start every app container, restart the ones that ended as their policy says, see if all are done. */
+    private static List<PodAction> apps(Pod pod, Instant now, BackoffPolicy backoff, List<PodAction> actions) {
+        boolean done = true;
+        boolean allSucceeded = true;
+        for (Container c : pod.of(Role.APP)) {
+            if (c.status() == Status.NOT_STARTED) {
+                actions.add(new PodAction.Launch(c.name()));
+                done = false;
+            } else if (c.status() == Status.TERMINATED || c.status() == Status.BACKING_OFF) {
+                boolean restarts = restarts(c, pod.restartPolicy());
+                restartIfNeeded(c, restarts, now, backoff, actions);
+                done &= !restarts;
+                allSucceeded &= c.exitCode() != null && c.exitCode() == 0;
+            } else {
+                done = false;
+            }
+        }
+        if (done) {
+            // As Kubernetes: Succeeded once every app container has ended for good with 0, else Failed.
+            return List.of(new PodAction.Finish(allSucceeded ? PodPhase.SUCCEEDED : PodPhase.FAILED, null, null));
+        }
+        return actions;
+    }
+
+    /** For an ended container that must run again: its back-off, then its launch once the back-off is over. */
+    private static void restartIfNeeded(Container c, boolean restarts, Instant now, BackoffPolicy backoff, List<PodAction> actions) {
+        if (!restarts) {
+            return;
+        }
+        if (c.status() == Status.TERMINATED) {
+            // A run as long as the reset time forgets earlier crashes, as kubelet's back-off does.
+            int before = c.ran() != null && c.ran().compareTo(backoff.resetAfter()) >= 0 ? 0 : c.backToBackRestarts();
+            actions.add(new PodAction.BackOff(c.name(), backoff.delay(before), before + 1));
+        } else if (c.status() == Status.BACKING_OFF) {
+            actions.add(now.isBefore(c.restartAt()) ? new PodAction.WakeAt(c.restartAt()) : new PodAction.Launch(c.name()));
+        }
+    }
+
+    /**
+     * Whether an ended app container runs again: its restartPolicyRules first (the first rule that
+     * matches its exit code restarts it), then its own restartPolicy, then the pod's.
+     */
+    static boolean restarts(Container c, RestartPolicy podPolicy) {
+        int exit = c.exitCode() == null ? 0 : c.exitCode();
+        for (RestartRule rule : c.rules()) {
+            if (rule.matches(exit)) {
+                return true;
+            }
+        }
+        RestartPolicy policy = c.restartPolicy() != null ? c.restartPolicy() : podPolicy;
+        return policy == RestartPolicy.ALWAYS || policy == RestartPolicy.ON_FAILURE && exit != 0;
+    }
+
+    /**
+     * Termination order, as kubelet's: the app containers (and a plain init container) first, all
+     * together; then the sidecars one at a time, the last started first; then the teardown. Each
+     * gets what is left of the one grace period.
+     */
+    private static List<PodAction> stop(Pod pod) {
+        List<Container> first = pod.containers().stream().filter(c -> c.role() != Role.SIDECAR && c.status() == Status.RUNNING).toList();
+        if (!first.isEmpty()) {
+            return first.stream().filter(c -> !c.stopping()).map(c -> (PodAction) new PodAction.Stop(c.name(), pod.stopDeadline())).toList();
+        }
+        List<Container> sidecars = new ArrayList<>(pod.of(Role.SIDECAR));
+        java.util.Collections.reverse(sidecars);
+        for (Container c : sidecars) {
+            if (c.status() == Status.RUNNING) {
+                return c.stopping() ? List.of() : List.of(new PodAction.Stop(c.name(), pod.stopDeadline()));
+            }
+        }
+        return List.of(new PodAction.TearDown());
+    }
+}

@@ -1,0 +1,50 @@
+package io.podshim.runtime.pod;
+
+import io.podshim.cgroups.CgroupLimits;
+import io.podshim.cgroups.CpuConversions;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A pod's {@link PodStatus} as Kubernetes would report it, from what its executor holds. */
+final class PodStatusView {
+    private PodStatusView() {}
+
+    static PodStatus of(PodRun pod) {
+        List<ContainerStatus> initStatus = pod.containers.stream().filter(c -> c.init).map(ContainerRun::status).toList();
+        List<ContainerStatus> appStatus = pod.containers.stream().filter(c -> !c.init).map(ContainerRun::status).toList();
+        boolean initialized = pod.containers.stream().anyMatch(c -> !c.init && c.started)
+                || pod.containers.stream().filter(c -> c.init).allMatch(c -> c.spec.sidecar()
+                ? c.startedUp() : c.state.is(ContainerState.Kind.TERMINATED) && c.state.exitCode() == 0);
+        PodPhase phase = pod.phase();
+        boolean terminating = pod.lifecycle == PodLifecycle.TERMINATING;
+        // As Kubernetes counts it since sidecars: the app containers and the sidecars must all be ready.
+        boolean ready = !phase.finished() && !terminating && appStatus.stream().allMatch(ContainerStatus::ready)
+                && initStatus.stream().filter(ContainerStatus::sidecar).allMatch(ContainerStatus::ready);
+        Map<String, Boolean> conditions = new LinkedHashMap<>();
+        conditions.put("Initialized", initialized);
+        conditions.put("ContainersReady", ready);
+        conditions.put("Ready", ready);
+        String reason = phase.finished() ? pod.outcomeReason : null;
+        boolean present = pod.sandbox != null && pod.lifecycle != PodLifecycle.DONE;
+        return new PodStatus(pod.manifest.name(), pod.manifest.namespace(), pod.manifest.uid(), phase.kubernetesName(), reason,
+                StatusText.of(phase.kubernetesName(), reason, terminating, initStatus, appStatus), conditions, initStatus, appStatus,
+                pod.resources == null ? "" : pod.resources.qos().kubernetesName(), pod.startTime, pod.events.list(),
+                present ? pod.sandbox.pausePid() : 0, pod.podCgroup == null ? "" : pod.podCgroup.toString(), cgroupLimits(pod));
+    }
+
+    /** The pod cgroup's limits, as computed from the effective requests and limits (for describe). */
+    private static Map<String, String> cgroupLimits(PodRun pod) {
+        Map<String, String> limits = new LinkedHashMap<>();
+        if (pod.resources == null) {
+            return limits;
+        }
+        CgroupLimits l = pod.resources.limits(null);
+        long shares = CpuConversions.shares(l.cpuRequestMilli());
+        limits.put("cpu request", l.cpuRequestMilli() + "m (cpu.shares " + shares + ", cpu.weight " + CpuConversions.weight(shares) + ")");
+        limits.put("cpu limit", l.cpuLimitMilli() == null ? "none" : l.cpuLimitMilli() + "m (quota "
+                + CpuConversions.quota(l.cpuLimitMilli()) + " µs per " + CpuConversions.PERIOD_US + " µs)");
+        limits.put("memory limit", l.memoryLimitBytes() == null ? "none" : l.memoryLimitBytes() + " bytes");
+        return limits;
+    }
+}
