@@ -113,8 +113,10 @@ final class RunCommand {
         logs.drain();
         out.println();
         for (ContainerStatus c : all(status)) {
+            // The message too, as describe shows it: "StartError" alone does not say what to fix.
+            String message = c.state().message() == null || c.state().message().isBlank() ? "" : ": " + c.state().message();
             out.printf("  %-14s %s%s%s%n", c.name(), c.state().kind().name().toLowerCase(),
-                    c.state().reason() == null ? "" : " (" + c.state().reason() + ", exit code " + c.state().exitCode() + ")",
+                    c.state().reason() == null ? "" : " (" + c.state().reason() + ", exit code " + c.state().exitCode() + message + ")",
                     c.restartCount() == 0 ? "" : ", restarts " + c.restartCount());
         }
         out.printf("pod/%s %s%n", name, status.phase());

@@ -131,6 +131,19 @@ class RunCommandHostTest {
                 """);
         assertEquals(3, failed.code());
         assertTrue(failed.out().contains("app            terminated (Error, exit code 3)"), failed.out());
+        // A pod that ends at once still shows its sandbox, and its summary says why it failed.
+        Result missing = run("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: nostart}
+                spec:
+                  restartPolicy: Never
+                  containers: [{name: app, image: busybox, command: [/bin/x]}]
+                """);
+        assertEquals(128, missing.code(), missing.out());
+        assertTrue(missing.out().matches("(?s)pod/nostart created: pause [1-9]\\d*, .*"), missing.out());
+        assertTrue(missing.out().contains("app            terminated (StartError, exit code 128: exec: \"/bin/x\": no such file or directory)"),
+                missing.out());
         Result bad = run("apiVersion: v1\nkind: Pod\nmetadata: {name: bad}\nspec:\n  containers: [{name: app}]\n");
         assertEquals(1, bad.code());
         assertTrue(bad.err().endsWith(": spec.containers[0].image: required\n"), bad.err());

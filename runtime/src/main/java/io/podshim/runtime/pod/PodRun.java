@@ -98,7 +98,9 @@ final class PodRun {
         startTime = Instant.now();
         lifecycle = lifecycle.to(PodLifecycle.INITIALIZING);
         events.add("Normal", "Scheduled", "pod", "sandbox ready: pause " + sandbox.pausePid() + ", cgroup " + podCgroup);
-        sync();
+        // The first decisions on the next turn: whoever created the pod sees it created, with its
+        // sandbox, even when its first container fails at once and the pod ends in the same breath.
+        engine.supervisor().after(Duration.ZERO, this::sync);
     }
 
     /**

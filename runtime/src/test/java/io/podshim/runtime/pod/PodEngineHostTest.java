@@ -236,7 +236,14 @@ class PodEngineHostTest extends PodEngineHarness {
         assertEquals(ContainerState.Kind.TERMINATED, once.state().kind(), "Never overrides the pod's Always");
         assertEquals(0, once.restartCount());
         assertEquals("Running", settled.phase(), "the web container runs on");
+        Path logs = base.resolve("logs").resolve(settled.namespace() + "_rules_" + settled.uid());
+        assertTrue(Files.isDirectory(logs.resolve("job")), "logs while the pod exists");
         engine.delete("rules", Duration.ofSeconds(1)).get(60, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (Files.exists(logs)) { // removed once the last lines are in, on the log pump's thread
+            assertTrue(System.nanoTime() < deadline, "a deleted pod's logs are removed with it, as kubelet removes them");
+            Thread.onSpinWait();
+        }
     }
 
     @Test
