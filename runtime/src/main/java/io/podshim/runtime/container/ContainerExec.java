@@ -103,7 +103,7 @@ public final class ContainerExec {
     public static Started start(Path execStage, PidFd container, LaunchPlan plan, List<String> argv, Stdio stdin, Stdio stdout,
                                 Stdio stderr) {
         if (argv.isEmpty()) {
-            throw new PodException("exec: give a command to run in " + plan.describe());
+            throw PodException.invalid("exec: give a command to run in " + plan.describe());
         }
         // The mount namespace is joined by the exec stage itself: a JVM thread that joined it would look
         // for the exec stage inside the container's root (KERNEL-NOTES #23). The cgroup namespace is the

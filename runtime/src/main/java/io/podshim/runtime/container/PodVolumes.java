@@ -38,7 +38,7 @@ public final class PodVolumes {
             Volume volume = volumes.get(i);
             String field = "spec.volumes[" + i + "]";
             if (paths.containsKey(volume.name())) {
-                throw new PodException(field + ".name: \"" + volume.name() + "\" is used by another volume: names must be unique");
+                throw PodException.invalid(field + ".name", "\"" + volume.name() + "\" is used by another volume: names must be unique");
             }
             if (volume.source() instanceof Volume.EmptyDir emptyDir) {
                 paths.put(volume.name(), emptyDir(sandbox, volume.name(), emptyDir, field));
@@ -70,15 +70,15 @@ public final class PodVolumes {
             String at = field + ".volumeMounts[" + i + "]";
             Path volume = paths.get(mount.name());
             if (volume == null) {
-                throw new PodException(at + ".name: no volume named \"" + mount.name() + "\" in spec.volumes");
+                throw PodException.invalid(at + ".name", "no volume named \"" + mount.name() + "\" in spec.volumes");
             }
             if (!mount.mountPath().startsWith("/")) {
-                throw new PodException(at + ".mountPath: \"" + mount.mountPath() + "\" must be an absolute path");
+                throw PodException.invalid(at + ".mountPath", "\"" + mount.mountPath() + "\" must be an absolute path");
             }
             Path source = volume;
             if (mount.subPath() != null && !mount.subPath().isEmpty()) {
                 if (mount.subPath().startsWith("/") || List.of(mount.subPath().split("/")).contains("..")) {
-                    throw new PodException(at + ".subPath: \"" + mount.subPath() + "\" must be a relative path without '..'");
+                    throw PodException.invalid(at + ".subPath", "\"" + mount.subPath() + "\" must be a relative path without '..'");
                 }
                 // Links inside the volume are followed inside it, never out (as inside a rootfs).
                 source = RootfsPath.resolve(volume, mount.subPath());
@@ -93,7 +93,7 @@ public final class PodVolumes {
             try {
                 binds.add(new BindMount(source, mount.mountPath(), mount.readOnly()));
             } catch (IllegalArgumentException e) {
-                throw new PodException(at + ".mountPath: " + e.getMessage(), e);
+                throw PodException.invalid(at + ".mountPath", e.getMessage());
             }
         }
         return binds;
@@ -120,7 +120,7 @@ public final class PodVolumes {
                     throw new PodException(field + ".emptyDir: " + e.getMessage(), e);
                 }
             }
-            default -> throw new PodException(field + ".emptyDir.medium: \"" + spec.medium()
+            default -> throw PodException.invalid(field + ".emptyDir.medium", "\"" + spec.medium()
                     + "\" is not supported: use \"\" (node disk) or \"Memory\"");
         }
         return dir;
@@ -130,7 +130,7 @@ public final class PodVolumes {
         Path path = Path.of(spec.path());
         String at = field + ".hostPath";
         if (!path.isAbsolute()) {
-            throw new PodException(at + ".path: \"" + spec.path() + "\" must be an absolute path");
+            throw PodException.invalid(at + ".path", "\"" + spec.path() + "\" must be an absolute path");
         }
         String type = spec.type() == null ? "" : spec.type();
         try {
@@ -151,7 +151,7 @@ public final class PodVolumes {
                 }
                 case "File" -> require(Files.isRegularFile(path), at, path, "is not an existing file", type);
                 case "Socket", "CharDevice", "BlockDevice" -> require(isType(path, type), at, path, "is not a " + type, type);
-                default -> throw new PodException(at + ".type: \"" + type + "\" is not a hostPath type: use \"\", "
+                default -> throw PodException.invalid(at + ".type", "\"" + type + "\" is not a hostPath type: use \"\", "
                         + "DirectoryOrCreate, Directory, FileOrCreate, File, Socket, CharDevice or BlockDevice");
             }
         } catch (IOException e) {
@@ -175,7 +175,7 @@ public final class PodVolumes {
 
     private static void require(boolean ok, String at, Path path, String problem, String type) {
         if (!ok) {
-            throw new PodException(at + ".path: " + path + " " + problem + " (type " + type + ")");
+            throw PodException.invalid(at + ".path", path + " " + problem + " (type " + type + ")");
         }
     }
 }

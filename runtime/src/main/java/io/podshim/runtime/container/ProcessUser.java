@@ -39,7 +39,7 @@ public record ProcessUser(long uid, long gid, List<Long> groups) {
                     ? passwd.stream().filter(e -> e[2].equals(userPart)).findFirst()
                     : passwd.stream().filter(e -> e[0].equals(userPart)).findFirst();
             if (entry.isEmpty() && !userPart.matches("\\d+")) {
-                throw new PodException("the image's User \"" + user + "\": no user \"" + userPart + "\" in the image's /etc/passwd");
+                throw PodException.invalid("the image's User \"" + user + "\": no user \"" + userPart + "\" in the image's /etc/passwd");
             }
             uid = userPart.matches("\\d+") ? Long.parseLong(userPart) : Long.parseLong(entry.get()[2]);
             gid = entry.map(e -> Long.parseLong(e[3])).orElse(0L);
@@ -51,7 +51,7 @@ public record ProcessUser(long uid, long gid, List<Long> groups) {
             } else {
                 gid = group.stream().filter(e -> e[0].equals(groupPart)).findFirst()
                         .map(e -> Long.parseLong(e[2]))
-                        .orElseThrow(() -> new PodException("the image's User \"" + user + "\": no group \"" + groupPart
+                        .orElseThrow(() -> PodException.invalid("the image's User \"" + user + "\": no group \"" + groupPart
                                 + "\" in the image's /etc/group"));
             }
         }
@@ -67,7 +67,7 @@ public record ProcessUser(long uid, long gid, List<Long> groups) {
             gid = runAsGroup;
         }
         if (runAsNonRoot && uid == 0) {
-            throw new PodException(field + ".runAsNonRoot: the container would run as root (uid 0); set runAsUser"
+            throw PodException.invalid(field + ".runAsNonRoot", "the container would run as root (uid 0); set runAsUser"
                     + " or use an image whose User is not root");
         }
         Set<Long> groups = new LinkedHashSet<>();

@@ -34,7 +34,7 @@ final class RootfsPath {
             Path next = current.resolve(part);
             if (Files.isSymbolicLink(next)) {
                 if (++links > MAX_LINKS) {
-                    throw new PodException(inside + ": too many levels of symbolic links in the image");
+                    throw PodException.invalid(inside + ": too many levels of symbolic links in the image");
                 }
                 String target;
                 try {
@@ -54,7 +54,7 @@ final class RootfsPath {
             current = next;
         }
         if (!current.startsWith(rootfs) || Files.isSymbolicLink(current)) {
-            throw new PodException(inside + " resolves outside the container's root filesystem");
+            throw PodException.invalid(inside + " resolves outside the container's root filesystem");
         }
         return current;
     }

@@ -33,7 +33,7 @@ public final class SecurityCapabilities {
         try {
             return Capabilities.of(list);
         } catch (IllegalArgumentException e) {
-            throw new PodException(field + ": " + e.getMessage(), e);
+            throw PodException.invalid(field, e.getMessage());
         }
     }
 }

@@ -51,7 +51,6 @@ import org.eclipse.jetty.util.Fields;
 final class ApiHandler extends Handler.Abstract {
     private static final Pattern POD = Pattern.compile("/v1/pods/([^/]+)(/logs|/events|/namespaces|/exec)?");
     private static final Pattern IMAGE = Pattern.compile("/v1/images/([^/]+)");
-    private static final Pattern FIELD = Pattern.compile("^([a-zA-Z][\\w.\\[\\]]*): .*", Pattern.DOTALL);
 
     private final PodEngine engine;
 
@@ -88,7 +87,7 @@ final class ApiHandler extends Handler.Abstract {
                 String source = query.getValue("source");
                 String name = query.getValue("name");
                 if (source == null || name == null) {
-                    throw new PodException("give ?source=PATH (an OCI layout, an OCI or docker save archive, or a rootfs"
+                    throw PodException.invalid("give ?source=PATH (an OCI layout, an OCI or docker save archive, or a rootfs"
                             + " directory on this node) and ?name=NAME");
                 }
                 io.podshim.runtime.image.StoredImage imported = engine.importImage(Path.of(source), name);
@@ -115,7 +114,7 @@ final class ApiHandler extends Handler.Abstract {
             } else if (pod.matches() && "/namespaces".equals(pod.group(2)) && request.getMethod().equals("GET")) {
                 PodStatus status = find(pod.group(1));
                 if (status.pausePid() == 0) {
-                    throw new PodException("pod " + status.name() + " has no sandbox any more (it is " + status.display()
+                    throw PodException.conflict(null, "pod " + status.name() + " has no sandbox any more (it is " + status.display()
                             + "): its namespaces are gone");
                 }
                 Map<String, Long> columns = new LinkedHashMap<>();
@@ -130,7 +129,7 @@ final class ApiHandler extends Handler.Abstract {
                 String container = query.getValue("container");
                 if (container == null) {
                     if (status.containers().size() != 1) {
-                        throw new PodException("pod " + status.name() + " has " + status.containers().size()
+                        throw PodException.invalid("pod " + status.name() + " has " + status.containers().size()
                                 + " containers: choose one with -c " + status.containers().stream().map(ContainerStatus::name).toList());
                     }
                     container = status.containers().get(0).name();
@@ -146,9 +145,7 @@ final class ApiHandler extends Handler.Abstract {
                 reply = error(404, "no such API: " + request.getMethod() + " " + path + " (see /v1/pods, /v1/images)");
             }
         } catch (PodException e) {
-            reply = error(e.getMessage().matches("(?s)(pod|image) \".*\" not found.*") ? 404
-                    : e.getMessage().contains("already runs here") || e.getMessage().contains(" is in use by pod ") ? 409 : 400,
-                    e.getMessage());
+            reply = error(e.kind().httpStatus(), e.getMessage(), e.field());
         } catch (NumberFormatException e) {
             reply = error(400, "gracePeriod must be a whole number of seconds");
         }
@@ -159,7 +156,7 @@ final class ApiHandler extends Handler.Abstract {
     }
 
     private PodStatus find(String name) {
-        return engine.status(name).orElseThrow(() -> new PodException("pod \"" + name + "\" not found"));
+        return engine.status(name).orElseThrow(() -> PodException.notFound("pod \"" + name + "\" not found"));
     }
 
     /**
@@ -231,12 +228,15 @@ final class ApiHandler extends Handler.Abstract {
     }
 
     private static Reply error(int status, String message) {
+        return error(status, message, null);
+    }
+
+    /** {@code {"message": …, "field": …}}, the field being the manifest field at fault when there is one. */
+    private static Reply error(int status, String message, String field) {
         Map<String, String> body = new LinkedHashMap<>();
         body.put("message", message);
-        Matcher field = FIELD.matcher(message);
-        if (field.matches() && (field.group(1).startsWith("spec") || field.group(1).startsWith("metadata")
-                || field.group(1).equals("kind") || field.group(1).equals("apiVersion"))) {
-            body.put("field", field.group(1));
+        if (field != null) {
+            body.put("field", field);
         }
         return new Reply(status, "application/json", Render.json(body));
     }

@@ -28,7 +28,7 @@ final class DockerSave {
             chosen = images.get(0);
         }
         if (chosen == null) {
-            throw new PodException("the archive holds " + images.size() + " images and none is tagged " + ref);
+            throw PodException.invalid("the archive holds " + images.size() + " images and none is tagged " + ref);
         }
         String config = safe(chosen.path("Config").asText());
         JsonNode diffIds = ImageStore.readJson(archive.resolve(config)).path("rootfs").path("diff_ids");
@@ -46,7 +46,7 @@ final class DockerSave {
 
     private static String safe(String path) {
         if (path.isEmpty() || path.startsWith("/") || List.of(path.split("/")).contains("..")) {
-            throw new PodException("manifest.json names \"" + path + "\", which is not a path inside the archive");
+            throw PodException.invalid("manifest.json names \"" + path + "\", which is not a path inside the archive");
         }
         return path;
     }

@@ -104,7 +104,7 @@ public final class ImageStore {
      * plain directory imported in place is the user's and stays). Returns what the name referred to.
      */
     public synchronized StoredImage remove(String name) {
-        StoredImage image = find(name).orElseThrow(() -> new PodException("image \"" + name + "\" not found: "
+        StoredImage image = find(name).orElseThrow(() -> PodException.notFound("image \"" + name + "\" not found: "
                 + "podshim image ls lists the images there are"));
         Properties refs = refs();
         refs.remove(image.name());
@@ -125,7 +125,7 @@ public final class ImageStore {
     /** "busybox" is "busybox:latest", as a container runtime reads an image reference. */
     static String normalize(String name) {
         if (name == null || name.isBlank() || name.contains(" ") || name.contains("=")) {
-            throw new PodException("image name \"" + name + "\" is not a reference: use NAME[:TAG], e.g. busybox:1.35");
+            throw PodException.invalid("image name \"" + name + "\" is not a reference: use NAME[:TAG], e.g. busybox:1.35");
         }
         int slash = name.lastIndexOf('/');
         return name.indexOf(':', slash + 1) < 0 && !name.contains("@") ? name + ":latest" : name;
@@ -139,7 +139,7 @@ public final class ImageStore {
         }
         String actual = "sha256:" + HexFormat.of().formatHex(sha.digest());
         if (digest.startsWith("sha256:") && !digest.equals(actual)) {
-            throw new PodException("layer " + digest + " does not match its digest (the blob hashes to " + actual + ")");
+            throw PodException.invalid("layer " + digest + " does not match its digest (the blob hashes to " + actual + ")");
         }
     }
 

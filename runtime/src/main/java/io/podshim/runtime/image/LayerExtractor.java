@@ -183,6 +183,6 @@ final class LayerExtractor {
     }
 
     private PodException refuse(String what) {
-        return new PodException("layer " + layer + " " + what + "; the image is refused");
+        return PodException.invalid("layer " + layer + " " + what + "; the image is refused");
     }
 }

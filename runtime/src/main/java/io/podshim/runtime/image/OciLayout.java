@@ -45,7 +45,7 @@ final class OciLayout {
         if (manifests.size() == 1) {
             return manifests.get(0);
         }
-        throw new PodException(layout + " holds " + manifests.size() + " images named " + names
+        throw PodException.invalid(layout + " holds " + manifests.size() + " images named " + names
                 + "; name the one to import by its tag");
     }
 
@@ -60,7 +60,7 @@ final class OciLayout {
                 return m;
             }
         }
-        throw new PodException(layout + " has no image for linux/" + arch);
+        throw PodException.invalid(layout + " has no image for linux/" + arch);
     }
 
     private static Path blob(Path layout, JsonNode descriptor) {
@@ -70,7 +70,7 @@ final class OciLayout {
     /** "sha256:ab…" → "blobs/sha256/ab…", refusing anything that is not a plain digest. */
     static String blobPath(String digest) {
         if (!digest.matches("[a-z0-9]+:[a-f0-9]{32,128}")) {
-            throw new PodException("\"" + digest + "\" is not a digest");
+            throw PodException.invalid("\"" + digest + "\" is not a digest");
         }
         return "blobs/" + digest.replace(':', '/');
     }

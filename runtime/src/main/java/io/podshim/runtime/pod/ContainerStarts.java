@@ -114,7 +114,7 @@ final class ContainerStarts {
         mounts.addAll(pod.volumes.mountsFor(spec.volumeMounts(), c.field));
         List<String> argv = ProcessCommand.argv(c.image.config().entrypoint(), c.image.config().cmd(), spec.command(), spec.args());
         if (argv.isEmpty()) {
-            throw new PodException(c.field + ".command: required: the image " + spec.image() + " has no Entrypoint or Cmd");
+            throw PodException.invalid(c.field + ".command", "required: the image " + spec.image() + " has no Entrypoint or Cmd");
         }
         return new LaunchPlan(manifest.name(), c.name(), pod.sandbox, c.image.rootfs(),
                 pod.sandbox.directory().resolve("containers").resolve(c.name() + "-" + c.restartCount),

@@ -29,7 +29,7 @@ final class Field {
     }
 
     PodException error(String problem) {
-        return new PodException(path + ": " + problem);
+        return PodException.invalid(path, problem);
     }
 
     boolean has(String key) {

@@ -42,14 +42,14 @@ public final class ManifestReader {
         try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(text)) {
             documents = it.readAll();
         } catch (JsonProcessingException e) {
-            throw new PodException("the manifest is not valid YAML or JSON: " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"), e);
+            throw PodException.invalid("the manifest is not valid YAML or JSON: " + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
         } catch (IOException e) {
             throw new PodException("read the manifest: " + e.getMessage(), e);
         }
         documents.removeIf(d -> d == null || d.isNull() || d.isMissingNode());
         if (documents.size() != 1) {
-            throw new PodException("the manifest holds " + documents.size() + " documents: give exactly one Pod");
+            throw PodException.invalid("the manifest holds " + documents.size() + " documents: give exactly one Pod");
         }
         return pod(new Field(documents.get(0), ""));
     }
@@ -93,7 +93,7 @@ public final class ManifestReader {
         Set<String> volumeNames = new HashSet<>();
         for (int i = 0; i < volumes.size(); i++) {
             if (!volumeNames.add(volumes.get(i).name())) {
-                throw new PodException("spec.volumes[" + i + "].name: \"" + volumes.get(i).name() + "\" is used by another volume");
+                throw PodException.invalid("spec.volumes[" + i + "].name", "\"" + volumes.get(i).name() + "\" is used by another volume");
             }
         }
         List<PodManifest.Container> init = spec.list("initContainers", f -> container(f, true, volumeNames));
@@ -261,7 +261,7 @@ public final class ManifestReader {
             Quantity q = Quantity.parse(f.path(), f.quantityText());
             return milli ? q.milli(f.path()) : q.whole(f.path());
         } catch (CgroupException e) {
-            throw new PodException(e.getMessage(), e);
+            throw PodException.invalid(e.getMessage());
         }
     }
 
@@ -326,7 +326,7 @@ public final class ManifestReader {
 
     private static void unique(Set<String> names, String name, String field) {
         if (!names.add(name)) {
-            throw new PodException(field + ": \"" + name + "\" is used by another container; names must be unique across"
+            throw PodException.invalid(field, "\"" + name + "\" is used by another container; names must be unique across"
                     + " initContainers and containers");
         }
     }

@@ -132,12 +132,12 @@ public final class PodEngine implements AutoCloseable {
             String image = all.get(i).image();
             String field = i < manifest.spec().initContainers().size() ? "spec.initContainers[" + i + "].image"
                     : "spec.containers[" + (i - manifest.spec().initContainers().size()) + "].image";
-            resolved.put(image, images.find(image).orElseThrow(() -> new PodException(field + ": image \"" + image
+            resolved.put(image, images.find(image).orElseThrow(() -> PodException.invalid(field, "image \"" + image
                     + "\" is not in the image store: import it first (podshim image import SOURCE " + image + ")")));
         }
         return Futures.join(supervisor.call(() -> {
             if (pods.containsKey(manifest.name())) {
-                throw new PodException("metadata.name: a pod named \"" + manifest.name() + "\" already runs here; delete it first");
+                throw PodException.conflict("metadata.name", "metadata.name: a pod named \"" + manifest.name() + "\" already runs here; delete it first");
             }
             PodRun pod = new PodRun(this, manifest, resolved);
             pod.start();
@@ -150,7 +150,7 @@ public final class PodEngine implements AutoCloseable {
     /** Imports {@code source} (a path on this node) into the store as {@code name}. */
     public StoredImage importImage(Path source, String name) {
         if (!java.nio.file.Files.exists(source)) {
-            throw new PodException("image import: " + source + " does not exist on this node: give an OCI layout directory,"
+            throw PodException.invalid("image import: " + source + " does not exist on this node: give an OCI layout directory,"
                     + " an OCI or docker save archive, or a rootfs directory");
         }
         return images.importImage(source, name, io.podshim.runtime.image.ImportProgress.NONE);
@@ -166,12 +166,12 @@ public final class PodEngine implements AutoCloseable {
      * remove an image a container uses): its containers could not restart without it.
      */
     public StoredImage removeImage(String name) {
-        StoredImage image = images.find(name).orElseThrow(() -> new PodException("image \"" + name + "\" not found: "
+        StoredImage image = images.find(name).orElseThrow(() -> PodException.notFound("image \"" + name + "\" not found: "
                 + "podshim image ls lists the images there are"));
         return Futures.join(supervisor.call(() -> {
             for (PodRun pod : pods.values()) {
                 if (pod.usesImage(image.id())) {
-                    throw new PodException("image " + image.name() + " is in use by pod " + pod.manifest.name()
+                    throw PodException.conflict(null, "image " + image.name() + " is in use by pod " + pod.manifest.name()
                             + ": delete the pod first");
                 }
             }
@@ -215,7 +215,7 @@ public final class PodEngine implements AutoCloseable {
         return supervisor.call(() -> {
             PodRun pod = pods.get(name);
             if (pod == null) {
-                throw new PodException("pod \"" + name + "\" not found");
+                throw PodException.notFound("pod \"" + name + "\" not found");
             }
             pod.delete(grace != null ? grace : Duration.ofSeconds(pod.manifest.spec().terminationGracePeriodSeconds()));
             return pod.removed();
@@ -324,12 +324,12 @@ public final class PodEngine implements AutoCloseable {
         Target target = Futures.join(supervisor.call(() -> {
             PodRun run = pods.get(pod);
             if (run == null) {
-                throw new PodException("pod \"" + pod + "\" not found");
+                throw PodException.notFound("pod \"" + pod + "\" not found");
             }
             ContainerRun c = run.container(container).orElseThrow(() ->
-                    new PodException("pod " + pod + " has no container \"" + container + "\""));
+                    PodException.notFound("pod " + pod + " has no container \"" + container + "\""));
             if (!c.running()) {
-                throw new PodException("container " + container + " of pod " + pod + " is not running (" + c.state.kind()
+                throw PodException.conflict(null, "container " + container + " of pod " + pod + " is not running (" + c.state.kind()
                         .name().toLowerCase() + "): nothing to exec into");
             }
             // A pidfd of our own: the container's may be closed at any moment if it exits. It is

@@ -40,7 +40,7 @@ final class ExecAttempt extends Attempt {
     @Override
     void begin() {
         if (target.container() == null) {
-            throw new PodException("the container has ended: nothing to exec " + exec.command() + " in");
+            throw PodException.conflict(null, "the container has ended: nothing to exec " + exec.command() + " in");
         }
         try (Pipe out = Pipe.open()) {
             started = ContainerExec.start(target.execStage(), target.container(), target.plan(), exec.command(), Stdio.devNull(),
