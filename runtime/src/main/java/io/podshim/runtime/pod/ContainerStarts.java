@@ -12,12 +12,10 @@ import io.podshim.runtime.container.ProcessCommand;
 import io.podshim.runtime.container.ProcessUser;
 import io.podshim.runtime.container.SecurityCapabilities;
 import io.podshim.runtime.container.Termination;
-import io.podshim.runtime.logs.CriLogFile;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * How a pod's executor starts a container run and holds one back: the launch plan from the
@@ -46,17 +44,15 @@ final class ContainerStarts {
         try {
             LaunchPlan plan = plan(c, Stdio.of(out.writeEnd()), Stdio.of(err.writeEnd()));
             c.plan = plan;
-            c.oomKillsBefore = Math.max(0, engine.cgroups().manager().stats(c.cgroup).oomKills());
+            c.oomKillsBefore = engine.core().oomKills(c.cgroup);
             c.startedAt = Instant.now();
             // The shim keeps the read ends open, so the container never writes to a pipe without a
             // reader if this daemon dies; a restarted one takes them back.
-            Launched launched = engine.launcher().start(plan, List.of(out.readEnd(), err.readEnd()));
+            Launched launched = engine.core().startContainer(plan, List.of(out.readEnd(), err.readEnd()));
             out.writeEnd().close();
             err.writeEnd().close();
-            CriLogFile log = new CriLogFile(engine.logFile(pod.manifest, c.name(), c.restartCount));
-            c.logsWritten = CompletableFuture.allOf(engine.logs().attach(out.readEnd().dupAtLeast(0), log, CriLogFile.Stream.STDOUT),
-                    engine.logs().attach(err.readEnd().dupAtLeast(0), log, CriLogFile.Stream.STDERR))
-                    .whenComplete((ok, failure) -> log.close());
+            c.logsWritten = engine.core().attachLogs(out.readEnd().dupAtLeast(0), err.readEnd().dupAtLeast(0),
+                    engine.logFile(pod.manifest, c.name(), c.restartCount));
             if (launched.failure().isPresent()) {
                 pod.events.add("Warning", "Failed", c.name(), "Error: " + launched.failure().get().message());
                 pod.exited(c, null, Termination.startError(launched.failure().get()), Instant.now());
@@ -95,9 +91,7 @@ final class ContainerStarts {
     /** Takes the log pipes' read ends back from the shim and appends to the run's log file again. */
     void resumeLogs(ContainerRun c) {
         List<io.podshim.linux.Fd> pipes = c.process.takeKept();
-        CriLogFile log = new CriLogFile(pod.engine.logFile(pod.manifest, c.name(), c.restartCount));
-        c.logsWritten = CompletableFuture.allOf(pod.engine.logs().attach(pipes.get(0), log, CriLogFile.Stream.STDOUT),
-                pod.engine.logs().attach(pipes.get(1), log, CriLogFile.Stream.STDERR)).whenComplete((ok, failure) -> log.close());
+        c.logsWritten = pod.engine.core().attachLogs(pipes.get(0), pipes.get(1), pod.engine.logFile(pod.manifest, c.name(), c.restartCount));
     }
 
     LaunchPlan plan(ContainerRun c, Stdio stdout, Stdio stderr) {
@@ -122,7 +116,7 @@ final class ContainerStarts {
                 ProcessCommand.workingDir(c.image.config().workingDir(), spec.workingDir()), user.uid(), user.gid(),
                 user.groups(), SecurityCapabilities.of(sec.privileged(), sec.capabilitiesAdd(), sec.capabilitiesDrop(), securityField),
                 Boolean.FALSE.equals(sec.allowPrivilegeEscalation()), !sec.privileged(),
-                manifest.spec().shareProcessNamespace(), pod.engine.cgroups().manager(), c.cgroup, stdout, stderr);
+                manifest.spec().shareProcessNamespace(), pod.engine.core().cgroupManager(), c.cgroup, stdout, stderr);
     }
 
     /**

@@ -41,7 +41,7 @@ final class HealthCallbacks implements PodHealth.Pod {
 
     @Override
     public io.podshim.runtime.probe.Target target(ContainerRun c) {
-        return new io.podshim.runtime.probe.Target(pod.engine.execStage(), pod.sandbox.pausePidFd(),
+        return new io.podshim.runtime.probe.Target(pod.engine.core().execStage(), pod.sandbox.pausePidFd(),
                 c.process.container().orElse(null), c.plan);
     }
 

@@ -1,17 +1,10 @@
 package io.podshim.runtime.pod;
 
-import io.podshim.cgroups.CgroupHost;
-import io.podshim.cgroups.CgroupManager;
-import io.podshim.cgroups.PodCgroups;
-import io.podshim.linux.ExecStage;
-import io.podshim.pause.PauseBinary;
-import io.podshim.pause.Sandboxes;
 import io.podshim.runtime.Futures;
 import io.podshim.runtime.PodException;
-import io.podshim.runtime.container.ContainerLauncher;
+import io.podshim.runtime.core.RuntimeCore;
 import io.podshim.runtime.image.ImageStore;
 import io.podshim.runtime.image.StoredImage;
-import io.podshim.runtime.logs.LogPump;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,11 +36,7 @@ public final class PodEngine implements AutoCloseable {
 
     private final Config config;
     private final ImageStore images;
-    private final Sandboxes sandboxes;
-    private final PodCgroups cgroups;
-    private final ContainerLauncher launcher;
-    private final Path execStage;
-    private final LogPump logs = new LogPump();
+    private final RuntimeCore core;
     private final Supervisor supervisor = new Supervisor();
     private final Map<String, PodRun> pods = new LinkedHashMap<>();
     private final Map<String, PodStatus> published = new ConcurrentHashMap<>();
@@ -56,11 +45,7 @@ public final class PodEngine implements AutoCloseable {
     public PodEngine(Config config, ImageStore images) {
         this.config = config;
         this.images = images;
-        Path bin = config.stateDir().resolve("bin");
-        this.sandboxes = new Sandboxes(config.stateDir().resolve("sandboxes"), PauseBinary.install(bin), Duration.ofSeconds(10));
-        this.execStage = ExecStage.install(bin);
-        this.launcher = new ContainerLauncher(execStage, io.podshim.linux.Shim.install(bin));
-        this.cgroups = new PodCgroups(CgroupManager.forHost(CgroupHost.detect()), config.cgroupRoot(), config.podPidsLimit());
+        this.core = new RuntimeCore(config.stateDir(), config.cgroupRoot(), config.podPidsLimit());
     }
 
     /** What {@link #recover} did: the pods taken over, by name, and the sandboxes removed, by uid, with why. */
@@ -75,11 +60,11 @@ public final class PodEngine implements AutoCloseable {
     public Recovery recover() {
         List<String> adopted = new ArrayList<>();
         Map<String, String> removed = new LinkedHashMap<>();
-        for (String uid : sandboxes.podUids()) {
+        for (String uid : core.sandboxUids()) {
             String why = null;
             try {
-                Optional<PodRecord> record = PodRecord.load(sandboxes.root().resolve(uid));
-                Optional<io.podshim.pause.PodSandbox> sandbox = sandboxes.find(uid);
+                Optional<PodRecord> record = PodRecord.load(core.sandboxDirectory(uid));
+                Optional<io.podshim.pause.PodSandbox> sandbox = core.findSandbox(uid);
                 if (record.isEmpty()) {
                     why = "half-created: no pod record";
                 } else if (sandbox.isEmpty()) {
@@ -106,18 +91,11 @@ public final class PodEngine implements AutoCloseable {
                 why = "it could not be taken over: " + e.getMessage();
             }
             if (why != null) {
-                removeSandbox(uid);
+                core.destroySandbox(uid);
                 removed.put(uid, why);
             }
         }
         return new Recovery(adopted, removed);
-    }
-
-    private void removeSandbox(String uid) {
-        sandboxes.destroy(uid);
-        for (io.podshim.cgroups.QosClass qos : io.podshim.cgroups.QosClass.values()) {
-            cgroups.removePod(cgroups.podPath(uid, qos), Duration.ofSeconds(10));
-        }
     }
 
     /**
@@ -254,25 +232,9 @@ public final class PodEngine implements AutoCloseable {
                 });
     }
 
-    Sandboxes sandboxes() {
-        return sandboxes;
-    }
-
-    PodCgroups cgroups() {
-        return cgroups;
-    }
-
-    ContainerLauncher launcher() {
-        return launcher;
-    }
-
-    LogPump logs() {
-        return logs;
-    }
-
-    /** The exec stage on disk, for commands exec'd into containers (probes, hooks). */
-    Path execStage() {
-        return execStage;
+    /** The runtime core this engine is a front door of. */
+    RuntimeCore core() {
+        return core;
     }
 
     Supervisor supervisor() {
@@ -337,7 +299,7 @@ public final class PodEngine implements AutoCloseable {
             return new Target(io.podshim.linux.PidFd.open(c.process.pid()), c.plan);
         }));
         try (io.podshim.linux.PidFd pidFd = target.pidFd()) {
-            return io.podshim.runtime.container.ContainerExec.run(execStage, pidFd, target.plan(), argv, stdin);
+            return core.exec(pidFd, target.plan(), argv, stdin);
         }
     }
 
@@ -361,8 +323,7 @@ public final class PodEngine implements AutoCloseable {
         List<CompletableFuture<PodStatus>> gone = names.stream().map(n -> delete(n, grace)).toList();
         CompletableFuture.allOf(gone.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
         supervisor.close();
-        logs.close();
-        cgroups.removeEmptyLevels();
+        core.close();
     }
 
     @Override

@@ -44,7 +44,7 @@ final class PodRecovery {
         PodRun pod = new PodRun(engine, record.manifest(), images);
         pod.sandbox = sandbox;
         pod.resources = PodResources.of(pod.containers.stream().map(PodRun::resourcesOf).toList());
-        pod.podCgroup = engine.cgroups().podPath(record.manifest().uid(), pod.resources.qos());
+        pod.podCgroup = engine.core().podCgroup(record.manifest().uid(), pod.resources.qos());
         pod.volumes = PodVolumes.reopen(sandbox, record.manifest().spec().volumes());
         pod.lifecycle = record.lifecycle();
         pod.startTime = record.startTime();

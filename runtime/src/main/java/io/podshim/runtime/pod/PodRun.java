@@ -10,6 +10,7 @@ import io.podshim.pause.SandboxSpec;
 import io.podshim.runtime.PodException;
 import io.podshim.runtime.container.PodVolumes;
 import io.podshim.runtime.container.Termination;
+import io.podshim.runtime.core.PodSandboxHandle;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -82,14 +83,14 @@ final class PodRun {
     void start() {
         PodManifest.Spec spec = manifest.spec();
         resources = PodResources.of(containers.stream().map(PodRun::resourcesOf).toList());
+        PodSandboxHandle made = engine.core().createSandbox(new SandboxSpec(manifest.name(), manifest.uid(), spec.hostNetwork(),
+                spec.hostIPC(), spec.hostPID(), SandboxSpec.DEFAULT_SHM_SIZE), resources, spec.volumes());
+        sandbox = made.sandbox();
+        podCgroup = made.cgroup();
+        volumes = made.volumes();
         try {
-            sandbox = engine.sandboxes().create(new SandboxSpec(manifest.name(), manifest.uid(), spec.hostNetwork(),
-                    spec.hostIPC(), spec.hostPID(), SandboxSpec.DEFAULT_SHM_SIZE));
-            podCgroup = engine.cgroups().createPod(manifest.uid(), resources);
-            engine.cgroups().manager().place(engine.cgroups().pausePath(podCgroup), sandbox.pausePid());
-            volumes = PodVolumes.prepare(sandbox, spec.volumes());
             for (ContainerRun c : containers) {
-                c.cgroup = engine.cgroups().createContainer(podCgroup, resourcesOf(c));
+                c.cgroup = engine.core().createContainerCgroup(made, resourcesOf(c));
             }
         } catch (RuntimeException e) {
             teardown();
@@ -213,7 +214,7 @@ final class PodRun {
     /** A container ended: record how; what follows is for the decisions. */
     void exited(ContainerRun c, ExitStatus status, Termination decided, Instant finishedAt) {
         Termination t = decided != null ? decided
-                : Termination.of(status, engine.cgroups().manager().oomKills(c.cgroup, c.oomKillsBefore));
+                : engine.core().termination(status, c.cgroup, c.oomKillsBefore);
         health.stop(c);
         c.stopRequested = false;
         if (c.process != null) {
@@ -286,21 +287,8 @@ final class PodRun {
         }
         boolean deleted = lifecycle == PodLifecycle.TERMINATING;
         lifecycle = lifecycle.to(PodLifecycle.DONE);
-        List<String> problems = new ArrayList<>();
-        if (podCgroup != null) {
-            try {
-                engine.cgroups().removePod(podCgroup, Duration.ofSeconds(10));
-            } catch (RuntimeException e) {
-                problems.add(e.getMessage());
-            }
-        }
-        if (sandbox != null) {
-            try {
-                engine.sandboxes().destroy(sandbox);
-            } catch (RuntimeException e) {
-                problems.add(e.getMessage());
-            }
-        }
+        List<String> problems = sandbox == null ? List.of()
+                : engine.core().destroySandbox(new PodSandboxHandle(sandbox, podCgroup, volumes));
         problems.forEach(p -> events.add("Warning", "FailedCleanup", "pod", p));
         engine.publish(this);
         if (deleted) {

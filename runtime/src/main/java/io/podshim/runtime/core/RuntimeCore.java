@@ -1,0 +1,184 @@
+package io.podshim.runtime.core;
+
+import io.podshim.cgroups.CgroupHost;
+import io.podshim.cgroups.CgroupManager;
+import io.podshim.cgroups.CgroupPath;
+import io.podshim.cgroups.ContainerResources;
+import io.podshim.cgroups.PodCgroups;
+import io.podshim.cgroups.PodResources;
+import io.podshim.cgroups.QosClass;
+import io.podshim.linux.ExecStage;
+import io.podshim.linux.ExitStatus;
+import io.podshim.linux.Fd;
+import io.podshim.linux.PidFd;
+import io.podshim.linux.Shim;
+import io.podshim.pause.PauseBinary;
+import io.podshim.pause.PodSandbox;
+import io.podshim.pause.SandboxSpec;
+import io.podshim.pause.Sandboxes;
+import io.podshim.runtime.PodException;
+import io.podshim.runtime.container.ContainerExec;
+import io.podshim.runtime.container.ContainerLauncher;
+import io.podshim.runtime.container.LaunchPlan;
+import io.podshim.runtime.container.Launched;
+import io.podshim.runtime.container.PodVolumes;
+import io.podshim.runtime.container.Termination;
+import io.podshim.runtime.container.Volume;
+import io.podshim.runtime.logs.CriLogFile;
+import io.podshim.runtime.logs.LogPump;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The runtime core: pod sandboxes and containers, and nothing of the pod's policy. It makes and
+ * removes a sandbox (pause, pod cgroup, volumes) whole or not at all, gives a container its cgroup,
+ * starts it from a {@link LaunchPlan}, execs in it, pumps its logs and says how it ended. It
+ * decides nothing: what runs when is for a front door. podshim's own pod engine
+ * ({@code io.podshim.runtime.pod}, kubelet's decisions) is one; a CRI server, where a real kubelet
+ * decides, is the other.
+ */
+public final class RuntimeCore implements AutoCloseable {
+    private static final Duration CGROUP_TIMEOUT = Duration.ofSeconds(10);
+
+    private final Sandboxes sandboxes;
+    private final PodCgroups cgroups;
+    private final ContainerLauncher launcher;
+    private final Path execStage;
+    private final LogPump logs = new LogPump();
+
+    /**
+     * @param stateDir sandboxes live in {@code <stateDir>/sandboxes}, helpers in {@code <stateDir>/bin}
+     *     (root-owned, not world-writable)
+     * @param podPidsLimit pids.max of each pod cgroup, or null
+     */
+    public RuntimeCore(Path stateDir, String cgroupRoot, Long podPidsLimit) {
+        Path bin = stateDir.resolve("bin");
+        this.sandboxes = new Sandboxes(stateDir.resolve("sandboxes"), PauseBinary.install(bin), CGROUP_TIMEOUT);
+        this.execStage = ExecStage.install(bin);
+        this.launcher = new ContainerLauncher(execStage, Shim.install(bin));
+        this.cgroups = new PodCgroups(CgroupManager.forHost(CgroupHost.detect()), cgroupRoot, podPidsLimit);
+    }
+
+    /** The pause, sized pod cgroup (the pause in its leaf) and volumes of a new pod; on any failure, nothing is left. */
+    public PodSandboxHandle createSandbox(SandboxSpec spec, PodResources resources, List<Volume> volumes) {
+        PodSandbox sandbox = null;
+        CgroupPath cgroup = null;
+        try {
+            sandbox = sandboxes.create(spec);
+            cgroup = cgroups.createPod(spec.podUid(), resources);
+            cgroups.manager().place(cgroups.pausePath(cgroup), sandbox.pausePid());
+            return new PodSandboxHandle(sandbox, cgroup, PodVolumes.prepare(sandbox, volumes));
+        } catch (RuntimeException e) {
+            List<String> problems = destroy(sandbox, cgroup);
+            String also = problems.isEmpty() ? "" : " (and its clean-up: " + String.join("; ", problems) + ")";
+            throw e instanceof PodException p && also.isEmpty() ? p
+                    : new PodException("pod " + spec.podName() + ": " + e.getMessage() + also, e);
+        }
+    }
+
+    /** The sandbox an earlier daemon made for pod {@code uid}, if its pause still runs. */
+    public Optional<PodSandbox> findSandbox(String uid) {
+        return sandboxes.find(uid);
+    }
+
+    /** The pod uids that have a sandbox directory, live or not. */
+    public List<String> sandboxUids() {
+        return sandboxes.podUids();
+    }
+
+    public Path sandboxDirectory(String uid) {
+        return sandboxes.root().resolve(uid);
+    }
+
+    /** The cgroup pod {@code uid} has by its QoS class. */
+    public CgroupPath podCgroup(String uid, QosClass qos) {
+        return cgroups.podPath(uid, qos);
+    }
+
+    /**
+     * Kills what is left in the pod cgroup, removes it, and stops and removes the sandbox; what
+     * could not be removed is returned, one line each, so the caller can say so. Idempotent.
+     */
+    public List<String> destroySandbox(PodSandboxHandle handle) {
+        return destroy(handle.sandbox(), handle.cgroup());
+    }
+
+    /** Removes whatever is left of pod {@code uid}: its sandbox and its cgroup under any QoS class. */
+    public void destroySandbox(String uid) {
+        sandboxes.destroy(uid);
+        for (QosClass qos : QosClass.values()) {
+            cgroups.removePod(cgroups.podPath(uid, qos), CGROUP_TIMEOUT);
+        }
+    }
+
+    private List<String> destroy(PodSandbox sandbox, CgroupPath cgroup) {
+        List<String> problems = new ArrayList<>();
+        if (cgroup != null) {
+            try {
+                cgroups.removePod(cgroup, CGROUP_TIMEOUT);
+            } catch (RuntimeException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        if (sandbox != null) {
+            try {
+                sandboxes.destroy(sandbox);
+            } catch (RuntimeException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        return problems;
+    }
+
+    /** A container's own cgroup below its pod's, with its limits. */
+    public CgroupPath createContainerCgroup(PodSandboxHandle pod, ContainerResources resources) {
+        return cgroups.createContainer(pod.cgroup(), resources);
+    }
+
+    /** How many OOM kills {@code cgroup} has seen so far: read before a start, it tells an OOM kill from a SIGKILL. */
+    public long oomKills(CgroupPath cgroup) {
+        return Math.max(0, cgroups.manager().stats(cgroup).oomKills());
+    }
+
+    /** How a container ended, in Kubernetes terms: OOMKilled if its cgroup saw a kill since {@code oomKillsBefore}. */
+    public Termination termination(ExitStatus status, CgroupPath cgroup, long oomKillsBefore) {
+        return Termination.of(status, cgroups.manager().oomKills(cgroup, oomKillsBefore));
+    }
+
+    public CgroupManager cgroupManager() {
+        return cgroups.manager();
+    }
+
+    /** Starts a container; its shim keeps {@code hold} open (its log pipes' read ends) for a restarted daemon. */
+    public Launched startContainer(LaunchPlan plan, List<Fd> hold) {
+        return launcher.start(plan, hold);
+    }
+
+    /** Pumps a container run's stdout and stderr into its CRI log file; completes once both have reached it. */
+    public CompletableFuture<Void> attachLogs(Fd stdout, Fd stderr, Path file) {
+        CriLogFile log = new CriLogFile(file);
+        return CompletableFuture.allOf(logs.attach(stdout, log, CriLogFile.Stream.STDOUT), logs.attach(stderr, log, CriLogFile.Stream.STDERR))
+                .whenComplete((ok, failure) -> log.close());
+    }
+
+    /** Runs {@code argv} in the running container behind {@code container} (kubectl exec, not interactive). */
+    public ContainerExec.Result exec(PidFd container, LaunchPlan plan, List<String> argv, byte[] stdin) {
+        return ContainerExec.run(execStage, container, plan, argv, stdin);
+    }
+
+    /** The exec stage on disk, for commands started in containers without waiting (probes, hooks). */
+    public Path execStage() {
+        return execStage;
+    }
+
+    /** Stops the log pump and removes the shared cgroup levels no pod uses any more. */
+    @Override
+    public void close() {
+        logs.close();
+        cgroups.removeEmptyLevels();
+    }
+}
