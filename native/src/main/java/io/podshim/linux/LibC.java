@@ -9,7 +9,7 @@ import jnr.ffi.byref.IntByReference;
  * The raw libc surface podshim binds through JNR. Package-private on purpose: callers outside
  * {@code io.podshim.linux} see only the typed facades, which turn -1/errno into
  * {@link SyscallException}. {@code setns} and {@code unshare} in particular must only be reached
- * through {@link NamespaceThread} (DESIGN.md §2), which a test enforces.
+ * through {@link NamespaceThread} (docs/ARCHITECTURE.md, "The JVM and namespaces"), which a test enforces.
  */
 final class LibC {
     private LibC() {}

@@ -7,7 +7,7 @@ import java.util.concurrent.Callable;
 import jnr.constants.platform.Errno;
 
 /**
- * The one sanctioned way to do namespace work in the JVM (DESIGN.md §2). Namespaces, root and cwd
+ * The one sanctioned way to do namespace work in the JVM (docs/ARCHITECTURE.md, "The JVM and namespaces"). Namespaces, root and cwd
  * belong to a thread, so the work runs on a fresh platform thread that is used once and then dies:
  * it unshares CLONE_FS (without which setns(CLONE_NEWNS) fails with EINVAL, KERNEL-NOTES #1), joins and
  * creates the plan's namespaces, runs its steps and the caller's work (typically one

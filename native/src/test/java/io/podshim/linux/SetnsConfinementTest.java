@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * setns and unshare change the calling thread's namespaces; called from the wrong thread they
- * corrupt the JVM (DESIGN.md §2). Only {@link NamespaceThread} may call them.
+ * corrupt the JVM (docs/ARCHITECTURE.md, "The JVM and namespaces"). Only {@link NamespaceThread} may call them.
  */
 class SetnsConfinementTest {
     private static final Pattern CALL = Pattern.compile("\\b(setns|unshare)\\s*\\(");
