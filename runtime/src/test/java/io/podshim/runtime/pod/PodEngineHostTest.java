@@ -39,6 +39,13 @@ class PodEngineHostTest extends PodEngineHarness {
         assertEquals("Completed", done.display());
         assertEquals(List.of("one", "two"), logLines("ordered", "app"));
         assertEquals(Boolean.TRUE, done.conditions().get("Initialized"));
+        for (ContainerStatus c : done.initContainers()) {
+            ContainerState ended = c.state();
+            assertFalse(ended.finishedAt().isBefore(ended.startedAt()), c.name() + " ended before it started: " + ended);
+            assertFalse(ended.startedAt().isBefore(done.initContainers().get(0).state().startedAt()), "in order");
+        }
+        assertFalse(done.initContainers().get(1).state().startedAt().isBefore(done.initContainers().get(0).state().finishedAt()),
+                "the second init container started after the first had ended");
     }
 
     @Test
