@@ -315,10 +315,6 @@ final class PodRun {
         return lifecycle == PodLifecycle.DONE && outcome != null ? outcome : appsStarted ? PodPhase.RUNNING : PodPhase.PENDING;
     }
 
-    boolean finished() {
-        return phase().finished();
-    }
-
     /** Whether a container of this pod runs from the image with id {@code imageId}. */
     boolean usesImage(String imageId) {
         return containers.stream().anyMatch(c -> c.image.id().equals(imageId));
