@@ -8,15 +8,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * {@code podshim image import SOURCE NAME [--store DIR]} and {@code podshim image ls [--store DIR]} on
- * the local store (a daemon reads the store afresh for every pod); {@code podshim image rm NAME}
- * through the daemon when one runs, as only it knows which pods use an image.
+ * {@code podshim image import SOURCE NAME [--store DIR]}, {@code podshim image pull REF} and
+ * {@code podshim image ls [--store DIR]} on the local store (a daemon reads the store afresh for every
+ * pod); {@code podshim image rm NAME} through the daemon when one runs, as only it knows which pods
+ * use an image.
  */
-final class ImageCommand {
+public final class ImageCommand {
     static final Path DEFAULT_STORE = Path.of("/var/lib/podshim/images");
 
     private static final String USAGE = "usage: podshim image import SOURCE NAME [--store DIR] | podshim image ls [--store DIR]"
-            + " | podshim image rm NAME [--socket PATH] [--store DIR]";
+            + " | podshim image rm NAME [--socket PATH] [--store DIR]"
+            + " | podshim image pull REF [--authfile FILE] [--cert-dir DIR] [--store DIR]";
 
     private ImageCommand() {}
 
@@ -59,7 +61,40 @@ final class ImageCommand {
         }
     }
 
-    static int run(String[] args, PrintStream out, PrintStream err) {
+    /** {@code image pull REF}: from its registry into the local store, as {@code podman pull} does. */
+    private static int pull(String[] args, PrintStream out, PrintStream err) {
+        String ref = args[2];
+        Path store = DEFAULT_STORE;
+        Path authFile = null;
+        Path certDir = null;
+        for (int i = 3; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--store" -> store = Path.of(args[i + 1]);
+                case "--authfile" -> authFile = Path.of(args[i + 1]);
+                case "--cert-dir" -> certDir = Path.of(args[i + 1]);
+                default -> {
+                    err.println(USAGE);
+                    return 2;
+                }
+            }
+        }
+        if ((args.length - 3) % 2 != 0) {
+            err.println(USAGE);
+            return 2;
+        }
+        try {
+            ImageStore images = new ImageStore(store);
+            StoredImage image = new io.podshim.runtime.image.registry.ImagePuller(images, store.resolve("tmp"))
+                    .pull(ref, authFile, certDir, TerminalProgress.forConsole(out, ref));
+            out.println(image.name() + " " + image.id());
+            return 0;
+        } catch (PodException e) {
+            err.println("podshim: image pull " + ref + ": " + e.getMessage());
+            return 1;
+        }
+    }
+
+    public static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length >= 2 && args[1].equals("ls")) {
             Path store = args.length >= 4 && args[2].equals("--store") ? Path.of(args[3]) : DEFAULT_STORE;
             ImageStore images = new ImageStore(store);
@@ -71,6 +106,9 @@ final class ImageCommand {
         }
         if (args.length >= 3 && args[1].equals("rm")) {
             return remove(args, out, err);
+        }
+        if (args.length >= 3 && args[1].equals("pull")) {
+            return pull(args, out, err);
         }
         if (args.length < 4 || !args[1].equals("import")) {
             err.println(USAGE);
