@@ -29,13 +29,15 @@ final class LocalRegistry implements AutoCloseable {
     final Path storage;
     final String host;
     private final Process process;
+    private final TokenServer tokens;
 
-    private LocalRegistry(Path dir, Path caDir, Path storage, String host, Process process) {
+    private LocalRegistry(Path dir, Path caDir, Path storage, String host, Process process, TokenServer tokens) {
         this.dir = dir;
         this.caDir = caDir;
         this.storage = storage;
         this.host = host;
         this.process = process;
+        this.tokens = tokens;
     }
 
     static String missingTools() {
@@ -47,7 +49,16 @@ final class LocalRegistry implements AutoCloseable {
         return null;
     }
 
+    /** A registry with htpasswd (Basic) auth. */
     static LocalRegistry start(Path dir) throws IOException, InterruptedException {
+        return start(dir, false);
+    }
+
+    /**
+     * With {@code tokenAuth}, the registry asks for Bearer tokens from a token endpoint of the
+     * test's own ({@link TokenServer}) instead of Basic auth.
+     */
+    static LocalRegistry start(Path dir, boolean tokenAuth) throws IOException, InterruptedException {
         Files.createDirectories(dir);
         Path caDir = Files.createDirectories(dir.resolve("ca"));
         run(dir, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=podshim test CA",
@@ -63,6 +74,17 @@ final class LocalRegistry implements AutoCloseable {
             port = probe.getLocalPort();
         }
         Path storage = Files.createDirectories(dir.resolve("storage"));
+        TokenServer tokens = null;
+        String auth;
+        if (tokenAuth) {
+            run(dir, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=podshim test tokens",
+                    "-keyout", "token.key", "-out", "token.crt");
+            tokens = TokenServer.start(dir.resolve("token.key"), dir.resolve("token.crt"), USER, PASSWORD);
+            auth = "token: {realm: %s, service: %s, issuer: %s, rootcertbundle: %s}".formatted(tokens.realm(), TokenServer.SERVICE,
+                    TokenServer.ISSUER, dir.resolve("token.crt"));
+        } else {
+            auth = "htpasswd: {realm: podshim-test, path: %s}".formatted(dir.resolve("htpasswd"));
+        }
         Files.writeString(dir.resolve("config.yml"), """
                 version: 0.1
                 log: {level: warn}
@@ -71,11 +93,11 @@ final class LocalRegistry implements AutoCloseable {
                   addr: 127.0.0.1:%d
                   tls: {certificate: %s, key: %s}
                 auth:
-                  htpasswd: {realm: podshim-test, path: %s}
-                """.formatted(storage, port, dir.resolve("server.crt"), dir.resolve("server.key"), dir.resolve("htpasswd")));
+                  %s
+                """.formatted(storage, port, dir.resolve("server.crt"), dir.resolve("server.key"), auth));
         Process registry = new ProcessBuilder("docker-registry", "serve", dir.resolve("config.yml").toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile()).start();
-        LocalRegistry started = new LocalRegistry(dir, caDir, storage, "127.0.0.1:" + port, registry);
+        LocalRegistry started = new LocalRegistry(dir, caDir, storage, "127.0.0.1:" + port, registry, tokens);
         long deadline = System.nanoTime() + Patience.of(Duration.ofSeconds(30)).toNanos();
         while (true) {
             try (Socket s = new Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
@@ -118,8 +140,16 @@ final class LocalRegistry implements AutoCloseable {
         return output;
     }
 
+    /** How many tokens the token endpoint has handed out (0 for a registry with Basic auth). */
+    int tokensIssued() {
+        return tokens == null ? 0 : tokens.issued();
+    }
+
     @Override
     public void close() throws IOException {
+        if (tokens != null) {
+            tokens.close();
+        }
         process.destroy();
         try {
             process.waitFor(10, TimeUnit.SECONDS);

@@ -165,6 +165,25 @@ class RegistryPullHostTest {
         assertEquals(List.of(), store.names());
     }
 
+    /** The Bearer challenge: a token from the registry's token endpoint, fetched with the credentials, for this repository. */
+    @Test
+    void aRegistryWithTokenAuthIsPulledFromWithABearerToken() throws Exception {
+        try (LocalRegistry tokens = LocalRegistry.start(base.resolve("token-registry"), true)) {
+            Path layout = TestImages.ociLayout(base.resolve("token-image"), "1", TestImages.config(List.of("/bin/sh"), null, List.of()),
+                    List.of(TestImages.layer(List.of(TestImages.Entry.file("etc/via", "token\n")))));
+            tokens.push(layout, "1", "lab/app", "1", false);
+            int before = tokens.tokensIssued();
+            Path tokenAuth = tokens.authFile(LocalRegistry.USER, LocalRegistry.PASSWORD);
+            StoredImage image = puller.pull(tokens.host + "/lab/app:1", tokenAuth, tokens.caDir, ImportProgress.NONE);
+            assertEquals("token\n", Files.readString(image.rootfs().resolve("etc/via")));
+            assertEquals(before + 1, tokens.tokensIssued(), "one token for the pull, reused for every request");
+            Path wrong = tokens.authFile("intruder", "guess");
+            PodException refused = assertThrows(PodException.class, () -> puller.pull(tokens.host + "/lab/app:1", wrong, tokens.caDir,
+                    ImportProgress.NONE));
+            assertTrue(refused.getMessage().startsWith("401 Unauthorized from " + tokens.host + " for lab/app"), refused.getMessage());
+        }
+    }
+
     @Test
     void theCliPullsAndSaysWhatFailed() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
