@@ -1,8 +1,9 @@
 package io.podshim.runtime;
 
 /**
- * Entry point of {@code podshim.jar}: {@code daemon}, {@code run -f} (no daemon), {@code image import}
- * and {@code ns-demo} run the runtime in this process; every other command is the light CLI.
+ * Entry point of {@code podshim.jar}: {@code daemon}, {@code run -f} (no daemon), {@code image import|pull},
+ * {@code login}, {@code logout} and {@code ns-demo} run the runtime in this process; every other
+ * command is the light CLI.
  */
 public final class Main {
     private Main() {}
@@ -13,6 +14,7 @@ public final class Main {
         switch (command) {
             case "ns-demo" -> System.exit(NamespaceDemo.run(System.out));
             case "image" -> System.exit(ImageCommand.run(args, System.out, System.err));
+            case "login", "logout" -> System.exit(LoginCommand.run(args, System.in, System.out, System.err));
             case "run" -> System.exit(RunCommand.run(args, System.out, System.err));
             case "daemon" -> System.exit(DaemonCommand.run(args, System.out, System.err));
             default -> System.exit(io.podshim.runtime.cli.Cli.main(args, System.out, System.err));

@@ -2,11 +2,14 @@ package io.podshim.runtime.image.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.podshim.runtime.PodException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -15,9 +18,9 @@ import java.util.Optional;
 /**
  * Registry credentials where podman and docker keep them, in Docker's {@code config.json} format
  * ({@code {"auths": {"HOST[:PORT]": {"auth": base64("user:password")}}}}): the file given
- * ({@code --authfile}), else {@code $REGISTRY_AUTH_FILE}, else
- * {@code $XDG_RUNTIME_DIR/containers/auth.json}, else {@code ~/.docker/config.json}. The first file
- * that exists is the one read, as podman reads them.
+ * ({@code --authfile}), else {@code $REGISTRY_AUTH_FILE}, else podman's
+ * ({@code $XDG_RUNTIME_DIR/containers/auth.json}, or {@code /run/containers/<uid>/auth.json}), else
+ * {@code ~/.docker/config.json}. The first file that exists is the one read, as podman reads them.
  */
 public final class RegistryAuth {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -43,12 +46,82 @@ public final class RegistryAuth {
         if (env != null && !env.isBlank()) {
             files.add(Path.of(env));
         }
-        String runtime = System.getenv("XDG_RUNTIME_DIR");
-        if (runtime != null && !runtime.isBlank()) {
-            files.add(Path.of(runtime, "containers", "auth.json"));
-        }
+        files.add(defaultFile());
         files.add(Path.of(System.getProperty("user.home"), ".docker", "config.json"));
         return files;
+    }
+
+    /** Where podman keeps credentials: {@code $XDG_RUNTIME_DIR/containers/auth.json}, else {@code /run/containers/<uid>/auth.json}. */
+    static Path defaultFile() {
+        String runtime = System.getenv("XDG_RUNTIME_DIR");
+        if (runtime != null && !runtime.isBlank()) {
+            return Path.of(runtime, "containers", "auth.json");
+        }
+        return Path.of("/run/containers", uid(), "auth.json");
+    }
+
+    /** The file login writes: {@code explicit}, else {@code $REGISTRY_AUTH_FILE}, else podman's. */
+    public static Path fileToWrite(Path explicit) {
+        String env = System.getenv("REGISTRY_AUTH_FILE");
+        return explicit != null ? explicit : env != null && !env.isBlank() ? Path.of(env) : defaultFile();
+    }
+
+    /** Records {@code user}'s credentials for {@code registry} in {@code file} (mode 0600), keeping every other entry. */
+    public static void save(Path file, String registry, String user, String password) {
+        ObjectNode root = read(file);
+        String auth = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        root.with("auths").putObject(registry).put("auth", auth);
+        write(file, root);
+    }
+
+    /** Removes {@code registry}'s credentials from {@code file}; whether there were any. */
+    public static boolean remove(Path file, String registry) {
+        if (!Files.exists(file)) {
+            return false;
+        }
+        ObjectNode root = read(file);
+        boolean had = root.path("auths").has(registry);
+        if (had) {
+            ((ObjectNode) root.get("auths")).remove(registry);
+            write(file, root);
+        }
+        return had;
+    }
+
+    private static ObjectNode read(Path file) {
+        try {
+            return Files.exists(file) ? (ObjectNode) JSON.readTree(file.toFile()) : JSON.createObjectNode();
+        } catch (IOException | ClassCastException e) {
+            throw PodException.invalid("read the registry credentials in " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static void write(Path file, ObjectNode root) {
+        try {
+            if (file.getParent() != null) {
+                Files.createDirectories(file.getParent());
+            }
+            Path aside = file.resolveSibling(file.getFileName() + ".new");
+            Files.deleteIfExists(aside);
+            Files.createFile(aside, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            JSON.writerWithDefaultPrettyPrinter().writeValue(aside.toFile(), root);
+            Files.move(aside, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new PodException("write the registry credentials to " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String uid() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Uid:")) {
+                    return line.split("\\s+")[1];
+                }
+            }
+        } catch (IOException e) {
+            // fall through to the name
+        }
+        return System.getProperty("user.name");
     }
 
     /** The credentials for {@code registry} in the first auth file that exists, if it has any. */

@@ -72,6 +72,12 @@ public final class RegistryClient {
         this.base = URI.create("https://" + ref.apiHost() + "/v2/");
     }
 
+    /** {@code GET /v2/}, its challenge answered: whether the registry takes these credentials (login checks them so). */
+    public void ping() {
+        HttpResponse<byte[]> response = send(request(base), HttpResponse.BodyHandlers.ofByteArray(), true);
+        expectOk(response, "/v2/");
+    }
+
     /** The manifest {@code reference} (a tag or a digest) of the repository, its digest checked when a digest was asked for. */
     public Fetched manifest(String reference) {
         HttpResponse<byte[]> response = send(request(base.resolve(ref.repository() + "/manifests/" + reference))

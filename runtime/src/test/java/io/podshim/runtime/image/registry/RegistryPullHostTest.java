@@ -185,6 +185,38 @@ class RegistryPullHostTest {
     }
 
     @Test
+    void loginChecksTheCredentialsWritesThemForPullAndLogoutRemovesThem() throws IOException {
+        Path file = base.resolve("login/auth.json");
+        String[] login = {"login", registry.host, "-u", LocalRegistry.USER, "--password-stdin", "--authfile", file.toString(),
+                "--cert-dir", registry.caDir.toString()};
+        Result wrong = login(login, "not-the-password\n");
+        assertEquals(1, wrong.code());
+        assertEquals("podshim: login " + registry.host + ": 401 Unauthorized from " + registry.host + " for library/login: check the"
+                + " credentials in " + file + "\n", wrong.err());
+        assertTrue(Files.notExists(file), "nothing written for credentials the registry refused");
+        Result ok = login(login, LocalRegistry.PASSWORD + "\n");
+        assertEquals(new Result(0, "Login Succeeded!\n", ""), ok);
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        assertEquals(LocalRegistry.USER, RegistryAuth.find(registry.host, file).orElseThrow().user());
+        puller.pull(ref("lab/busybox:1"), file, registry.caDir, ImportProgress.NONE);
+        assertEquals(new Result(0, "Removed login credentials for " + registry.host + "\n", ""),
+                login(new String[] {"logout", registry.host, "--authfile", file.toString()}, ""));
+        assertEquals(Optional.empty(), RegistryAuth.find(registry.host, file));
+        assertEquals(2, login(new String[] {"login", registry.host, "-u", "lab", "-p", "x"}, "").code(),
+                "a password on the command line is refused");
+    }
+
+    private record Result(int code, String out, String err) {}
+
+    private static Result login(String[] args, String stdin) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = io.podshim.runtime.LoginCommand.run(args, new java.io.ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void theCliPullsAndSaysWhatFailed() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
