@@ -49,7 +49,8 @@ public final class ImagePuller {
             JsonNode json = manifest.json();
             if (json.has("manifests")) {
                 Files.write(blobs.resolve(hex(manifest.digest())), manifest.bytes());
-                manifest = registry.manifest(platform(json, ref).path("digest").asText());
+                // A digest from the index goes into a URL and a path: it must be a digest and nothing else.
+                manifest = registry.manifest(checked(platform(json, ref).path("digest").asText()));
                 json = manifest.json();
             }
             Files.write(blobs.resolve(hex(manifest.digest())), manifest.bytes());
