@@ -69,6 +69,41 @@ public final class Fd implements AutoCloseable {
         return (int) Kernel.checkLong("read", value, () -> Kernel.libc().read(value, buffer, buffer.length));
     }
 
+    static final int SPLICE_F_NONBLOCK = 0x02;
+
+    /**
+     * tee(2): copies up to {@code max} bytes from this pipe into the pipe {@code to} without
+     * consuming them, so that what this pipe holds is still there for a reader that comes after a
+     * crash (KERNEL-NOTES #29). Non-blocking: 0 means end of file, -1 nothing to copy now.
+     */
+    public long teeTo(Fd to, long max) {
+        int from = value();
+        int into = to.value();
+        long copied = Kernel.libc().tee(from, into, max, SPLICE_F_NONBLOCK);
+        if (copied < 0) {
+            jnr.constants.platform.Errno errno = Kernel.lastErrno();
+            if (errno == jnr.constants.platform.Errno.EAGAIN) {
+                return -1;
+            }
+            throw new SyscallException("tee", from + ", " + into + ", " + max + ", SPLICE_F_NONBLOCK", errno);
+        }
+        return copied;
+    }
+
+    /** Reads and drops exactly {@code count} bytes that are known to be there (after a {@link #teeTo}). */
+    public void discard(long count, byte[] scratch) {
+        long left = count;
+        while (left > 0) {
+            int value = value();
+            long chunk = Math.min(left, scratch.length);
+            long n = Kernel.checkLong("read", value, () -> Kernel.libc().read(value, scratch, chunk));
+            if (n == 0) {
+                throw new IllegalStateException("fd " + value + " ended with " + left + " teed bytes not read");
+            }
+            left -= n;
+        }
+    }
+
     /** Reads until end of file (every writer closed its end). */
     public byte[] readAllBytes() {
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();

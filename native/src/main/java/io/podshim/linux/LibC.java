@@ -61,6 +61,8 @@ final class LibC {
 
         long write(int fd, @In byte[] buf, long count);
 
+        long tee(int fdIn, int fdOut, long len, int flags);
+
         int socket(int domain, int type, int protocol);
 
         int connect(int fd, @In byte[] address, int length);

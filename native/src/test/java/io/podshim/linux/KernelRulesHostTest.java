@@ -176,6 +176,25 @@ class KernelRulesHostTest {
         }
     }
 
+    /**
+     * Rule 29: read(2) takes data out of a pipe, so a reader killed before it wrote what it read
+     * loses it; tee(2) copies it into another pipe and leaves it where it was.
+     */
+    @Test
+    void teeCopiesWhatAPipeHoldsAndLeavesItThereUntilItIsRead() {
+        try (Pipe source = Pipe.open(); Pipe copies = Pipe.open()) {
+            source.writeEnd().write("line 100\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            assertEquals(9, source.readEnd().teeTo(copies.writeEnd(), 65536));
+            byte[] buffer = new byte[64];
+            assertEquals("line 100\n", new String(buffer, 0, copies.readEnd().read(buffer), java.nio.charset.StandardCharsets.US_ASCII));
+            assertEquals("line 100\n", new String(buffer, 0, source.readEnd().read(buffer), java.nio.charset.StandardCharsets.US_ASCII),
+                    "still in the source pipe after the copy");
+            assertEquals(-1, source.readEnd().teeTo(copies.writeEnd(), 65536), "nothing to copy now, writers still there");
+            source.writeEnd().close();
+            assertEquals(0, source.readEnd().teeTo(copies.writeEnd(), 65536), "end of file once every writer is gone");
+        }
+    }
+
     private static Void rawSetns(String path, Namespace kind) {
         try (Fd fd = Fd.open(path, Fd.O_RDONLY)) {
             Kernel.check("setns", path + ", " + kind.flagName(), () -> Kernel.libc().setns(fd.value(), kind.cloneFlag()));

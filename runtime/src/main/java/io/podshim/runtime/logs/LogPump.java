@@ -13,11 +13,17 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * Copies every container's stdout and stderr into its CRI log file, all on one thread: poll(2)
  * over every pipe, so a node with hundreds of containers spends one thread on logs, not two per
  * container. A pipe is dropped when its writers have all closed it (the container ended).
+ *
+ * <p>What a pipe holds is copied with tee(2), written to the log, and only then taken out of the
+ * pipe: a daemon killed in between leaves it in the pipe (which the container's shim keeps open)
+ * for the next daemon, instead of losing it (KERNEL-NOTES #29). At worst a record is written twice.
  */
 public final class LogPump implements AutoCloseable {
     private record Source(Fd fd, CriLogFile file, CriLogFile.Stream stream, CompletableFuture<Void> ended) {}
 
     private final Pipe wakeUp = Pipe.open();
+    /** Where tee(2) puts a copy of what a source holds; emptied at once, on the pump's thread. */
+    private final Pipe copies = Pipe.open();
     private final ConcurrentLinkedQueue<Source> added = new ConcurrentLinkedQueue<>();
     private final Thread thread;
     private volatile boolean closing;
@@ -43,7 +49,9 @@ public final class LogPump implements AutoCloseable {
     private void loop() {
         List<Source> sources = new ArrayList<>();
         List<Source> failed = new ArrayList<>();
+        // At most what the copies pipe holds by default, so a tee never waits on it.
         byte[] buffer = new byte[64 * 1024];
+        byte[] spare = new byte[64 * 1024];
         while (true) {
             for (Source s; (s = added.poll()) != null; ) {
                 sources.add(s);
@@ -63,10 +71,12 @@ public final class LogPump implements AutoCloseable {
                     continue;
                 }
                 try {
-                    int n = s.fd().read(buffer);
+                    long n = s.fd().teeTo(copies.writeEnd(), buffer.length);
                     if (n > 0) {
-                        s.file().write(s.stream(), buffer, n, Instant.now());
-                    } else {
+                        int copied = readExactly(copies.readEnd(), buffer, (int) n, spare);
+                        s.file().write(s.stream(), buffer, copied, Instant.now());
+                        s.fd().discard(n, spare);
+                    } else if (n == 0) {
                         ended.add(s);
                     }
                 } catch (RuntimeException e) {
@@ -98,6 +108,17 @@ public final class LogPump implements AutoCloseable {
         }
     }
 
+    /** Reads the {@code count} bytes a tee just put in {@code from} into the start of {@code into}. */
+    private static int readExactly(Fd from, byte[] into, int count, byte[] spare) {
+        int got = 0;
+        while (got < count) {
+            int n = from.read(spare);
+            System.arraycopy(spare, 0, into, got, n);
+            got += n;
+        }
+        return got;
+    }
+
     /** Stops after one last read of what is readable now; streams still open are ended there. */
     @Override
     public void close() {
@@ -109,5 +130,6 @@ public final class LogPump implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         wakeUp.close();
+        copies.close();
     }
 }
