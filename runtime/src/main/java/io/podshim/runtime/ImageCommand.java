@@ -16,7 +16,7 @@ import java.nio.file.Path;
 public final class ImageCommand {
     static final Path DEFAULT_STORE = Path.of("/var/lib/podshim/images");
 
-    private static final String USAGE = "usage: podshim image import SOURCE NAME [--store DIR] | podshim image ls [--store DIR]"
+    private static final String USAGE = "usage: podshim image import SOURCE [NAME] [--store DIR] | podshim image ls [--store DIR]"
             + " | podshim image rm NAME [--socket PATH] [--store DIR]"
             + " | podshim image pull REF [--authfile FILE] [--cert-dir DIR] [--store DIR]";
 
@@ -110,20 +110,24 @@ public final class ImageCommand {
         if (args.length >= 3 && args[1].equals("pull")) {
             return pull(args, out, err);
         }
-        if (args.length < 4 || !args[1].equals("import")) {
+        if (args.length < 3 || !args[1].equals("import")) {
             err.println(USAGE);
             return 2;
         }
         Path source = Path.of(args[2]);
-        String name = args[3];
-        Path store = args.length >= 6 && args[4].equals("--store") ? Path.of(args[5]) : DEFAULT_STORE;
+        // NAME may be left out when the archive names its image (docker save's RepoTags, an OCI ref.name).
+        boolean named = args.length >= 4 && !args[3].equals("--store");
+        String name = named ? args[3] : null;
+        int options = named ? 4 : 3;
+        Path store = args.length >= options + 2 && args[options].equals("--store") ? Path.of(args[options + 1]) : DEFAULT_STORE;
         if (!Files.exists(source)) {
             err.println("podshim: image import: " + source + " does not exist: give an OCI layout directory, an OCI or"
                     + " docker save archive, or a rootfs directory");
             return 1;
         }
         try {
-            StoredImage image = new ImageStore(store).importImage(source, name, TerminalProgress.forConsole(out, name));
+            StoredImage image = new ImageStore(store).importImage(source, name,
+                    TerminalProgress.forConsole(out, name != null ? name : source.getFileName().toString()));
             out.println(image.name() + " " + image.id());
             return 0;
         } catch (PodException e) {

@@ -86,9 +86,9 @@ final class ApiHandler extends Handler.Abstract {
             } else if (path.equals("/v1/images") && request.getMethod().equals("POST")) {
                 String source = query.getValue("source");
                 String name = query.getValue("name");
-                if (source == null || name == null) {
+                if (source == null) {
                     throw PodException.invalid("give ?source=PATH (an OCI layout, an OCI or docker save archive, or a rootfs"
-                            + " directory on this node) and ?name=NAME");
+                            + " directory on this node), and ?name=NAME unless the archive names its image");
                 }
                 io.podshim.runtime.image.StoredImage imported = engine.importImage(Path.of(source), name);
                 reply = new Reply(201, "application/json", Render.json(Map.of("name", imported.name(), "id", imported.id())));

@@ -14,6 +14,19 @@ import java.util.List;
 final class DockerSave {
     private DockerSave() {}
 
+    /** The name the archive gives its one image: its first RepoTag. */
+    static String name(Path archive, Path source) {
+        JsonNode images = ImageStore.readJson(archive.resolve("manifest.json"));
+        if (images.size() != 1) {
+            throw PodException.invalid(source + " holds " + images.size() + " images: name the one to import");
+        }
+        JsonNode tags = images.get(0).path("RepoTags");
+        if (tags.size() == 0) {
+            throw PodException.invalid(source + " gives its image no name (no RepoTags): give one");
+        }
+        return tags.get(0).asText();
+    }
+
     static Manifest read(Path archive, String ref) {
         JsonNode images = ImageStore.readJson(archive.resolve("manifest.json"));
         JsonNode chosen = null;

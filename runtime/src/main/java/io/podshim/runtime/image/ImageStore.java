@@ -38,10 +38,19 @@ public final class ImageStore {
         this.root = root;
     }
 
-    /** Imports {@code source} under {@code name} (e.g. {@code busybox:1.35}; ":latest" is implied). */
+    /**
+     * Imports {@code source} under {@code name} (e.g. {@code busybox:1.35}; ":latest" is implied), or,
+     * with {@code name} null, under the name the archive gives its image: a docker save archive's
+     * {@code RepoTags}, an OCI layout's {@code org.opencontainers.image.ref.name} when it is a
+     * reference and not a bare tag.
+     */
     public StoredImage importImage(Path source, String name, ImportProgress progress) {
-        String ref = normalize(name);
+        String ref = name == null ? null : normalize(name);
         if (Files.isDirectory(source) && !Files.exists(source.resolve("oci-layout")) && !Files.exists(source.resolve("manifest.json"))) {
+            if (ref == null) {
+                throw PodException.invalid(source + " is a root filesystem, which carries no name: give one"
+                        + " (podshim image import " + source + " NAME)");
+            }
             return register(ref, "dir:" + StaticHelper.sha256(source.toAbsolutePath().toString().getBytes()).substring(0, 16),
                     source.toAbsolutePath(), ImageConfig.EMPTY);
         }
@@ -55,7 +64,11 @@ public final class ImageStore {
                     new LayerExtractor(layout, "archive " + source.getFileName()).apply(in);
                 }
             }
-            Manifest manifest = Files.exists(layout.resolve("manifest.json")) ? DockerSave.read(layout, ref) : OciLayout.read(layout, ref);
+            boolean dockerSave = Files.exists(layout.resolve("manifest.json"));
+            if (ref == null) {
+                ref = normalize(dockerSave ? DockerSave.name(layout, source) : OciLayout.name(layout, source));
+            }
+            Manifest manifest = dockerSave ? DockerSave.read(layout, ref) : OciLayout.read(layout, ref);
             String id = "sha256:" + sha256(layout.resolve(manifest.config()));
             Path done = root.resolve("images").resolve(id.replace(':', '-'));
             if (!Files.isDirectory(done)) {
@@ -77,9 +90,9 @@ public final class ImageStore {
             }
             return register(ref, id, done.resolve("rootfs"), readConfig(done.resolve("config.json")));
         } catch (IOException e) {
-            throw new PodException("import " + source + " as " + ref + ": " + e, e);
+            throw new PodException("import " + source + (ref == null ? "" : " as " + ref) + ": " + e, e);
         } catch (PodException e) {
-            throw new PodException("import " + source + " as " + ref + ": " + e.getMessage(), e);
+            throw new PodException("import " + source + (ref == null ? "" : " as " + ref) + ": " + e.getMessage(), e);
         } finally {
             removeTree(staging);
         }

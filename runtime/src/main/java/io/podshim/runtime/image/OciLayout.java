@@ -16,6 +16,20 @@ final class OciLayout {
 
     private OciLayout() {}
 
+    /** The name the layout gives its one image, if its ref.name is a reference ("busybox:1.36") rather than a bare tag ("1"). */
+    static String name(Path layout, Path source) {
+        JsonNode manifests = ImageStore.readJson(layout.resolve("index.json")).path("manifests");
+        if (manifests.size() != 1) {
+            throw PodException.invalid(source + " holds " + manifests.size() + " images: name the one to import");
+        }
+        String name = manifests.get(0).path("annotations").path(REF_NAME).asText("");
+        if (!name.contains(":") && !name.contains("/")) {
+            throw PodException.invalid(source + " names its image " + (name.isEmpty() ? "nothing" : "only by the tag \"" + name + "\"")
+                    + ": give a name (podshim image import " + source + " NAME)");
+        }
+        return name;
+    }
+
     static Manifest read(Path layout, String ref) {
         JsonNode index = ImageStore.readJson(layout.resolve("index.json"));
         JsonNode descriptor = pick(index.path("manifests"), ref, layout);

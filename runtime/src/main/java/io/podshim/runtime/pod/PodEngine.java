@@ -125,7 +125,7 @@ public final class PodEngine implements AutoCloseable {
         }));
     }
 
-    /** Imports {@code source} (a path on this node) into the store as {@code name}. */
+    /** Imports {@code source} (a path on this node) into the store as {@code name}, or as the archive names it (null). */
     public StoredImage importImage(Path source, String name) {
         if (!java.nio.file.Files.exists(source)) {
             throw PodException.invalid("image import: " + source + " does not exist on this node: give an OCI layout directory,"

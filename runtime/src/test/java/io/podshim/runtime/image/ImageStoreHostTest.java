@@ -77,6 +77,24 @@ class ImageStoreHostTest {
     }
 
     @Test
+    void withoutANameTheArchivesOwnNameIsUsedAndABareTagOrARootfsIsRefused() throws IOException {
+        ImageStore store = new ImageStore(dir.resolve("store"));
+        Path saveTar = TestImages.tarOf(TestImages.dockerSaveDir(dir.resolve("save"), "lab/demo:2.0", CONFIG, twoLayers()),
+                dir.resolve("save.tar"));
+        assertEquals("lab/demo:2.0", store.importImage(saveTar, null, ImportProgress.NONE).name(), "docker save's RepoTags");
+        Path named = TestImages.ociLayout(dir.resolve("named"), "docker.io/library/demo:3", CONFIG, twoLayers());
+        assertEquals("docker.io/library/demo:3", store.importImage(named, null, ImportProgress.NONE).name(), "the OCI ref.name");
+        Path tagOnly = TestImages.ociLayout(dir.resolve("tag-only"), "1.0", CONFIG, twoLayers());
+        PodException bare = assertThrows(PodException.class, () -> store.importImage(tagOnly, null, ImportProgress.NONE));
+        assertTrue(bare.getMessage().contains("names its image only by the tag \"1.0\": give a name"), bare.getMessage());
+        Path rootfs = Files.createDirectories(dir.resolve("rootfs/bin")).getParent();
+        PodException unnamed = assertThrows(PodException.class, () -> store.importImage(rootfs, null, ImportProgress.NONE));
+        assertTrue(unnamed.getMessage().endsWith("carries no name: give one (podshim image import " + rootfs + " NAME)"),
+                unnamed.getMessage());
+        assertEquals(List.of("docker.io/library/demo:3", "lab/demo:2.0"), store.names());
+    }
+
+    @Test
     void aPlainRootfsDirectoryIsUsedInPlace() throws IOException {
         Path rootfs = Files.createDirectories(dir.resolve("rootfs/bin"));
         StoredImage image = new ImageStore(dir.resolve("store")).importImage(rootfs.getParent(), "plain", ImportProgress.NONE);
