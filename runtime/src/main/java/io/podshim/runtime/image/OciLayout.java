@@ -64,11 +64,7 @@ final class OciLayout {
     }
 
     private static JsonNode platform(JsonNode manifests, Path layout) {
-        String arch = switch (System.getProperty("os.arch")) {
-            case "amd64", "x86_64" -> "amd64";
-            case "aarch64" -> "arm64";
-            default -> System.getProperty("os.arch");
-        };
+        String arch = Platform.architecture();
         for (JsonNode m : manifests) {
             if (m.path("platform").path("os").asText().equals("linux") && m.path("platform").path("architecture").asText().equals(arch)) {
                 return m;

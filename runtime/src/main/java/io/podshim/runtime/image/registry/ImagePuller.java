@@ -77,11 +77,7 @@ public final class ImagePuller {
 
     /** This node's entry in an index: linux and its architecture; attestations (platform unknown) are passed over. */
     static JsonNode platform(JsonNode index, ImageReference ref) {
-        String arch = switch (System.getProperty("os.arch")) {
-            case "amd64", "x86_64" -> "amd64";
-            case "aarch64" -> "arm64";
-            default -> System.getProperty("os.arch");
-        };
+        String arch = io.podshim.runtime.image.Platform.architecture();
         List<String> offered = new ArrayList<>();
         for (JsonNode m : index.path("manifests")) {
             JsonNode p = m.path("platform");

@@ -84,7 +84,7 @@ public final class RegistryClient {
                 .header("Accept", String.join(", ", MANIFEST_TYPES)), HttpResponse.BodyHandlers.ofByteArray(), true);
         expectOk(response, "manifest " + reference);
         byte[] bytes = response.body();
-        String digest = "sha256:" + sha256(bytes);
+        String digest = "sha256:" + io.podshim.linux.StaticHelper.sha256(bytes);
         if (reference.startsWith("sha256:") && !reference.equals(digest)) {
             throw PodException.invalid("the manifest " + reference + " from " + ref.registry() + " for " + ref.repository()
                     + " hashes to " + digest + ": refused");
@@ -253,10 +253,6 @@ public final class RegistryClient {
 
     private static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
-    }
-
-    static String sha256(byte[] bytes) {
-        return HexFormat.of().formatHex(sha256Digest().digest(bytes));
     }
 
     private static MessageDigest sha256Digest() {
