@@ -39,11 +39,6 @@ public enum PodLifecycle {
         return next;
     }
 
-    /** Containers may still be started (first launches and restarts). */
-    public boolean starting() {
-        return this == INITIALIZING || this == RUNNING;
-    }
-
     /** Everything that runs is being stopped. */
     public boolean stopping() {
         return this == FINISHING || this == TERMINATING;

@@ -17,13 +17,4 @@ public enum PodPhase {
     public boolean finished() {
         return this == SUCCEEDED || this == FAILED;
     }
-
-    public static PodPhase of(String kubernetesName) {
-        for (PodPhase phase : values()) {
-            if (phase.kubernetesName.equals(kubernetesName)) {
-                return phase;
-            }
-        }
-        throw new IllegalArgumentException("not a pod phase: " + kubernetesName);
-    }
 }

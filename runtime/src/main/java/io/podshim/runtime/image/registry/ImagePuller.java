@@ -48,7 +48,6 @@ public final class ImagePuller {
             RegistryClient.Fetched manifest = registry.manifest(ref.manifestReference());
             JsonNode json = manifest.json();
             if (json.has("manifests")) {
-                Files.write(blobs.resolve(hex(manifest.digest())), manifest.bytes());
                 // A digest from the index goes into a URL and a path: it must be a digest and nothing else.
                 manifest = registry.manifest(checked(platform(json, ref).path("digest").asText()));
                 json = manifest.json();
