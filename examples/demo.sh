@@ -24,6 +24,6 @@ if [ ! -x "$rootfs/bin/sh" ]; then
     [ "$applet" = busybox ] || ln -sf busybox "$rootfs/bin/$applet"
   done
 fi
-java -jar runtime/target/podshim.jar image import "$rootfs" busybox >/dev/null
+java -jar runtime/target/podshim.jar image import "$rootfs" busybox:local >/dev/null
 
 exec java -jar runtime/target/podshim.jar run -f examples/demo-pod.yaml

@@ -9,8 +9,8 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 
 /**
- * Deleting a directory tree that may hold links from an image or a container: links are removed,
- * never followed, so nothing outside the tree is touched.
+ * Deleting and measuring a directory tree that may hold links from an image or a container: links
+ * are removed or passed over, never followed, so nothing outside the tree is touched.
  */
 public final class FileTrees {
     private FileTrees() {}
@@ -36,5 +36,20 @@ public final class FileTrees {
                 return FileVisitResult.CONTINUE;
             }
         });
+    }
+
+    /** The bytes of the regular files under {@code root}, links not followed (what an unpacked image takes). */
+    public static long size(Path root) throws IOException {
+        long[] total = {0};
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                if (attrs.isRegularFile()) {
+                    total[0] += attrs.size();
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        return total[0];
     }
 }

@@ -84,8 +84,10 @@ public final class ImageCommand {
         }
         try {
             ImageStore images = new ImageStore(store);
-            StoredImage image = new io.podshim.runtime.image.registry.ImagePuller(images, store.resolve("tmp"))
-                    .pull(ref, authFile, certDir, TerminalProgress.forConsole(out, ref));
+            io.podshim.runtime.image.registry.PullSettings settings = new io.podshim.runtime.image.registry.PullSettings(authFile,
+                    certDir, io.podshim.runtime.image.registry.RegistriesConf.node());
+            StoredImage image = new io.podshim.runtime.image.registry.ImagePuller(images, images.stagingDir(), settings)
+                    .pull(ref, io.podshim.runtime.image.registry.ConsolePullProgress.forConsole(out)).image();
             out.println(image.name() + " " + image.id());
             return 0;
         } catch (PodException e) {
@@ -98,10 +100,8 @@ public final class ImageCommand {
         if (args.length >= 2 && args[1].equals("ls")) {
             Path store = args.length >= 4 && args[2].equals("--store") ? Path.of(args[3]) : DEFAULT_STORE;
             ImageStore images = new ImageStore(store);
-            out.printf("%-40s %s%n", "NAME", "ID");
-            for (String name : images.names()) {
-                images.find(name).ifPresent(image -> out.printf("%-40s %s%n", name, image.id()));
-            }
+            out.print(io.podshim.runtime.image.ImageInfo.table(images.names().stream().map(images::info)
+                    .flatMap(java.util.Optional::stream).toList()));
             return 0;
         }
         if (args.length >= 3 && args[1].equals("rm")) {

@@ -1,6 +1,7 @@
 package io.podshim.runtime;
 
 import io.podshim.runtime.image.registry.ImageReference;
+import io.podshim.runtime.image.registry.RegistriesConf;
 import io.podshim.runtime.image.registry.RegistryAuth;
 import io.podshim.runtime.image.registry.RegistryClient;
 import java.io.IOException;
@@ -63,7 +64,10 @@ public final class LoginCommand {
             }
             // Any repository will do for the /v2/ probe: the credentials are the registry's.
             ImageReference probe = ImageReference.parse(registry + "/library/login");
-            new RegistryClient(probe, Optional.of(new RegistryAuth.Credentials(user, password, file)), certDir).ping();
+            try (RegistryClient client = new RegistryClient(probe, Optional.of(new RegistryAuth.Credentials(user, password, file)),
+                    certDir, RegistriesConf.node().insecure(probe))) {
+                client.ping();
+            }
             RegistryAuth.save(file, registry, user, password);
             out.println("Login Succeeded!");
             return 0;

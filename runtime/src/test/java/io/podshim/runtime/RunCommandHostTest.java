@@ -30,7 +30,7 @@ class RunCommandHostTest {
     @BeforeAll
     static void image() throws Exception {
         base = Path.of("/run/podshim-test-" + UUID.randomUUID().toString().substring(0, 8));
-        new ImageStore(base.resolve("images")).importImage(BusyboxImage.create(base.resolve("busybox")), "busybox", ImportProgress.NONE);
+        new ImageStore(base.resolve("images")).importImage(BusyboxImage.create(base.resolve("busybox")), "busybox:local", ImportProgress.NONE);
     }
 
     @AfterAll
@@ -62,9 +62,9 @@ class RunCommandHostTest {
                 metadata: {name: fg}
                 spec:
                   restartPolicy: Never
-                  initContainers: [{name: prepare, image: busybox, command: [echo, prepared]}]
+                  initContainers: [{name: prepare, image: busybox:local, command: [echo, prepared]}]
                   containers:
-                  - {name: app, image: busybox, command: [sh, -c, "echo hello from $(hostname); sleep 1"]}
+                  - {name: app, image: busybox:local, command: [sh, -c, "echo hello from $(hostname); sleep 1"]}
                 """);
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("pod/fg: Init:0/1\n"), r.out());
@@ -109,14 +109,28 @@ class RunCommandHostTest {
     }
 
     @Test
-    void imageLsListsTheStoresNamesAndIds() {
+    void imageLsListsRepositoryTagDigestIdAndSize() throws IOException {
+        Path store = base.resolve("ls-store");
+        Path layout = io.podshim.runtime.image.TestImages.ociLayout(base.resolve("ls-layout"), "2.1",
+                io.podshim.runtime.image.TestImages.config(List.of("/bin/sh"), null, List.of()),
+                List.of(io.podshim.runtime.image.TestImages.layer(List.of(io.podshim.runtime.image.TestImages.Entry.file("data",
+                        "x".repeat(1500))))));
+        new ImageStore(store).importImage(layout, "127.0.0.1:5000/lab/app:2.1", io.podshim.runtime.image.ImportProgress.NONE);
+        new ImageStore(store).importImage(base.resolve("busybox"), "busybox:local", io.podshim.runtime.image.ImportProgress.NONE);
+        String manifest = com.fasterxml.jackson.databind.json.JsonMapper.builder().build().readTree(layout.resolve("index.json")
+                .toFile()).path("manifests").get(0).path("digest").asText();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int code = ImageCommand.run(new String[] {"image", "ls", "--store", base.resolve("images").toString()},
+        int code = ImageCommand.run(new String[] {"image", "ls", "--store", store.toString()},
                 new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
         assertEquals(0, code);
-        String listed = out.toString(StandardCharsets.UTF_8);
-        assertTrue(listed.startsWith("NAME "), listed);
-        assertTrue(listed.matches("(?s).*\\nbusybox:latest +dir:[0-9a-f]{16}\\n"), listed);
+        List<String> lines = out.toString(StandardCharsets.UTF_8).lines().map(String::strip).toList();
+        assertEquals("REPOSITORY TAG DIGEST IMAGE ID SIZE", lines.get(0).replaceAll(" +", " "), lines.get(0));
+        String[] app = lines.get(1).split(" +");
+        assertEquals(List.of("127.0.0.1:5000/lab/app", "2.1", manifest.substring(0, 19)), List.of(app).subList(0, 3));
+        assertTrue(app[3].matches("sha256:[0-9a-f]{12}"), lines.get(1));
+        assertEquals("1.50 kB", app[4] + " " + app[5], "the unpacked files: one of 1500 bytes");
+        assertTrue(lines.get(2).matches("busybox +local +<none> +dir:[0-9a-f]{12} +-"), "a directory in place: no digest, no"
+                + " size measured: " + lines.get(2));
     }
 
     @Test
@@ -127,7 +141,7 @@ class RunCommandHostTest {
                 metadata: {name: fails}
                 spec:
                   restartPolicy: Never
-                  containers: [{name: app, image: busybox, command: [sh, -c, "exit 3"]}]
+                  containers: [{name: app, image: busybox:local, command: [sh, -c, "exit 3"]}]
                 """);
         assertEquals(3, failed.code());
         assertTrue(failed.out().contains("app            terminated (Error, exit code 3)"), failed.out());
@@ -138,7 +152,7 @@ class RunCommandHostTest {
                 metadata: {name: nostart}
                 spec:
                   restartPolicy: Never
-                  containers: [{name: app, image: busybox, command: [/bin/x]}]
+                  containers: [{name: app, image: busybox:local, command: [/bin/x]}]
                 """);
         assertEquals(128, missing.code(), missing.out());
         assertTrue(missing.out().matches("(?s)pod/nostart created: pause [1-9]\\d*, .*"), missing.out());

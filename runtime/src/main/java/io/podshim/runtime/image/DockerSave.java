@@ -54,7 +54,7 @@ final class DockerSave {
             String digest = path.matches("blobs/sha256/[a-f0-9]{64}") ? "sha256:" + path.substring(13) : diffIds.path(i).asText("unknown");
             layers.add(new Manifest.Layer(path, digest));
         }
-        return new Manifest(config, layers);
+        return new Manifest(config, layers, null);
     }
 
     private static String safe(String path) {

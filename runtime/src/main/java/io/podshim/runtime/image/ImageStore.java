@@ -32,6 +32,9 @@ import java.util.UUID;
 public final class ImageStore {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The key suffix under which a name's manifest digest is kept (no reference contains '#'). */
+    private static final String DIGEST = "#digest";
+
     private final Path root;
 
     public ImageStore(Path root) {
@@ -52,7 +55,7 @@ public final class ImageStore {
                         + " (podshim image import " + source + " NAME)");
             }
             return register(ref, "dir:" + StaticHelper.sha256(source.toAbsolutePath().toString().getBytes()).substring(0, 16),
-                    source.toAbsolutePath(), ImageConfig.EMPTY);
+                    source.toAbsolutePath(), ImageConfig.EMPTY, null);
         }
         Path staging = root.resolve("tmp").resolve(UUID.randomUUID().toString());
         try {
@@ -81,6 +84,7 @@ public final class ImageStore {
                     applyVerified(layout.resolve(layer.path()), layer.digest(), rootfs);
                 }
                 Files.copy(layout.resolve(manifest.config()), image.resolve("config.json"));
+                Files.writeString(image.resolve("size"), Long.toString(io.podshim.runtime.FileTrees.size(rootfs)));
                 Files.createDirectories(done.getParent());
                 try {
                     Files.move(image, done, StandardCopyOption.ATOMIC_MOVE);
@@ -88,7 +92,7 @@ public final class ImageStore {
                     // imported meanwhile by someone else: theirs is the same content
                 }
             }
-            return register(ref, id, done.resolve("rootfs"), readConfig(done.resolve("config.json")));
+            return register(ref, id, done.resolve("rootfs"), readConfig(done.resolve("config.json")), manifest.digest());
         } catch (IOException e) {
             throw new PodException("import " + source + (ref == null ? "" : " as " + ref) + ": " + e, e);
         } catch (PodException e) {
@@ -96,6 +100,11 @@ public final class ImageStore {
         } finally {
             removeTree(staging);
         }
+    }
+
+    /** Where pulls assemble what they fetch before it is imported (the store's own staging area). */
+    public Path stagingDir() {
+        return root.resolve("tmp");
     }
 
     /** The image named {@code name}, if the store has it. */
@@ -113,6 +122,19 @@ public final class ImageStore {
     }
 
     /**
+     * Names the image with id {@code id} {@code name} if the store has it (a pull whose manifest
+     * points at an image already here needs no blob fetched).
+     */
+    public Optional<StoredImage> nameIfStored(String name, String id, String manifestDigest) {
+        Path dir = root.resolve("images").resolve(id.replace(':', '-'));
+        if (!id.matches("sha256:[a-f0-9]{64}") || !Files.isDirectory(dir)) {
+            return Optional.empty();
+        }
+        return Optional.of(register(normalize(name), id, dir.resolve("rootfs"), readConfig(dir.resolve("config.json")),
+                manifestDigest));
+    }
+
+    /**
      * Removes the name {@code name}, and the image's files once no other name refers to them (a
      * plain directory imported in place is the user's and stays). Returns what the name referred to.
      */
@@ -122,6 +144,7 @@ public final class ImageStore {
         Properties refs = refs();
         refs.remove(image.name());
         refs.remove(image.name() + ".path");
+        refs.remove(image.name() + DIGEST);
         writeRefs(refs);
         if (!image.id().startsWith("dir:") && !refs.containsValue(image.id())) {
             removeTree(root.resolve("images").resolve(image.id().replace(':', '-')));
@@ -131,12 +154,32 @@ public final class ImageStore {
 
     public List<String> names() {
         List<String> names = new ArrayList<>();
-        refs().stringPropertyNames().stream().filter(n -> !n.endsWith(".path")).sorted().forEach(names::add);
+        refs().stringPropertyNames().stream().filter(n -> !n.endsWith(".path") && !n.endsWith(DIGEST)).sorted().forEach(names::add);
         return names;
     }
 
+    /**
+     * What {@code image ls} shows of image {@code name}: repository, tag, the digest of its manifest
+     * (none for a docker save archive or a plain directory), id, and the size of its unpacked files.
+     */
+    public Optional<ImageInfo> info(String name) {
+        return find(name).map(image -> {
+            String digest = refs().getProperty(image.name() + DIGEST);
+            long size = -1;
+            Path sizeFile = image.rootfs().resolveSibling("size");
+            if (!image.id().startsWith("dir:") && Files.exists(sizeFile)) {
+                try {
+                    size = Long.parseLong(Files.readString(sizeFile).trim());
+                } catch (IOException | NumberFormatException e) {
+                    size = -1; // shown as unknown
+                }
+            }
+            return ImageInfo.of(image.name(), digest, image.id(), size);
+        });
+    }
+
     /** "busybox" is "busybox:latest", as a container runtime reads an image reference. */
-    static String normalize(String name) {
+    public static String normalize(String name) {
         if (name == null || name.isBlank() || name.contains(" ") || name.contains("=")) {
             throw PodException.invalid("image name \"" + name + "\" is not a reference: use NAME[:TAG], e.g. busybox:1.35");
         }
@@ -156,9 +199,14 @@ public final class ImageStore {
         }
     }
 
-    private synchronized StoredImage register(String ref, String id, Path rootfs, ImageConfig config) {
+    private synchronized StoredImage register(String ref, String id, Path rootfs, ImageConfig config, String manifestDigest) {
         Properties refs = refs();
         refs.setProperty(ref, id);
+        if (manifestDigest != null) {
+            refs.setProperty(ref + DIGEST, manifestDigest);
+        } else {
+            refs.remove(ref + DIGEST);
+        }
         if (id.startsWith("dir:")) {
             refs.setProperty(ref + ".path", rootfs.toString());
         }

@@ -17,7 +17,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 /**
- * Applies one image layer (a tar, plain or gzip) onto a root filesystem being built, as an OCI
+ * Applies one image layer (a tar, plain, gzip or zstd) onto a root filesystem being built, as an OCI
  * runtime does: whiteouts ({@code .wh.name}) delete what lower layers put there, an opaque marker
  * ({@code .wh..wh..opq}) empties a directory of lower layers' entries. It never follows a symlink
  * while writing, so a layer cannot reach outside the root: an entry with a {@code ..} component,
@@ -37,7 +37,7 @@ final class LayerExtractor {
         this.layer = layer;
     }
 
-    /** Applies the tar in {@code in}; gzip is recognised by its magic bytes. */
+    /** Applies the tar in {@code in}; gzip and zstd are recognised by their magic bytes. */
     void apply(InputStream in) throws IOException {
         BufferedInputStream buffered = new BufferedInputStream(in);
         buffered.mark(4);
@@ -50,7 +50,7 @@ final class LayerExtractor {
         if (b0 == 0x1f && b1 == 0x8b) {
             tarStream = new GzipCompressorInputStream(buffered, true);
         } else if (b0 == 0x28 && b1 == 0xb5 && b2 == 0x2f && b3 == 0xfd) {
-            throw refuse("is zstd-compressed, which podshim does not read yet: re-export the image with gzip layers");
+            tarStream = new org.apache.commons.compress.compressors.zstandard.ZstdCompressorInputStream(buffered);
         }
         TarArchiveInputStream tar = new TarArchiveInputStream(tarStream);
         for (TarArchiveEntry entry; (entry = tar.getNextEntry()) != null; ) {

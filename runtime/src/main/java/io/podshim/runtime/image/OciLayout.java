@@ -42,7 +42,7 @@ final class OciLayout {
         for (JsonNode layer : manifest.path("layers")) {
             layers.add(new Manifest.Layer(blobPath(layer.path("digest").asText()), layer.path("digest").asText()));
         }
-        return new Manifest(blobPath(manifest.path("config").path("digest").asText()), layers);
+        return new Manifest(blobPath(manifest.path("config").path("digest").asText()), layers, descriptor.path("digest").asText());
     }
 
     /** The manifest named like {@code ref} (or its tag), else the only one. */

@@ -71,6 +71,22 @@ public final class TestImages {
         return bytes.toByteArray();
     }
 
+    /** A layer of one file {@code name} of {@code size} random bytes (which no compression shrinks), the same for the same seed. */
+    public static byte[] randomLayer(String name, int size, long seed) throws IOException {
+        byte[] data = new byte[size];
+        new java.util.Random(seed).nextBytes(data);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(size + 4096);
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
+            TarArchiveEntry entry = new TarArchiveEntry(name);
+            entry.setSize(size);
+            entry.setMode(0100644);
+            tar.putArchiveEntry(entry);
+            tar.write(data);
+            tar.closeArchiveEntry();
+        }
+        return bytes.toByteArray();
+    }
+
     /** A layer holding the host's static busybox with links for the applets the tests use. */
     public static byte[] busyboxLayer() throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -120,8 +136,40 @@ public final class TestImages {
         return root.toString().getBytes();
     }
 
+    /** How a layer blob is compressed, and the media type that says so. */
+    public enum Compression {
+        NONE("application/vnd.oci.image.layer.v1.tar"),
+        GZIP("application/vnd.oci.image.layer.v1.tar+gzip"),
+        ZSTD("application/vnd.oci.image.layer.v1.tar+zstd");
+
+        final String mediaType;
+
+        Compression(String mediaType) {
+            this.mediaType = mediaType;
+        }
+
+        byte[] apply(byte[] tar) throws IOException {
+            if (this == NONE) {
+                return tar;
+            }
+            if (this == GZIP) {
+                return gzip(tar);
+            }
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try (OutputStream out = new com.github.luben.zstd.ZstdOutputStream(bytes)) {
+                out.write(tar);
+            }
+            return bytes.toByteArray();
+        }
+    }
+
     /** Writes an OCI image layout into {@code dir}, the layers gzipped, named {@code tag}. */
     public static Path ociLayout(Path dir, String tag, byte[] config, List<byte[]> layers) throws IOException {
+        return ociLayout(dir, tag, config, layers, Compression.GZIP);
+    }
+
+    /** Writes an OCI image layout into {@code dir}, the layers compressed as {@code compression} says, named {@code tag}. */
+    public static Path ociLayout(Path dir, String tag, byte[] config, List<byte[]> layers, Compression compression) throws IOException {
         Files.createDirectories(dir.resolve("blobs/sha256"));
         Files.writeString(dir.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
         ObjectNode manifest = JSON.createObjectNode();
@@ -130,8 +178,8 @@ public final class TestImages {
         manifest.set("config", descriptor("application/vnd.oci.image.config.v1+json", blob(dir, config), config.length));
         ArrayNode layerArray = manifest.putArray("layers");
         for (byte[] layer : layers) {
-            byte[] gz = gzip(layer);
-            layerArray.add(descriptor("application/vnd.oci.image.layer.v1.tar+gzip", blob(dir, gz), gz.length));
+            byte[] packed = compression.apply(layer);
+            layerArray.add(descriptor(compression.mediaType, blob(dir, packed), packed.length));
         }
         byte[] manifestBytes = manifest.toString().getBytes();
         ObjectNode index = JSON.createObjectNode();

@@ -13,63 +13,155 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Pulls an image from its registry into the store: the manifest (through an index or manifest list,
  * choosing this node's platform), the config and the layers, each verified against its digest
- * while it streams into a staging OCI layout; the store then imports that layout as it imports any
- * other, so a pull that fails anywhere leaves no partial image.
+ * while it streams into a staging OCI layout, {@link #PARALLEL} layers at a time; the store then
+ * imports that layout as it imports any other, so a pull that fails anywhere leaves no partial
+ * image. An image the store already has (the same config digest) is only named, not fetched again.
+ * Mirrors from registries.conf are tried first, in order, then the primary location.
  */
 public final class ImagePuller {
+    /** Layers fetched at once, as docker fetches three. */
+    public static final int PARALLEL = 3;
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * What a pull did.
+     *
+     * @param endpoint the registry and repository the image came from (a mirror's, when a mirror served it)
+     * @param size the image's size as its manifest gives it: the config and every layer, compressed
+     * @param fetched whether any blob was fetched (false: the store had the image and only named it)
+     */
+    public record Pulled(StoredImage image, String endpoint, long size, boolean fetched) {}
 
     private final ImageStore store;
     private final Path staging;
+    private final PullSettings settings;
 
-    /** @param staging where pulls are assembled (removed after each pull, whole or failed) */
-    public ImagePuller(ImageStore store, Path staging) {
+    /** @param staging where pulls are assembled (each pull's part removed after it, whole or failed) */
+    public ImagePuller(ImageStore store, Path staging, PullSettings settings) {
         this.store = store;
         this.staging = staging;
+        this.settings = settings;
     }
 
-    /**
-     * Pulls {@code reference} and stores it under {@code name} (as given: {@code 127.0.0.1:5000/lab/app:1}).
-     *
-     * @param authFile an auth file to read, or null for the usual places ({@link RegistryAuth})
-     * @param certDir CA certificates for the registry, or null for certs.d
-     */
-    public StoredImage pull(String name, Path authFile, Path certDir, ImportProgress progress) {
+    /** Pulls {@code name} (as given: {@code 127.0.0.1:5000/lab/app:1}) and stores it under that name. */
+    public Pulled pull(String name, PullProgress progress) {
         ImageReference ref = ImageReference.parse(name);
-        RegistryClient registry = new RegistryClient(ref, RegistryAuth.find(ref.registry(), authFile), certDir);
+        List<RegistriesConf.Endpoint> endpoints = settings.registries().endpoints(ref);
+        List<String> mirrorsFailed = new ArrayList<>();
+        for (RegistriesConf.Endpoint endpoint : endpoints) {
+            try {
+                return pullFrom(name, endpoint, progress);
+            } catch (PodException e) {
+                if (!endpoint.mirror()) {
+                    if (mirrorsFailed.isEmpty()) {
+                        throw e;
+                    }
+                    throw new PodException(e.getMessage() + " (its mirrors failed too: " + String.join("; ", mirrorsFailed) + ")", e);
+                }
+                mirrorsFailed.add(endpoint.ref().registry() + ": " + e.getMessage());
+            }
+        }
+        throw new IllegalStateException("registries.conf gave no endpoint for " + ref); // the primary always comes last
+    }
+
+    private Pulled pullFrom(String name, RegistriesConf.Endpoint endpoint, PullProgress progress) {
+        ImageReference ref = endpoint.ref();
+        try (RegistryClient registry = new RegistryClient(ref, RegistryAuth.find(ref.registry(), settings.authFile()),
+                settings.certDir(), endpoint.insecure())) {
+            return pullFrom(name, endpoint, registry, progress);
+        }
+    }
+
+    private Pulled pullFrom(String name, RegistriesConf.Endpoint endpoint, RegistryClient registry, PullProgress progress) {
+        ImageReference ref = endpoint.ref();
+        RegistryClient.Fetched manifest = registry.manifest(ref.manifestReference());
+        JsonNode json = manifest.json();
+        if (json.has("manifests")) {
+            // A digest from the index goes into a URL and a path: it must be a digest and nothing else.
+            manifest = registry.manifest(checked(platform(json, ref).path("digest").asText()));
+            json = manifest.json();
+        }
+        progress.resolved(name, ref.registry() + "/" + ref.repository(), manifest.digest());
+        String config = checked(json.path("config").path("digest").asText());
+        List<PullProgress.Blob> layers = new ArrayList<>();
+        long size = json.path("config").path("size").asLong();
+        for (JsonNode layer : json.path("layers")) {
+            layers.add(new PullProgress.Blob(checked(layer.path("digest").asText()), layer.path("size").asLong()));
+            size += layer.path("size").asLong();
+        }
+        Optional<StoredImage> had = store.nameIfStored(name, config, manifest.digest());
+        if (had.isPresent()) {
+            progress.blobs(List.of());
+            progress.finished(had.get().id());
+            return new Pulled(had.get(), endpoint.ref().registry() + "/" + ref.repository(), size, false);
+        }
         Path layout = staging.resolve(UUID.randomUUID().toString());
         try {
             Path blobs = Files.createDirectories(layout.resolve("blobs/sha256"));
-            RegistryClient.Fetched manifest = registry.manifest(ref.manifestReference());
-            JsonNode json = manifest.json();
-            if (json.has("manifests")) {
-                // A digest from the index goes into a URL and a path: it must be a digest and nothing else.
-                manifest = registry.manifest(checked(platform(json, ref).path("digest").asText()));
-                json = manifest.json();
-            }
             Files.write(blobs.resolve(hex(manifest.digest())), manifest.bytes());
-            String config = json.path("config").path("digest").asText();
-            registry.blob(config, blobs.resolve(hex(checked(config))));
-            List<String> layers = new ArrayList<>();
-            json.path("layers").forEach(layer -> layers.add(checked(layer.path("digest").asText())));
-            for (int i = 0; i < layers.size(); i++) {
-                progress.layer(i + 1, layers.size(), layers.get(i));
-                registry.blob(layers.get(i), blobs.resolve(hex(layers.get(i))));
-            }
+            List<PullProgress.Blob> all = new ArrayList<>();
+            all.add(new PullProgress.Blob(config, json.path("config").path("size").asLong()));
+            all.addAll(layers);
+            progress.blobs(all);
+            fetch(registry, all, blobs, progress);
             writeLayout(layout, manifest, ref);
-            return store.importImage(layout, name, ImportProgress.NONE);
+            progress.unpacking();
+            StoredImage image = store.importImage(layout, name, ImportProgress.NONE);
+            progress.finished(image.id());
+            return new Pulled(image, ref.registry() + "/" + ref.repository(), size, true);
         } catch (IOException e) {
-            throw new PodException("pull " + ref + ": " + e, e);
+            throw new PodException("pull " + name + ": " + e, e);
         } finally {
             try {
                 FileTrees.delete(layout);
             } catch (IOException e) {
                 System.err.println("podshim: remove the staging of a pull: " + layout + ": " + e);
+            }
+        }
+    }
+
+    /** Every blob into {@code dir}, {@link #PARALLEL} at a time; the first failure stops the others and is thrown. */
+    private static void fetch(RegistryClient registry, List<PullProgress.Blob> blobs, Path dir, PullProgress progress) {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(PARALLEL, Math.max(1, blobs.size())), r -> {
+            Thread t = new Thread(r, "pull");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> fetches = new ArrayList<>();
+            for (PullProgress.Blob blob : blobs) {
+                fetches.add(pool.submit(() -> {
+                    Path target = dir.resolve(hex(blob.digest()));
+                    if (!Files.exists(target)) { // an image may carry one layer twice
+                        registry.blob(blob.digest(), target, progress::received);
+                    }
+                    progress.done(blob.digest());
+                }));
+            }
+            for (Future<?> f : fetches) {
+                f.get();
+            }
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof PodException p ? p : new PodException("pull: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw PodException.unavailable("the pull was interrupted");
+        } finally {
+            pool.shutdownNow();
+            try {
+                pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
     }

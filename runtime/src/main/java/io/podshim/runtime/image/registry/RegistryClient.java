@@ -8,9 +8,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,17 +21,35 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.HttpProxy;
+import org.eclipse.jetty.client.InputStreamResponseListener;
+import org.eclipse.jetty.client.Origin;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * One repository of one registry, spoken to as the OCI distribution spec (v1.1) says: the
  * {@code /v2/} probe, then Basic auth or the Bearer token challenge (anonymous or with
  * credentials), manifests by tag or digest with every media type podshim reads, and blobs streamed
  * to a file with their digest checked on the way. A redirect to blob storage is followed without
- * the registry's credentials.
+ * the registry's credentials. Its HTTP client (Jetty's: connections, threads) lives until
+ * {@link #close}, so a daemon that pulls all day holds no sockets between pulls.
  */
-public final class RegistryClient {
+public final class RegistryClient implements AutoCloseable {
     /** The manifest media types asked for: OCI index and manifest, Docker manifest list and schema 2. */
     static final List<String> MANIFEST_TYPES = List.of("application/vnd.oci.image.index.v1+json",
             "application/vnd.oci.image.manifest.v1+json", "application/vnd.docker.distribution.manifest.list.v2+json",
@@ -42,6 +57,9 @@ public final class RegistryClient {
     private static final Pattern CHALLENGE_PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_REDIRECTS = 5;
+    /** The longest a whole small answer (a manifest, a token) may take, and a blob's headers. */
+    private static final long TIMEOUT_SECONDS = 120;
+    private static final long IDLE_SECONDS = 60;
 
     /** A manifest as the registry sent it: its bytes (whose sha256 is its digest) and its media type. */
     public record Fetched(byte[] bytes, String mediaType, String digest) {
@@ -54,71 +72,151 @@ public final class RegistryClient {
         }
     }
 
+    /** Told the bytes of a blob as they arrive. */
+    @FunctionalInterface
+    public interface BlobProgress {
+        BlobProgress NONE = (digest, bytes) -> { };
+
+        /** {@code bytes} of blob {@code digest} have arrived so far. */
+        void received(String digest, long bytes);
+    }
+
+    /** A GET to send: where, with which headers, and whether the registry's authorization goes along. */
+    private record Get(URI uri, Map<String, String> headers, boolean withAuth) {
+        Get at(URI other) {
+            return new Get(other, headers, withAuth);
+        }
+    }
+
     private final ImageReference ref;
     private final Optional<RegistryAuth.Credentials> credentials;
     private final HttpClient http;
-    private final URI base;
-    private String authorization;
+    private final boolean insecure;
+    private volatile URI base;
+    private volatile String authorization;
 
     /**
      * @param certDir a directory of CA certificates ({@code *.crt}) for this registry, or null for
      *     {@code /etc/containers/certs.d/HOST[:PORT]} (then {@code /etc/docker/certs.d/…}) if it exists
      */
     public RegistryClient(ImageReference ref, Optional<RegistryAuth.Credentials> credentials, Path certDir) {
+        this(ref, credentials, certDir, false);
+    }
+
+    /**
+     * @param insecure as registries.conf's {@code insecure}: any certificate is taken, and a registry
+     *     that does not speak TLS is spoken to in plain HTTP
+     */
+    public RegistryClient(ImageReference ref, Optional<RegistryAuth.Credentials> credentials, Path certDir, boolean insecure) {
         this.ref = ref;
         this.credentials = credentials;
-        this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(30))
-                .sslContext(RegistryTls.context(certDir != null ? certDir : RegistryTls.certsDir(ref.registry()))).build();
+        this.insecure = insecure;
+        SslContextFactory.Client tls = new SslContextFactory.Client();
+        if (insecure) {
+            tls.setTrustAll(true); // registries.conf: "TLS connections with untrusted certificates are allowed"
+            tls.setEndpointIdentificationAlgorithm(null);
+        } else {
+            tls.setSslContext(RegistryTls.context(certDir != null ? certDir : RegistryTls.certsDir(ref.registry())));
+        }
+        QueuedThreadPool threads = new QueuedThreadPool(16, 2);
+        threads.setName("registry-" + ref.registry());
+        threads.setDaemon(true);
+        ClientConnector connector = new ClientConnector();
+        connector.setSslContextFactory(tls);
+        connector.setConnectTimeout(Duration.ofSeconds(30));
+        connector.setExecutor(threads);
+        connector.setSelectors(1);
+        this.http = new HttpClient(new HttpClientTransportOverHTTP(connector));
+        http.setExecutor(threads);
+        http.setFollowRedirects(false);
+        // A blob may take longer than any total timeout; a connection silent this long is dead.
+        http.setIdleTimeout(Duration.ofSeconds(IDLE_SECONDS).toMillis());
+        http.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, "podshim"));
+        RegistryProxy proxy = RegistryProxy.fromEnvironment();
+        proxy.forEachProxy((scheme, address) -> http.getProxyConfiguration().addProxy(new HttpProxy(
+                new Origin.Address(address.getHostString(), address.getPort()), false) {
+            @Override
+            public boolean matches(Origin origin) {
+                return origin.getScheme().equalsIgnoreCase(scheme) && !proxy.bypassed(origin.getAddress().getHost(),
+                        origin.getAddress().getPort());
+            }
+        }));
+        try {
+            http.start();
+            // The registry's 401s are answered here (its challenge names a token realm), not by Jetty's own handlers.
+            http.getProtocolHandlers().clear();
+        } catch (Exception e) {
+            throw new PodException("start an HTTP client for " + ref.registry() + ": " + e, e);
+        }
         this.base = URI.create("https://" + ref.apiHost() + "/v2/");
     }
 
     /** {@code GET /v2/}, its challenge answered: whether the registry takes these credentials (login checks them so). */
     public void ping() {
-        HttpResponse<byte[]> response = send(request(base), HttpResponse.BodyHandlers.ofByteArray(), true);
-        expectOk(response, "/v2/");
+        ContentResponse response = send(new Get(base, Map.of(), true), true);
+        expectOk(response.getStatus(), "/v2/");
     }
 
     /** The manifest {@code reference} (a tag or a digest) of the repository, its digest checked when a digest was asked for. */
     public Fetched manifest(String reference) {
-        HttpResponse<byte[]> response = send(request(base.resolve(ref.repository() + "/manifests/" + reference))
-                .header("Accept", String.join(", ", MANIFEST_TYPES)), HttpResponse.BodyHandlers.ofByteArray(), true);
-        expectOk(response, "manifest " + reference);
-        byte[] bytes = response.body();
+        ContentResponse response = send(new Get(base.resolve(ref.repository() + "/manifests/" + reference),
+                Map.of("Accept", String.join(", ", MANIFEST_TYPES)), true), true);
+        expectOk(response.getStatus(), "manifest " + reference);
+        byte[] bytes = response.getContent();
         String digest = "sha256:" + io.podshim.linux.StaticHelper.sha256(bytes);
         if (reference.startsWith("sha256:") && !reference.equals(digest)) {
             throw PodException.invalid("the manifest " + reference + " from " + ref.registry() + " for " + ref.repository()
                     + " hashes to " + digest + ": refused");
         }
-        String type = response.headers().firstValue("Content-Type").orElse("").split(";")[0].trim();
+        String header = response.getHeaders().get(HttpHeader.CONTENT_TYPE);
+        String type = header == null ? "" : header.split(";")[0].trim();
         return new Fetched(bytes, type.isEmpty() ? new Fetched(bytes, "", digest).json().path("mediaType").asText() : type, digest);
     }
 
     /** Streams blob {@code digest} into {@code target}; a blob whose content does not hash to its digest is deleted and refused. */
     public void blob(String digest, Path target) {
-        URI uri = base.resolve(ref.repository() + "/blobs/" + digest);
-        boolean withAuth = true;
+        blob(digest, target, BlobProgress.NONE);
+    }
+
+    /** {@link #blob(String, Path)}, telling {@code progress} as the bytes arrive. */
+    public void blob(String digest, Path target, BlobProgress progress) {
+        Get get = new Get(base.resolve(ref.repository() + "/blobs/" + digest), Map.of(), true);
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
-            HttpResponse<InputStream> response = send(request(uri, withAuth), HttpResponse.BodyHandlers.ofInputStream(), withAuth);
-            int status = response.statusCode();
+            InputStreamResponseListener listener = new InputStreamResponseListener();
+            Response response = stream(get, listener);
+            int status = response.getStatus();
+            if (status == 401 && get.withAuth() && authorization == null) {
+                closeQuietly(listener.getInputStream());
+                authorization = answer(response.getHeaders().get(HttpHeader.WWW_AUTHENTICATE));
+                continue; // the same request, now with the authorization
+            }
             if (status / 100 == 3) {
-                close(response);
-                String location = response.headers().firstValue("Location").orElseThrow(() -> PodException.unavailable(
-                        status + " without a Location from " + ref.registry() + " for blob " + digest));
-                uri = uri.resolve(location);
-                withAuth = false; // blob storage gets no registry token (distribution spec: redirects)
+                closeQuietly(listener.getInputStream());
+                String location = response.getHeaders().get(HttpHeader.LOCATION);
+                if (location == null) {
+                    throw PodException.unavailable(status + " without a Location from " + ref.registry() + " for blob " + digest);
+                }
+                // Blob storage gets no registry token (distribution spec: redirects).
+                get = new Get(get.uri().resolve(location), Map.of(), false);
                 continue;
             }
             if (status != 200) {
-                close(response);
+                closeQuietly(listener.getInputStream());
             }
-            expectOk(response, "blob " + digest);
+            expectOk(status, "blob " + digest);
             MessageDigest sha = sha256Digest();
-            try (InputStream in = new DigestInputStream(response.body(), sha); OutputStream out = Files.newOutputStream(target)) {
-                in.transferTo(out);
+            try (InputStream in = new DigestInputStream(listener.getInputStream(), sha); OutputStream out = Files.newOutputStream(target)) {
+                byte[] buffer = new byte[256 * 1024];
+                long total = 0;
+                for (int n; (n = in.read(buffer)) >= 0; ) {
+                    out.write(buffer, 0, n);
+                    total += n;
+                    progress.received(digest, total);
+                }
             } catch (IOException e) {
                 deleteQuietly(target);
                 throw PodException.unavailable("blob " + digest + " from " + ref.registry() + " for " + ref.repository()
-                        + " broke off: " + e.getMessage());
+                        + " broke off: " + message(e));
             }
             String got = "sha256:" + HexFormat.of().formatHex(sha.digest());
             if (!got.equals(digest)) {
@@ -131,31 +229,18 @@ public final class RegistryClient {
         throw PodException.unavailable("blob " + digest + " from " + ref.registry() + ": more than " + MAX_REDIRECTS + " redirects");
     }
 
-    private HttpRequest.Builder request(URI uri) {
-        return request(uri, true);
-    }
-
-    private HttpRequest.Builder request(URI uri, boolean withAuth) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(10)).GET();
-        if (withAuth && authorization != null) {
-            b.header("Authorization", authorization);
-        }
-        return b;
-    }
-
     /** Sends, answering a 401 challenge once (Basic, or a Bearer token for this repository) and sending again. */
-    private <T> HttpResponse<T> send(HttpRequest.Builder request, HttpResponse.BodyHandler<T> body, boolean mayAuthenticate) {
-        HttpResponse<T> response = exchange(request.build(), body);
-        if (response.statusCode() == 401 && mayAuthenticate && authorization == null) {
-            close(response);
-            authorization = answer(response.headers().firstValue("WWW-Authenticate").orElse(""));
-            request.setHeader("Authorization", authorization);
-            response = exchange(request.build(), body);
+    private ContentResponse send(Get get, boolean mayAuthenticate) {
+        ContentResponse response = exchange(get);
+        if (response.getStatus() == 401 && mayAuthenticate && authorization == null) {
+            authorization = answer(response.getHeaders().get(HttpHeader.WWW_AUTHENTICATE));
+            response = exchange(get);
         }
         return response;
     }
 
     private String answer(String challenge) {
+        challenge = challenge == null ? "" : challenge;
         String scheme = challenge.split(" ", 2)[0];
         if (scheme.equalsIgnoreCase("Basic")) {
             RegistryAuth.Credentials c = credentials.orElseThrow(() -> PodException.invalid("401 Unauthorized from "
@@ -175,12 +260,11 @@ public final class RegistryClient {
             }
             String query = (params.containsKey("service") ? "service=" + enc(params.get("service")) + "&" : "")
                     + "scope=" + enc("repository:" + ref.repository() + ":pull");
-            HttpRequest.Builder token = HttpRequest.newBuilder(URI.create(realm + (realm.contains("?") ? "&" : "?") + query)).GET();
-            credentials.ifPresent(c -> token.header("Authorization", basic(c)));
-            HttpResponse<byte[]> answer = exchange(token.build(), HttpResponse.BodyHandlers.ofByteArray());
-            expectOk(answer, "a token from " + realm);
+            Map<String, String> headers = credentials.map(c -> Map.of("Authorization", basic(c))).orElse(Map.of());
+            ContentResponse answer = exchange(new Get(URI.create(realm + (realm.contains("?") ? "&" : "?") + query), headers, false));
+            expectOk(answer.getStatus(), "a token from " + realm);
             try {
-                JsonNode json = JSON.readTree(answer.body());
+                JsonNode json = JSON.readTree(answer.getContent());
                 String value = json.hasNonNull("token") ? json.get("token").asText() : json.path("access_token").asText(null);
                 if (value == null) {
                     throw PodException.unavailable("the token endpoint " + realm + " answered without a token");
@@ -197,21 +281,84 @@ public final class RegistryClient {
         return "Basic " + Base64.getEncoder().encodeToString((c.user() + ":" + c.password()).getBytes(StandardCharsets.UTF_8));
     }
 
-    private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> body) {
+    private Request request(Get get) {
+        Request request = http.newRequest(get.uri()).method(HttpMethod.GET);
+        request.headers(h -> {
+            get.headers().forEach(h::put);
+            if (get.withAuth() && authorization != null) {
+                h.put(HttpHeader.AUTHORIZATION, authorization);
+            }
+        });
+        return request;
+    }
+
+    /** One GET, its whole answer read. */
+    private ContentResponse exchange(Get get) {
         try {
-            return http.send(request, body);
-        } catch (IOException e) {
-            throw PodException.unavailable(request.method() + " " + request.uri() + " (" + ref.registry() + " for "
-                    + ref.repository() + "): " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            return request(get).timeout(TIMEOUT_SECONDS, TimeUnit.SECONDS).send();
+        } catch (ExecutionException e) {
+            Get plain = plainHttp(get, e.getCause());
+            if (plain != null) {
+                return exchange(plain);
+            }
+            throw failed(get, e.getCause());
+        } catch (TimeoutException e) {
+            throw failed(get, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw PodException.unavailable("interrupted while talking to " + ref.registry());
         }
     }
 
+    /** One GET whose body is read as it comes, by {@code listener}; returns once the headers are in. */
+    private Response stream(Get get, InputStreamResponseListener listener) {
+        request(get).send(listener);
+        try {
+            return listener.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            Get plain = plainHttp(get, e.getCause());
+            if (plain != null) {
+                InputStreamResponseListener again = new InputStreamResponseListener();
+                return stream(plain, again);
+            }
+            throw failed(get, e.getCause());
+        } catch (TimeoutException e) {
+            throw failed(get, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw PodException.unavailable("interrupted while talking to " + ref.registry());
+        }
+    }
+
+    /**
+     * An insecure registry may not speak TLS at all: after a TLS failure with it, plain HTTP from
+     * now on (as the containers tools fall back). Null when that does not apply.
+     */
+    private Get plainHttp(Get get, Throwable failure) {
+        if (!insecure || !(failure instanceof javax.net.ssl.SSLException) || !get.uri().getScheme().equals("https")
+                || !get.uri().getHost().equals(base.getHost())) {
+            return null;
+        }
+        base = URI.create("http://" + ref.apiHost() + "/v2/");
+        return get.at(URI.create("http" + get.uri().toString().substring("https".length())));
+    }
+
+    private PodException failed(Get get, Throwable cause) {
+        String what = "GET " + get.uri() + " (" + ref.registry() + " for " + ref.repository() + "): ";
+        if (cause instanceof javax.net.ssl.SSLException) {
+            return PodException.unavailable(what + "TLS: " + message(cause) + ": if " + ref.registry() + " has a CA of its own,"
+                    + " put it in /etc/containers/certs.d/" + ref.registry() + "/ca.crt; if it speaks plain HTTP, mark it insecure"
+                    + " in registries.conf");
+        }
+        return PodException.unavailable(what + message(cause));
+    }
+
+    private static String message(Throwable t) {
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+
     /** A failed answer as the user should read it: status, registry, repository, what was asked, what to do. */
-    private void expectOk(HttpResponse<?> response, String what) {
-        int status = response.statusCode();
+    private void expectOk(int status, String what) {
         if (status == 200) {
             return;
         }
@@ -241,13 +388,11 @@ public final class RegistryClient {
         };
     }
 
-    private static void close(HttpResponse<?> response) {
-        if (response.body() instanceof InputStream in) {
-            try {
-                in.close();
-            } catch (IOException ignored) {
-                // nothing more to read from it
-            }
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // nothing more to read from it
         }
     }
 
@@ -268,6 +413,16 @@ public final class RegistryClient {
             Files.deleteIfExists(file);
         } catch (IOException ignored) {
             // the staging directory goes as a whole
+        }
+    }
+
+    /** Stops the HTTP client: its connections and threads end. */
+    @Override
+    public void close() {
+        try {
+            http.stop();
+        } catch (Exception e) {
+            System.err.println("podshim: stop the HTTP client for " + ref.registry() + ": " + e);
         }
     }
 }

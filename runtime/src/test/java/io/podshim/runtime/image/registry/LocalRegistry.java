@@ -19,28 +19,45 @@ import java.util.concurrent.TimeUnit;
  * into it with Debian's {@code skopeo} from OCI layouts the tests build. Nothing listens beyond
  * 127.0.0.1. {@link #close} stops it and removes everything.
  */
-final class LocalRegistry implements AutoCloseable {
-    static final String USER = "lab";
-    static final String PASSWORD = "s3cret-pass";
+public final class LocalRegistry implements AutoCloseable {
+    public static final String USER = "lab";
+    public static final String PASSWORD = "s3cret-pass";
 
-    final Path dir;
+    /**
+     * How the registry is set up.
+     *
+     * @param tls TLS with the CA made here; without, plain HTTP
+     * @param auth htpasswd (Basic) auth, or with {@code tokenAuth} Bearer tokens; without, anyone may pull
+     * @param tokenAuth Bearer tokens from a token endpoint of the test's own ({@link TokenServer})
+     */
+    public record Setup(boolean tls, boolean auth, boolean tokenAuth) {
+        public static final Setup BASIC = new Setup(true, true, false);
+        public static final Setup TOKEN = new Setup(true, true, true);
+        /** Plain HTTP, no auth: what registries.conf must mark insecure. */
+        public static final Setup PLAIN = new Setup(false, false, false);
+        /** TLS, no auth: a mirror. */
+        public static final Setup OPEN = new Setup(true, false, false);
+    }
+
+    public final Path dir;
     /** The CA's certificate, alone in a directory (a --cert-dir, a certs.d/HOST). */
-    final Path caDir;
-    final Path storage;
-    final String host;
-    private final Process process;
+    public final Path caDir;
+    public final Path storage;
+    public final String host;
+    private final Setup setup;
     private final TokenServer tokens;
+    private Process process;
 
-    private LocalRegistry(Path dir, Path caDir, Path storage, String host, Process process, TokenServer tokens) {
+    private LocalRegistry(Path dir, Path caDir, Path storage, String host, Setup setup, TokenServer tokens) {
         this.dir = dir;
         this.caDir = caDir;
         this.storage = storage;
         this.host = host;
-        this.process = process;
+        this.setup = setup;
         this.tokens = tokens;
     }
 
-    static String missingTools() {
+    public static String missingTools() {
         for (String tool : List.of("/usr/bin/docker-registry", "/usr/bin/skopeo", "/usr/bin/htpasswd", "/usr/bin/openssl")) {
             if (!Files.isExecutable(Path.of(tool))) {
                 return tool + " is missing: apt-get install docker-registry skopeo apache2-utils openssl (.ci/run does)";
@@ -49,16 +66,12 @@ final class LocalRegistry implements AutoCloseable {
         return null;
     }
 
-    /** A registry with htpasswd (Basic) auth. */
-    static LocalRegistry start(Path dir) throws IOException, InterruptedException {
-        return start(dir, false);
+    /** A registry with htpasswd (Basic) auth over TLS. */
+    public static LocalRegistry start(Path dir) throws IOException, InterruptedException {
+        return start(dir, Setup.BASIC);
     }
 
-    /**
-     * With {@code tokenAuth}, the registry asks for Bearer tokens from a token endpoint of the
-     * test's own ({@link TokenServer}) instead of Basic auth.
-     */
-    static LocalRegistry start(Path dir, boolean tokenAuth) throws IOException, InterruptedException {
+    public static LocalRegistry start(Path dir, Setup setup) throws IOException, InterruptedException {
         Files.createDirectories(dir);
         Path caDir = Files.createDirectories(dir.resolve("ca"));
         run(dir, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=podshim test CA",
@@ -75,36 +88,45 @@ final class LocalRegistry implements AutoCloseable {
         }
         Path storage = Files.createDirectories(dir.resolve("storage"));
         TokenServer tokens = null;
-        String auth;
-        if (tokenAuth) {
+        String auth = "";
+        if (setup.tokenAuth()) {
             run(dir, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=podshim test tokens",
                     "-keyout", "token.key", "-out", "token.crt");
             tokens = TokenServer.start(dir.resolve("token.key"), dir.resolve("token.crt"), USER, PASSWORD);
-            auth = "token: {realm: %s, service: %s, issuer: %s, rootcertbundle: %s}".formatted(tokens.realm(), TokenServer.SERVICE,
-                    TokenServer.ISSUER, dir.resolve("token.crt"));
-        } else {
-            auth = "htpasswd: {realm: podshim-test, path: %s}".formatted(dir.resolve("htpasswd"));
+            auth = "auth: {token: {realm: %s, service: %s, issuer: %s, rootcertbundle: %s}}".formatted(tokens.realm(),
+                    TokenServer.SERVICE, TokenServer.ISSUER, dir.resolve("token.crt"));
+        } else if (setup.auth()) {
+            auth = "auth: {htpasswd: {realm: podshim-test, path: %s}}".formatted(dir.resolve("htpasswd"));
         }
+        String tls = setup.tls() ? "  tls: {certificate: %s, key: %s}".formatted(dir.resolve("server.crt"), dir.resolve("server.key")) : "";
+        // Access lines (one per request) go to the log: how the tests count what a pull asked for.
         Files.writeString(dir.resolve("config.yml"), """
                 version: 0.1
-                log: {level: warn}
+                log: {level: warn, accesslog: {disabled: false}}
                 storage: {filesystem: {rootdirectory: %s}, delete: {enabled: true}}
                 http:
                   addr: 127.0.0.1:%d
-                  tls: {certificate: %s, key: %s}
-                auth:
-                  %s
-                """.formatted(storage, port, dir.resolve("server.crt"), dir.resolve("server.key"), auth));
+                %s
+                %s
+                """.formatted(storage, port, tls, auth));
+        LocalRegistry started = new LocalRegistry(dir, caDir, storage, "127.0.0.1:" + port, setup, tokens);
+        started.resume();
+        return started;
+    }
+
+    /** Starts (again) the registry process, on the same port and storage, once it listens. */
+    public void resume() throws IOException {
+        int port = Integer.parseInt(host.substring(host.indexOf(':') + 1));
         Process registry = new ProcessBuilder("docker-registry", "serve", dir.resolve("config.yml").toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile()).start();
-        LocalRegistry started = new LocalRegistry(dir, caDir, storage, "127.0.0.1:" + port, registry, tokens);
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("registry.log").toFile())).start();
+        process = registry;
         long deadline = System.nanoTime() + Patience.of(Duration.ofSeconds(30)).toNanos();
         while (true) {
             try (Socket s = new Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
-                return started;
+                return;
             } catch (IOException notYet) {
                 if (!registry.isAlive() || System.nanoTime() > deadline) {
-                    started.close();
+                    registry.destroyForcibly();
                     throw new IllegalStateException("docker-registry did not listen on " + port + ": "
                             + Files.readString(dir.resolve("registry.log")));
                 }
@@ -113,10 +135,35 @@ final class LocalRegistry implements AutoCloseable {
         }
     }
 
+    /** Kills the registry process at once (SIGKILL): whatever it was sending breaks off. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** How many times the registry has answered {@code request} ("GET /v2/lab/app/manifests/1") with {@code status}, by its access log. */
+    public long requests(String request, int status) throws IOException {
+        try (java.util.stream.Stream<String> lines = Files.lines(dir.resolve("registry.log"))) {
+            return lines.filter(l -> l.contains("\"" + request + " HTTP/") && l.contains("\" " + status + " ")).count();
+        }
+    }
+
+    /** The port it listens on. */
+    public int port() {
+        return Integer.parseInt(host.substring(host.indexOf(':') + 1));
+    }
+
     /** skopeo copy of the OCI layout {@code layout} (its {@code tag}) to REPO:TAG here; with {@code all}, every platform of an index. */
-    void push(Path layout, String tag, String repository, String destTag, boolean all) throws IOException, InterruptedException {
-        List<String> args = new ArrayList<>(List.of("skopeo", "copy", "--quiet", "--dest-creds", USER + ":" + PASSWORD,
-                "--dest-cert-dir", caDir.toString()));
+    public void push(Path layout, String tag, String repository, String destTag, boolean all) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("skopeo", "copy", "--quiet"));
+        if (setup.auth()) {
+            args.addAll(List.of("--dest-creds", USER + ":" + PASSWORD));
+        }
+        args.addAll(setup.tls() ? List.of("--dest-cert-dir", caDir.toString()) : List.of("--dest-tls-verify=false"));
         if (all) {
             args.add("--all");
         }
@@ -126,9 +173,16 @@ final class LocalRegistry implements AutoCloseable {
     }
 
     /** An auth.json for this registry, as podman and skopeo write it. */
-    Path authFile(String user, String password) throws IOException {
+    public Path authFile(String user, String password) throws IOException {
+        return authFile(user, password, host);
+    }
+
+    /** An auth.json with this registry's {@code user} for each of {@code hosts} (a gate in front of it, say). */
+    public Path authFile(String user, String password, String... hosts) throws IOException {
         String auth = java.util.Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
-        return Files.writeString(dir.resolve("auth-" + user + ".json"), "{\"auths\": {\"" + host + "\": {\"auth\": \"" + auth + "\"}}}");
+        String entries = java.util.Arrays.stream(hosts).map(h -> "\"" + h + "\": {\"auth\": \"" + auth + "\"}")
+                .collect(java.util.stream.Collectors.joining(", "));
+        return Files.writeString(dir.resolve("auth-" + user + "-" + hosts.length + ".json"), "{\"auths\": {" + entries + "}}");
     }
 
     private static String run(Path dir, String... command) throws IOException, InterruptedException {
@@ -141,7 +195,7 @@ final class LocalRegistry implements AutoCloseable {
     }
 
     /** How many tokens the token endpoint has handed out (0 for a registry with Basic auth). */
-    int tokensIssued() {
+    public int tokensIssued() {
         return tokens == null ? 0 : tokens.issued();
     }
 
@@ -150,13 +204,7 @@ final class LocalRegistry implements AutoCloseable {
         if (tokens != null) {
             tokens.close();
         }
-        process.destroy();
-        try {
-            process.waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        process.destroyForcibly();
+        kill();
         FileTrees.delete(dir);
     }
 }
