@@ -125,7 +125,7 @@ public class Bench {
         final Process daemon;
 
         Podshim() throws Exception {
-            run(List.of("java", "-jar", jar.toString(), "image", "import", work.resolve("rootfs").toString(), "bench-busybox",
+            run(List.of("java", "-jar", jar.toString(), "image", "import", work.resolve("rootfs").toString(), "bench-busybox:local",
                     "--store", work.resolve("images").toString()));
             daemon = new ProcessBuilder("java", "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString(),
                     "daemon", "--socket", socket.toString(), "--state", work.resolve("state").toString(), "--logs",
@@ -145,7 +145,7 @@ public class Bench {
         }
 
         public void create(String name, String yaml) throws Exception {
-            http("POST", "/v1/pods", yaml.replace("IMAGE", "bench-busybox"), 201);
+            http("POST", "/v1/pods", yaml.replace("IMAGE", "bench-busybox:local"), 201);
         }
 
         public void delete(String name) throws Exception {

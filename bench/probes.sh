@@ -19,7 +19,7 @@ rootfs=$work/busybox
 mkdir -p "$rootfs/bin" "$rootfs/tmp" "$rootfs/etc"
 cp /bin/busybox "$rootfs/bin/busybox"
 for a in sh sleep cat nc; do ln -s busybox "$rootfs/bin/$a"; done
-java -jar $jar image import "$rootfs" busybox --store "$work/images" >/dev/null
+java -jar $jar image import "$rootfs" busybox:local --store "$work/images" >/dev/null
 java -Xmx256m -XX:+UseSerialGC -jar $jar daemon --socket "$sock" --state "$work/state" --logs "$work/logs" \
   --store "$work/images" --cgroup-root "podshim-probes-$$" >"$work/daemon.log" 2>&1 &
 daemon=$!
@@ -35,7 +35,7 @@ metadata: {name: p$i}
 spec:
   containers:
   - name: app
-    image: busybox
+    image: busybox:local
     command: [sh, -c, "nc -ll -p 8080 -e cat & exec sleep 100000"]
 $1
 YAML

@@ -27,7 +27,7 @@ import org.testcontainers.images.builder.ImageFromDockerfile;
  *       podshim.jar), with the shared libraries it links against, found with ldd;</li>
  *   <li>podshim.jar (its static helpers, pause, shim and exec stage, are inside it);</li>
  *   <li>Debian's static busybox, as the container's shell and tools, and as a pod image
- *       ({@code /opt/podshim/images/busybox}, imported as {@code busybox} when the daemon starts);</li>
+ *       ({@code /opt/podshim/images/busybox}, imported as {@code busybox:local} when the daemon starts: a tag, so that pods use it without a pull);</li>
  *   <li>{@code podshimd}, which runs the daemon as a service, and the {@code podshim} command.</li>
  * </ul>
  */

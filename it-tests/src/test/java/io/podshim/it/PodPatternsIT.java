@@ -26,13 +26,13 @@ class PodPatternsIT extends PodshimStories {
                   volumes: [{name: logs, emptyDir: {}}]
                   initContainers:
                   - name: shipper
-                    image: busybox
+                    image: busybox:local
                     restartPolicy: Always
                     command: [sh, -c, "touch /logs/app.log; exec tail -F /logs/app.log"]
                     volumeMounts: [{name: logs, mountPath: /logs}]
                   containers:
                   - name: app
-                    image: busybox
+                    image: busybox:local
                     command: [sh, -c, "for i in 1 2 3; do echo request $i served >> /logs/app.log; done; exec sleep 1000"]
                     volumeMounts: [{name: logs, mountPath: /logs}]
                 """);
@@ -53,18 +53,18 @@ class PodPatternsIT extends PodshimStories {
                   volumes: [{name: status, emptyDir: {}}, {name: www, emptyDir: {}}]
                   containers:
                   - name: app
-                    image: busybox
+                    image: busybox:local
                     command: [sh, -c, "echo 'requests=42 errors=3' > /status/raw; exec sleep 1000"]
                     volumeMounts: [{name: status, mountPath: /status}]
                   - name: adapter
-                    image: busybox
+                    image: busybox:local
                     command: [sh, -c, "until [ -s /status/raw ]; do sleep 0.2; done;
                       sed -e 's/requests=\\\\([0-9]*\\\\) errors=\\\\([0-9]*\\\\)/app_requests_total \\\\1\\\\napp_errors_total \\\\2/' /status/raw > /www/metrics;
                       exec httpd -f -p 9100 -h /www"]
                     volumeMounts: [{name: status, mountPath: /status}, {name: www, mountPath: /www}]
                     readinessProbe: {httpGet: {path: /metrics, port: 9100}, periodSeconds: 1}
                   - name: consumer
-                    image: busybox
+                    image: busybox:local
                     command: [sh, -c, "until wget -qO- http://127.0.0.1:9100/metrics; do sleep 0.2; done; exec sleep 1000"]
                 """);
         podshim.awaitPod("adapter", p -> p.path("containers").get(1).path("ready").asBoolean());
@@ -83,16 +83,16 @@ class PodPatternsIT extends PodshimStories {
                   volumes: [{name: www, emptyDir: {}}]
                   containers:
                   - name: backend
-                    image: busybox
+                    image: busybox:local
                     command: [sh, -c, "echo 'hello from the backend' > /www/index.html; exec httpd -f -p 9000 -h /www"]
                     volumeMounts: [{name: www, mountPath: /www}]
                     readinessProbe: {tcpSocket: {port: 9000}, periodSeconds: 1}
                   - name: ambassador
-                    image: busybox
+                    image: busybox:local
                     command: [nc, -ll, -p, "8000", -e, nc, 127.0.0.1, "9000"]
                     readinessProbe: {tcpSocket: {port: 8000}, periodSeconds: 1}
                   - name: app
-                    image: busybox
+                    image: busybox:local
                     command: [sh, -c, "until wget -qO- http://localhost:8000/; do sleep 0.2; done; exec sleep 1000"]
                 """);
         podshim.awaitPod("ambassador", p -> p.path("containers").get(0).path("ready").asBoolean()
@@ -113,12 +113,12 @@ class PodPatternsIT extends PodshimStories {
                   volumes: [{name: config, emptyDir: {}}]
                   initContainers:
                   - name: render
-                    image: busybox
+                    image: busybox:local
                     command: [sh, -c, "echo 'listen=8080' > /config/app.conf"]
                     volumeMounts: [{name: config, mountPath: /config}]
                   containers:
                   - name: app
-                    image: busybox
+                    image: busybox:local
                     command: [sh, -c, "test -f /config/app.conf && cat /config/app.conf"]
                     volumeMounts: [{name: config, mountPath: /config, readOnly: true}]
                 """);

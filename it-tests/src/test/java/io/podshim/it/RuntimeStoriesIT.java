@@ -19,8 +19,8 @@ class RuntimeStoriesIT extends PodshimStories {
                 metadata: {name: shared}
                 spec:
                   containers:
-                  - {name: web, image: busybox, command: [sleep, "1000"]}
-                  - {name: tool, image: busybox, command: [sleep, "1000"]}
+                  - {name: web, image: busybox:local, command: [sleep, "1000"]}
+                  - {name: tool, image: busybox:local, command: [sleep, "1000"]}
                 """);
         podshim.awaitPod("shared", p -> p.path("display").asText().equals("Running"));
         JsonNode table = new com.fasterxml.jackson.databind.ObjectMapper().readTree(cli("ns", "shared", "-o", "json"));
@@ -50,7 +50,7 @@ class RuntimeStoriesIT extends PodshimStories {
                   restartPolicy: Never
                   containers:
                   - name: app
-                    image: busybox
+                    image: busybox:local
                     command: [dd, if=/dev/zero, of=/dev/null, bs=64M, count=1]
                     resources: {limits: {memory: 32Mi}}
                 """);
@@ -72,9 +72,9 @@ class RuntimeStoriesIT extends PodshimStories {
                 spec:
                   restartPolicy: Never
                   initContainers:
-                  - {name: migrate, image: busybox, command: [sh, -c, "echo migration failed >&2; exit 2"]}
+                  - {name: migrate, image: busybox:local, command: [sh, -c, "echo migration failed >&2; exit 2"]}
                   containers:
-                  - {name: app, image: busybox, command: [echo, never]}
+                  - {name: app, image: busybox:local, command: [echo, never]}
                 """);
         JsonNode failed = podshim.awaitPod("broken", p -> p.path("phase").asText().equals("Failed"));
         assertEquals("Init:Error", failed.path("display").asText());
@@ -94,7 +94,7 @@ class RuntimeStoriesIT extends PodshimStories {
                 spec:
                   containers:
                   - name: counter
-                    image: busybox
+                    image: busybox:local
                     command: [sh, -c, "i=0; while true; do i=$((i+1)); echo tick $i; sleep 0.2; done"]
                 """);
         JsonNode before = podshim.awaitPod("durable", p -> p.path("display").asText().equals("Running"));

@@ -78,11 +78,8 @@ final class ApiHandler extends Handler.Abstract {
             Matcher pod = POD.matcher(path);
             Matcher image = IMAGE.matcher(path);
             if (path.equals("/v1/images") && request.getMethod().equals("GET")) {
-                List<io.podshim.runtime.image.StoredImage> stored = engine.images();
-                List<Map<String, String>> images = stored.stream().map(i -> Map.of("name", i.name(), "id", i.id())).toList();
-                StringBuilder table = new StringBuilder(String.format("%-40s %s%n", "NAME", "ID"));
-                stored.forEach(i -> table.append(String.format("%-40s %s%n", i.name(), i.id())));
-                reply = Reply.of(output, images, table.toString());
+                List<io.podshim.runtime.image.ImageInfo> images = engine.images();
+                reply = Reply.of(output, images, io.podshim.runtime.image.ImageInfo.table(images));
             } else if (path.equals("/v1/images") && request.getMethod().equals("POST")) {
                 String source = query.getValue("source");
                 String name = query.getValue("name");

@@ -10,7 +10,16 @@ final class ContainerRun {
     final PodManifest.Container spec;
     final boolean init;
     final String field;
-    final StoredImage image;
+    /** The image its next (or current) run is made from; null until the store has it. */
+    StoredImage image;
+    /** Where the pull of its image stands, and since when it failed (see {@link PodDecisions.Image}). */
+    PodDecisions.Pull pull = PodDecisions.Pull.NONE;
+    /** A pull for the next run has finished (what Always asks before every run). */
+    boolean freshPull;
+    int pullFailures;
+    Instant pullFailedAt;
+    Instant pullRetryAt;
+    String pullError;
     CgroupPath cgroup;
     ContainerState state = ContainerState.waiting("PodInitializing", null);
     ContainerState lastState;
@@ -38,11 +47,10 @@ final class ContainerRun {
     /** Completes once the current run's stdout and stderr have reached its log file. */
     java.util.concurrent.CompletableFuture<Void> logsWritten = java.util.concurrent.CompletableFuture.completedFuture(null);
 
-    ContainerRun(PodManifest.Container spec, boolean init, String field, StoredImage image) {
+    ContainerRun(PodManifest.Container spec, boolean init, String field) {
         this.spec = spec;
         this.init = init;
         this.field = field;
-        this.image = image;
     }
 
     String name() {
@@ -81,6 +89,10 @@ final class ContainerRun {
         return !init ? PodDecisions.Role.APP : spec.sidecar() ? PodDecisions.Role.SIDECAR : PodDecisions.Role.INIT;
     }
 
+    PullPolicy pullPolicy() {
+        return PullPolicy.of(spec.imagePullPolicy());
+    }
+
     /** What the decisions need to know of this container now. */
     PodDecisions.Container observed() {
         // Launched and neither running nor ended cannot be seen between events; taken as running, it is waited for.
@@ -92,7 +104,8 @@ final class ContainerRun {
         java.time.Duration ran = hasEnded && ended.startedAt() != null && ended.finishedAt() != null
                 ? java.time.Duration.between(ended.startedAt(), ended.finishedAt()) : null;
         return new PodDecisions.Container(name(), role(), spec.restartPolicy(), spec.restartPolicyRules(), status, startedUp(),
-                stopRequested, hasEnded ? ended.exitCode() : null, ran, backToBackRestarts, restartAt);
+                stopRequested, hasEnded ? ended.exitCode() : null, ran, backToBackRestarts, restartAt,
+                new PodDecisions.Image(pullPolicy(), image != null, freshPull, pull, pullFailedAt, pullRetryAt));
     }
 
     ContainerStatus status() {

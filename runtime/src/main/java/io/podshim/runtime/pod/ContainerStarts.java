@@ -38,6 +38,10 @@ final class ContainerStarts {
         }
         c.started = true;
         c.state = ContainerState.waiting("ContainerCreating", null);
+        if (!c.freshPull) {
+            pod.events.add("Normal", "Pulled", c.name(), "Container image \"" + c.spec.image() + "\" already present on machine");
+        }
+        c.freshPull = false; // the next run asks again, as its policy says
         PodEngine engine = pod.engine;
         Pipe out = Pipe.open();
         Pipe err = Pipe.open();

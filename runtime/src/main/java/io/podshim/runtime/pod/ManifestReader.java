@@ -136,7 +136,15 @@ public final class ManifestReader {
             sidecar = init;
         }
         List<RestartRule> rules = restartRules(c, init, restartPolicy);
-        String pull = c.string("imagePullPolicy", "IfNotPresent");
+        String image = c.string("image");
+        io.podshim.runtime.image.registry.ImageReference ref;
+        try {
+            ref = io.podshim.runtime.image.registry.ImageReference.parse(image);
+        } catch (io.podshim.runtime.PodException e) {
+            throw c.get("image").error("InvalidImageName: " + e.getMessage());
+        }
+        // Defaulted as the API server defaults it: Always for :latest (said or implied), else IfNotPresent.
+        String pull = c.string("imagePullPolicy", "latest".equals(ref.tag()) && ref.digest() == null ? "Always" : "IfNotPresent");
         if (!Set.of("Always", "IfNotPresent", "Never").contains(pull)) {
             throw c.get("imagePullPolicy").error("\"" + pull + "\" is not a pull policy: use Always, IfNotPresent or Never");
         }
@@ -177,7 +185,7 @@ public final class ManifestReader {
             }
             return new VolumeMount(volume, path, Boolean.TRUE.equals(m.bool("readOnly")), m.string("subPath", null));
         });
-        return new PodManifest.Container(name, c.string("image"), c.strings("command"), c.strings("args"), Map.copyOf(env),
+        return new PodManifest.Container(name, image, c.strings("command"), c.strings("args"), Map.copyOf(env),
                 c.string("workingDir", null), c.has("resources") ? resources(c.get("resources")) : PodManifest.Resources.NONE,
                 mounts, c.has("securityContext") ? security(c.get("securityContext")) : PodManifest.ContainerSecurity.NONE,
                 sidecar, init ? null : restartPolicy, rules, pull, c.has("startupProbe") ? ProbeReader.probe(c.get("startupProbe"), "startupProbe", ports) : null,

@@ -8,6 +8,15 @@ sealed interface PodAction {
     /** Start the container: its first run, or the next one once its back-off is over. */
     record Launch(String container) implements PodAction {}
 
+    /** Pull the container's image (shared with any pull of it under way) before its next run. */
+    record PullImage(String container) implements PodAction {}
+
+    /** The failed pull of the container's image is now shown as ImagePullBackOff, until it is tried again. */
+    record ShowPullBackOff(String container) implements PodAction {}
+
+    /** The container's image is not in the store and its policy is Never: say so (ErrImageNeverPull), look again later. */
+    record ImageNeverPulled(String container) implements PodAction {}
+
     /** Restart the container after {@code delay}, its back-to-back restart count becoming {@code backToBackRestarts}. */
     record BackOff(String container, Duration delay, int backToBackRestarts) implements PodAction {}
 

@@ -27,6 +27,30 @@ final class PodDecisions {
         BACKING_OFF
     }
 
+    /** Where the pull of a container's image stands. */
+    enum Pull {
+        NONE,
+        PULLING,
+        /** The last pull failed (ErrImagePull); the next one waits until {@code retryAt}. */
+        FAILED,
+        /** Still waiting for the next pull, and saying so (ImagePullBackOff, or ErrImageNeverPull). */
+        BACKING_OFF
+    }
+
+    /**
+     * The image a container's next run needs.
+     *
+     * @param present the store has it
+     * @param fresh a pull for the next run has finished (what Always asks before every run)
+     * @param failedAt when the last pull failed, if it did
+     * @param retryAt when a failed pull may be tried again, if it failed
+     */
+    record Image(PullPolicy policy, boolean present, boolean fresh, Pull pull, Instant failedAt, Instant retryAt) {
+        static Image ready(PullPolicy policy) {
+            return new Image(policy, true, true, Pull.NONE, null, null);
+        }
+    }
+
     /**
      * @param restartPolicy the container's own (Kubernetes 1.35), or null to follow the pod's
      * @param rules its restartPolicyRules, checked in order before its restartPolicy
@@ -37,7 +61,7 @@ final class PodDecisions {
      */
     record Container(String name, Role role, RestartPolicy restartPolicy, List<RestartRule> rules, Status status,
                      boolean startedUp, boolean stopping, Integer exitCode, Duration ran, int backToBackRestarts,
-                     Instant restartAt) {
+                     Instant restartAt, Image image) {
         Container {
             rules = List.copyOf(rules);
         }
@@ -89,7 +113,7 @@ final class PodDecisions {
             if (c.role() == Role.SIDECAR) {
                 restartIfNeeded(c, true, now, backoff, actions);
                 if (c.status() == Status.NOT_STARTED) {
-                    actions.add(new PodAction.Launch(c.name()));
+                    launch(c, now, actions);
                 }
                 if (!c.startedUp()) {
                     return actions;
@@ -105,7 +129,7 @@ final class PodDecisions {
             }
             restartIfNeeded(c, true, now, backoff, actions);
             if (c.status() == Status.NOT_STARTED) {
-                actions.add(new PodAction.Launch(c.name()));
+                launch(c, now, actions);
             }
             return actions;
         }
@@ -118,7 +142,7 @@ final class PodDecisions {
         boolean allSucceeded = true;
         for (Container c : pod.of(Role.APP)) {
             if (c.status() == Status.NOT_STARTED) {
-                actions.add(new PodAction.Launch(c.name()));
+                launch(c, now, actions);
                 done = false;
             } else if (c.status() == Status.TERMINATED || c.status() == Status.BACKING_OFF) {
                 boolean restarts = restarts(c, pod.restartPolicy());
@@ -146,8 +170,40 @@ final class PodDecisions {
             int before = c.ran() != null && c.ran().compareTo(backoff.resetAfter()) >= 0 ? 0 : c.backToBackRestarts();
             actions.add(new PodAction.BackOff(c.name(), backoff.delay(before), before + 1));
         } else if (c.status() == Status.BACKING_OFF) {
-            actions.add(now.isBefore(c.restartAt()) ? new PodAction.WakeAt(c.restartAt()) : new PodAction.Launch(c.name()));
+            if (now.isBefore(c.restartAt())) {
+                actions.add(new PodAction.WakeAt(c.restartAt()));
+            } else {
+                launch(c, now, actions);
+            }
         }
+    }
+
+    /**
+     * A container whose run is due: launched once its image is there as its pull policy wants it,
+     * as kubelet's EnsureImageExists comes before every start. Else its pull, or the wait for one:
+     * a failed pull is ErrImagePull for the first half of its back-off, ImagePullBackOff for the
+     * rest (kubelet shows the one until its next look at the pod, the other after), then tried again.
+     */
+    private static void launch(Container c, Instant now, List<PodAction> actions) {
+        Image image = c.image();
+        if (image.pull() == Pull.PULLING) {
+            return; // its end is an event
+        }
+        if ((image.pull() == Pull.FAILED || image.pull() == Pull.BACKING_OFF) && now.isBefore(image.retryAt())) {
+            Instant showBackOff = image.failedAt().plus(Duration.between(image.failedAt(), image.retryAt()).dividedBy(2));
+            if (image.pull() == Pull.FAILED && !now.isBefore(showBackOff)) {
+                actions.add(new PodAction.ShowPullBackOff(c.name()));
+            } else {
+                actions.add(new PodAction.WakeAt(image.pull() == Pull.FAILED ? showBackOff : image.retryAt()));
+            }
+            return;
+        }
+        if (image.policy() == PullPolicy.NEVER && !image.present()) {
+            actions.add(new PodAction.ImageNeverPulled(c.name()));
+            return;
+        }
+        boolean pull = image.policy() == PullPolicy.ALWAYS ? !image.fresh() : !image.present();
+        actions.add(pull ? new PodAction.PullImage(c.name()) : new PodAction.Launch(c.name()));
     }
 
     /**

@@ -5,6 +5,9 @@ import io.podshim.runtime.PodException;
 import io.podshim.runtime.core.RuntimeCore;
 import io.podshim.runtime.image.ImageStore;
 import io.podshim.runtime.image.StoredImage;
+import io.podshim.runtime.image.registry.ImagePuller;
+import io.podshim.runtime.image.registry.ImagePulls;
+import io.podshim.runtime.image.registry.PullSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,6 +39,7 @@ public final class PodEngine implements AutoCloseable {
 
     private final Config config;
     private final ImageStore images;
+    private final ImagePulls pulls;
     private final RuntimeCore core;
     private final Supervisor supervisor = new Supervisor();
     private final Map<String, PodRun> pods = new LinkedHashMap<>();
@@ -43,8 +47,14 @@ public final class PodEngine implements AutoCloseable {
     private final List<Watcher> watchers = new ArrayList<>();
 
     public PodEngine(Config config, ImageStore images) {
+        this(config, images, PullSettings.node());
+    }
+
+    /** @param pullSettings where pulls on apply find credentials, CAs and registries.conf */
+    public PodEngine(Config config, ImageStore images, PullSettings pullSettings) {
         this.config = config;
         this.images = images;
+        this.pulls = new ImagePulls(new ImagePuller(images, images.stagingDir(), pullSettings));
         this.core = new RuntimeCore(config.stateDir(), config.cgroupRoot(), config.podPidsLimit());
     }
 
@@ -55,7 +65,7 @@ public final class PodEngine implements AutoCloseable {
      * Takes over the pods an earlier engine on the same state directory left running (a daemon that
      * was killed): each whole pod, with a record and a live pause, is supervised again from where
      * it was. Whatever cannot be taken over is removed with its cgroups: a pod whose create was cut
-     * short (no record), whose pause is gone, or whose image has left the store.
+     * short (no record), whose pause is gone, or the image of whose running container has left the store.
      */
     public Recovery recover() {
         List<String> adopted = new ArrayList<>();
@@ -70,22 +80,13 @@ public final class PodEngine implements AutoCloseable {
                 } else if (sandbox.isEmpty()) {
                     why = "its pause is gone";
                 } else {
-                    Map<String, StoredImage> resolved = new LinkedHashMap<>();
-                    for (PodManifest.Container c : record.get().manifest().allContainers()) {
-                        images.find(c.image()).ifPresent(image -> resolved.put(c.image(), image));
-                    }
-                    if (resolved.size() < record.get().manifest().allContainers().stream().map(PodManifest.Container::image)
-                            .distinct().count()) {
-                        why = "an image it uses has left the store";
-                    } else {
-                        Futures.join(supervisor.call(() -> {
-                            PodRun pod = PodRecovery.adopt(this, record.get(), resolved, sandbox.get());
-                            pods.put(pod.manifest.name(), pod);
-                            publish(pod);
-                            return null;
-                        }));
-                        adopted.add(record.get().manifest().name());
-                    }
+                    Futures.join(supervisor.call(() -> {
+                        PodRun pod = PodRecovery.adopt(this, record.get(), sandbox.get());
+                        pods.put(pod.manifest.name(), pod);
+                        publish(pod);
+                        return null;
+                    }));
+                    adopted.add(record.get().manifest().name());
                 }
             } catch (RuntimeException e) {
                 why = "it could not be taken over: " + e.getMessage();
@@ -99,25 +100,16 @@ public final class PodEngine implements AutoCloseable {
     }
 
     /**
-     * Starts {@code manifest}'s pod and returns its first status. Everything the pod needs is checked
-     * before anything is created (a missing image names its field); a failure while creating rolls
-     * back whatever was made.
+     * Starts {@code manifest}'s pod and returns its first status: its sandbox is made (a failure
+     * while making it rolls back whatever was made), then each container is started once its image
+     * is there as its imagePullPolicy wants it, pulled if need be ({@link ContainerImages}).
      */
     public PodStatus run(PodManifest manifest) {
-        Map<String, StoredImage> resolved = new LinkedHashMap<>();
-        List<PodManifest.Container> all = manifest.allContainers();
-        for (int i = 0; i < all.size(); i++) {
-            String image = all.get(i).image();
-            String field = i < manifest.spec().initContainers().size() ? "spec.initContainers[" + i + "].image"
-                    : "spec.containers[" + (i - manifest.spec().initContainers().size()) + "].image";
-            resolved.put(image, images.find(image).orElseThrow(() -> PodException.invalid(field, "image \"" + image
-                    + "\" is not in the image store: import it first (podshim image import SOURCE " + image + ")")));
-        }
         return Futures.join(supervisor.call(() -> {
             if (pods.containsKey(manifest.name())) {
                 throw PodException.conflict("metadata.name", "metadata.name: a pod named \"" + manifest.name() + "\" already runs here; delete it first");
             }
-            PodRun pod = new PodRun(this, manifest, resolved);
+            PodRun pod = new PodRun(this, manifest);
             pod.start();
             pods.put(manifest.name(), pod);
             publish(pod);
@@ -134,9 +126,9 @@ public final class PodEngine implements AutoCloseable {
         return images.importImage(source, name, io.podshim.runtime.image.ImportProgress.NONE);
     }
 
-    /** The images in the store, by name. */
-    public List<StoredImage> images() {
-        return images.names().stream().map(images::find).flatMap(Optional::stream).toList();
+    /** The images in the store, by name, as {@code image ls} shows them. */
+    public List<io.podshim.runtime.image.ImageInfo> images() {
+        return images.names().stream().map(images::info).flatMap(Optional::stream).toList();
     }
 
     /**
@@ -241,6 +233,14 @@ public final class PodEngine implements AutoCloseable {
         return supervisor;
     }
 
+    ImagePulls pulls() {
+        return pulls;
+    }
+
+    Optional<StoredImage> findImage(String name) {
+        return images.find(name);
+    }
+
     BackoffPolicy backoff() {
         return config.backoff();
     }
@@ -323,6 +323,7 @@ public final class PodEngine implements AutoCloseable {
         List<CompletableFuture<PodStatus>> gone = names.stream().map(n -> delete(n, grace)).toList();
         CompletableFuture.allOf(gone.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
         supervisor.close();
+        pulls.close();
         core.close();
     }
 

@@ -7,11 +7,9 @@ import io.podshim.pause.PodSandbox;
 import io.podshim.runtime.PodException;
 import io.podshim.runtime.container.ContainerProcess;
 import io.podshim.runtime.container.PodVolumes;
-import io.podshim.runtime.image.StoredImage;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -40,8 +38,9 @@ final class PodRecovery {
      * status their shims recorded, and the decisions go on from there: restarts (a back-off keeps
      * its time), the next init container, a stop that was under way.
      */
-    static PodRun adopt(PodEngine engine, PodRecord record, Map<String, StoredImage> images, PodSandbox sandbox) {
-        PodRun pod = new PodRun(engine, record.manifest(), images);
+    static PodRun adopt(PodEngine engine, PodRecord record, PodSandbox sandbox) {
+        PodRun pod = new PodRun(engine, record.manifest());
+        pod.images.refresh();
         pod.sandbox = sandbox;
         pod.resources = PodResources.of(pod.containers.stream().map(PodRun::resourcesOf).toList());
         pod.podCgroup = engine.core().podCgroup(record.manifest().uid(), pod.resources.qos());
@@ -82,7 +81,11 @@ final class PodRecovery {
         c.oomKillsBefore = saved.oomKillsBefore();
         c.startupPassed = saved.startupPassed();
         if (saved.process() == null) {
-            return;
+            return; // its image is fetched again if it must run again
+        }
+        if (c.image == null) {
+            throw PodException.notFound("the image " + c.spec.image() + " of its running container " + c.name()
+                    + " has left the store");
         }
         try {
             c.plan = pod.starts.plan(c, Stdio.devNull(), Stdio.devNull()); // what an exec into it must match

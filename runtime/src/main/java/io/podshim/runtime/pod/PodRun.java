@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import jnr.constants.platform.Signal;
@@ -24,7 +23,8 @@ import jnr.constants.platform.Signal;
  * One pod's life on this node: the executor of {@link PodDecisions}, as kubelet's SyncPod is of
  * computePodActions. It makes the sandbox, cgroups and volumes; after every event (a container
  * ended, a timer, a sidecar started up, a deletion) it asks the decisions what to do and does it:
- * launch or back off a container ({@link ContainerStarts}), stop one (preStop, stop signal,
+ * get a container its image ({@link ContainerImages}), launch or back off a container
+ * ({@link ContainerStarts}), stop one (preStop, stop signal,
  * SIGKILL at the deadline), finish with an outcome, tear down. It records what it observes and
  * decides nothing itself. Runs on the supervisor thread only.
  */
@@ -40,6 +40,7 @@ final class PodRun {
     final PodEvents events = new PodEvents();
     final PodHealth health;
     final ContainerStarts starts;
+    final ContainerImages images;
     private final CompletableFuture<PodStatus> removed = new CompletableFuture<>();
     PodSandbox sandbox;
     CgroupPath podCgroup;
@@ -60,18 +61,19 @@ final class PodRun {
     /** The earliest decision time a timer is set for. */
     private Instant wakeAt;
 
-    PodRun(PodEngine engine, PodManifest manifest, Map<String, io.podshim.runtime.image.StoredImage> images) {
+    PodRun(PodEngine engine, PodManifest manifest) {
         this.engine = engine;
         this.manifest = manifest;
         this.health = new PodHealth(new HealthCallbacks(this), engine.supervisor());
         this.starts = new ContainerStarts(this);
+        this.images = new ContainerImages(this);
         List<PodManifest.Container> initSpecs = manifest.spec().initContainers();
         for (int i = 0; i < initSpecs.size(); i++) {
-            containers.add(new ContainerRun(initSpecs.get(i), true, "spec.initContainers[" + i + "]", images.get(initSpecs.get(i).image())));
+            containers.add(new ContainerRun(initSpecs.get(i), true, "spec.initContainers[" + i + "]"));
         }
         List<PodManifest.Container> appSpecs = manifest.spec().containers();
         for (int i = 0; i < appSpecs.size(); i++) {
-            containers.add(new ContainerRun(appSpecs.get(i), false, "spec.containers[" + i + "]", images.get(appSpecs.get(i).image())));
+            containers.add(new ContainerRun(appSpecs.get(i), false, "spec.containers[" + i + "]"));
         }
     }
 
@@ -149,6 +151,7 @@ final class PodRun {
     }
 
     List<PodAction> decide() {
+        images.refresh();
         PodDecisions.Pod pod = new PodDecisions.Pod(lifecycle, manifest.spec().restartPolicy(), startTime,
                 manifest.spec().activeDeadlineSeconds(), stopDeadline, containers.stream().map(ContainerRun::observed).toList());
         return PodDecisions.decide(pod, Instant.now(), engine.backoff());
@@ -162,6 +165,12 @@ final class PodRun {
                 lifecycle = lifecycle.to(PodLifecycle.RUNNING);
             }
             starts.launch(c);
+        } else if (action instanceof PodAction.PullImage pull) {
+            images.pull(container(pull.container()).orElseThrow());
+        } else if (action instanceof PodAction.ShowPullBackOff shown) {
+            images.showBackOff(container(shown.container()).orElseThrow());
+        } else if (action instanceof PodAction.ImageNeverPulled never) {
+            images.neverPulled(container(never.container()).orElseThrow());
         } else if (action instanceof PodAction.BackOff backOff) {
             starts.backOff(container(backOff.container()).orElseThrow(), backOff);
         } else if (action instanceof PodAction.Stop stop) {
@@ -317,7 +326,7 @@ final class PodRun {
 
     /** Whether a container of this pod runs from the image with id {@code imageId}. */
     boolean usesImage(String imageId) {
-        return containers.stream().anyMatch(c -> c.image.id().equals(imageId));
+        return containers.stream().anyMatch(c -> c.image != null && c.image.id().equals(imageId));
     }
 
     /** The container, if it exists, for an exec into it. */

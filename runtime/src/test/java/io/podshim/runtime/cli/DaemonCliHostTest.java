@@ -48,7 +48,7 @@ class DaemonCliHostTest {
         before = HostSnapshot.take();
         String id = UUID.randomUUID().toString().substring(0, 8);
         base = Path.of("/run/podshim-test-" + id);
-        new ImageStore(base.resolve("images")).importImage(BusyboxImage.create(base.resolve("busybox")), "busybox", ImportProgress.NONE);
+        new ImageStore(base.resolve("images")).importImage(BusyboxImage.create(base.resolve("busybox")), "busybox:local", ImportProgress.NONE);
         daemon = Daemon.start(new Daemon.Options(base.resolve("podshim.sock"), null, base.resolve("state"), base.resolve("logs"),
                 base.resolve("images"), "podshim-test-" + id, new BackoffPolicy(Duration.ofMillis(100), Duration.ofMillis(400),
                 Duration.ofMinutes(10)), base.resolve("manifests")));
@@ -82,9 +82,9 @@ class DaemonCliHostTest {
                 kind: Pod
                 metadata: {name: web}
                 spec:
-                  initContainers: [{name: prepare, image: busybox, command: [echo, prepared]}]
+                  initContainers: [{name: prepare, image: busybox:local, command: [echo, prepared]}]
                   containers:
-                  - {name: app, image: busybox, command: [sh, -c, "echo serving; exec tail -f /dev/null"],
+                  - {name: app, image: busybox:local, command: [sh, -c, "echo serving; exec tail -f /dev/null"],
                      resources: {requests: {cpu: 250m}, limits: {cpu: 500m, memory: 64Mi}}}
                 """);
         assertEquals(new Result(0, "pod/web created\n", ""), cli("apply", "-f", pod.toString()));
@@ -150,7 +150,7 @@ class DaemonCliHostTest {
                 kind: Pod
                 metadata: {name: cat}
                 spec:
-                  containers: [{name: app, image: busybox, command: [sleep, "3600"]}]
+                  containers: [{name: app, image: busybox:local, command: [sleep, "3600"]}]
                 """);
         assertEquals(0, cli("apply", "-f", pod.toString()).code());
         daemon.engine().await("cat", s -> s.display().equals("Running")).get(60, TimeUnit.SECONDS);
@@ -166,15 +166,17 @@ class DaemonCliHostTest {
 
         ApiClient api = new ApiClient(base.resolve("podshim.sock"));
         ApiClient.Reply list = api.call("GET", "/v1/images", null);
-        assertTrue(list.ok() && list.body().contains("\"name\" : \"busybox:latest\""), list.body());
-        ApiClient.Reply inUse = api.call("DELETE", "/v1/images/busybox", null);
+        assertTrue(list.ok() && list.body().contains("\"name\" : \"busybox:local\"") && list.body().contains("\"tag\" : \"local\""),
+                list.body());
+        ApiClient.Reply inUse = api.call("DELETE", "/v1/images/busybox:local", null);
         assertEquals(409, inUse.status(), inUse.body());
-        assertEquals("image busybox:latest is in use by pod cat: delete the pod first", inUse.message());
+        assertEquals("image busybox:local is in use by pod cat: delete the pod first", inUse.message());
         assertEquals(404, api.call("DELETE", "/v1/images/nginx", null).status());
 
         assertEquals(0, cli("delete", "pod", "cat", "--grace-period", "0").code());
-        assertEquals(200, api.call("DELETE", "/v1/images/busybox", null).status());
-        assertTrue(api.call("GET", "/v1/images?output=table", null).body().equals(String.format("%-40s %s%n", "NAME", "ID")));
+        assertEquals(200, api.call("DELETE", "/v1/images/busybox:local", null).status());
+        assertEquals("REPOSITORY                               TAG          DIGEST              IMAGE ID            SIZE\n",
+                api.call("GET", "/v1/images?output=table", null).body());
         assertTrue(Files.notExists(base.resolve("images/images")) || Files.list(base.resolve("images/images")).findAny().isEmpty(),
                 "the image's files went with its last name");
     }
@@ -183,10 +185,11 @@ class DaemonCliHostTest {
     void badInputGivesAClearErrorAndANonZeroExitCode() throws Exception {
         Result bad = cli("apply", "-f", manifest("apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec: {containers: [{name: a}]}\n").toString());
         assertEquals(new Result(1, "", "Error from podshim: spec.containers[0].image: required\n"), bad);
-        Result missing = cli("apply", "-f", manifest("apiVersion: v1\nkind: Pod\nmetadata: {name: x}\n"
-                + "spec: {containers: [{name: a, image: \"ghost:1\"}]}\n").toString());
-        assertEquals(1, missing.code());
-        assertTrue(missing.err().startsWith("Error from podshim: spec.containers[0].image: image \"ghost:1\" is not in the image store"));
+        Result invalid = cli("apply", "-f", manifest("apiVersion: v1\nkind: Pod\nmetadata: {name: x}\n"
+                + "spec: {containers: [{name: a, image: \"Ghost:1\"}]}\n").toString());
+        assertEquals(1, invalid.code());
+        assertTrue(invalid.err().startsWith("Error from podshim: spec.containers[0].image: InvalidImageName: image reference"
+                + " \"Ghost:1\""), invalid.err());
         assertEquals(new Result(1, "", "Error from podshim: pod \"nope\" not found\n"), cli("describe", "pod", "nope"));
         assertEquals(1, cli("logs", "nope").code());
 
@@ -222,7 +225,7 @@ class DaemonCliHostTest {
                 kind: Pod
                 metadata: {name: static-web}
                 spec:
-                  containers: [{name: app, image: busybox, command: [sh, -c, "echo %s; exec tail -f /dev/null"]}]
+                  containers: [{name: app, image: busybox:local, command: [sh, -c, "echo %s; exec tail -f /dev/null"]}]
                 """;
         Files.writeString(dir.resolve(".static-web.yaml.swp"), "not a manifest");
         Files.writeString(dir.resolve("notes.txt"), "not a manifest either");

@@ -58,7 +58,7 @@ class DaemonRestartHostTest {
         String id = UUID.randomUUID().toString().substring(0, 8);
         base = Path.of("/run/podshim-test-" + id);
         cgroupRoot = "podshim-test-" + id;
-        new ImageStore(base.resolve("images")).importImage(BusyboxImage.create(base.resolve("busybox")), "busybox", ImportProgress.NONE);
+        new ImageStore(base.resolve("images")).importImage(BusyboxImage.create(base.resolve("busybox")), "busybox:local", ImportProgress.NONE);
     }
 
     @AfterEach
@@ -169,11 +169,11 @@ class DaemonRestartHostTest {
                 metadata: {name: survivor}
                 spec:
                   volumes: [{name: gate, hostPath: {path: %s}}]
-                  initContainers: [{name: prepare, image: busybox, command: [echo, prepared]}]
+                  initContainers: [{name: prepare, image: busybox:local, command: [echo, prepared]}]
                   containers:
-                  - {name: counter, image: busybox, command: [sh, -c, "i=0; while :; do echo line $i; i=$((i+1)); usleep 20000; done"]}
+                  - {name: counter, image: busybox:local, command: [sh, -c, "i=0; while :; do echo line $i; i=$((i+1)); usleep 20000; done"]}
                   - name: quitter
-                    image: busybox
+                    image: busybox:local
                     command: [sh, -c, "until [ -e /gate/go ]; do usleep 10000; done; rm /gate/go; exit 3"]
                     volumeMounts: [{name: gate, mountPath: /gate}]
                 """.formatted(gate));

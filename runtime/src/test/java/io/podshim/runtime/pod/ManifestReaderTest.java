@@ -32,12 +32,12 @@ class ManifestReaderTest {
                 emptyDir: {medium: Memory, sizeLimit: 16Mi}
               initContainers:
               - name: migrate
-                image: busybox
+                image: busybox:local
                 command: [sh, -c, "echo one >> /shared/log"]
                 volumeMounts: [{name: shared, mountPath: /shared}]
                 resources: {requests: {cpu: 500m, memory: 64Mi}}
               - name: proxy
-                image: busybox
+                image: busybox:local
                 restartPolicy: Always
                 args: [tail, -f, /shared/log]
               containers:
@@ -97,9 +97,27 @@ class ManifestReaderTest {
                 .spec().shareProcessNamespace());
     }
 
+    @ParameterizedTest(name = "{0} pulls {1} by default")
+    @CsvSource(delimiter = '|', value = {"busybox|Always", "busybox:latest|Always", "127.0.0.1:5000/lab/app|Always",
+            "busybox:1.36|IfNotPresent", "localhost:5000/app:1|IfNotPresent",
+            "busybox@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef|IfNotPresent"})
+    void thePullPolicyIsDefaultedAsTheApiServerDefaultsIt(String image, String policy) {
+        PodManifest pod = ManifestReader.read("""
+                {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "tiny"},
+                 "spec": {"containers": [{"name": "c", "image": "%s"}]}}
+                """.formatted(image));
+        assertEquals(policy, pod.spec().containers().get(0).imagePullPolicy());
+        assertEquals("Never", ManifestReader.read("""
+                {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "tiny"},
+                 "spec": {"containers": [{"name": "c", "image": "%s", "imagePullPolicy": "Never"}]}}
+                """.formatted(image)).spec().containers().get(0).imagePullPolicy(), "a policy given is kept");
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "image: busybox:1.35|image: ''|spec.containers[0].image: required",
+            "image: busybox:1.35|image: 'Busybox:1'|spec.containers[0].image: InvalidImageName: image reference \"Busybox:1\": \"Busybox\" is not a repository name (lower case letters, digits and . _ - between them)",
+            "workingDir: /srv|imagePullPolicy: Sometimes|spec.containers[0].imagePullPolicy: \"Sometimes\" is not a pull policy: use Always, IfNotPresent or Never",
             "name: proxy|name: migrate|spec.initContainers[1].name: \"migrate\" is used by another container",
             "name: app|name: App|spec.containers[0].name: \"App\" is not a valid name",
             "workingDir: /srv|workingDirectory: /srv|spec.containers[0].workingDirectory: unknown field",

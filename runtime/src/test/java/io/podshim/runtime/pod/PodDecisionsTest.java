@@ -11,7 +11,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.podshim.runtime.pod.PodAction.BackOff;
 import io.podshim.runtime.pod.PodAction.Finish;
+import io.podshim.runtime.pod.PodAction.ImageNeverPulled;
 import io.podshim.runtime.pod.PodAction.Launch;
+import io.podshim.runtime.pod.PodAction.PullImage;
+import io.podshim.runtime.pod.PodAction.ShowPullBackOff;
 import io.podshim.runtime.pod.PodAction.Stop;
 import io.podshim.runtime.pod.PodAction.TearDown;
 import io.podshim.runtime.pod.PodAction.WakeAt;
@@ -40,51 +43,76 @@ class PodDecisionsTest {
     /** A container as the executor observed it; the fluent setters make the table read as sentences. */
     private record C(String name, PodDecisions.Role role, RestartPolicy policy, List<RestartRule> rules,
                      PodDecisions.Status status, boolean startedUp, boolean stopping, Integer exit, Duration ran, int backToBack,
-                     Instant restartAt) {
+                     Instant restartAt, PodDecisions.Image image) {
         static C of(String name, PodDecisions.Role role) {
-            return new C(name, role, null, List.of(), NOT_STARTED, false, false, null, null, 0, null);
+            return new C(name, role, null, List.of(), NOT_STARTED, false, false, null, null, 0, null, PodDecisions.Image.ready(PullPolicy.IF_NOT_PRESENT));
         }
 
         C running() {
-            return new C(name, role, policy, rules, RUNNING, false, false, null, null, backToBack, null);
+            return new C(name, role, policy, rules, RUNNING, false, false, null, null, backToBack, null, image);
         }
 
         C up() {
-            return new C(name, role, policy, rules, RUNNING, true, false, null, null, backToBack, null);
+            return new C(name, role, policy, rules, RUNNING, true, false, null, null, backToBack, null, image);
         }
 
         C beingStopped() {
-            return new C(name, role, policy, rules, RUNNING, startedUp, true, null, null, backToBack, null);
+            return new C(name, role, policy, rules, RUNNING, startedUp, true, null, null, backToBack, null, image);
         }
 
         C exited(int code) {
-            return new C(name, role, policy, rules, TERMINATED, false, false, code, Duration.ofSeconds(5), backToBack, null);
+            return new C(name, role, policy, rules, TERMINATED, false, false, code, Duration.ofSeconds(5), backToBack, null, image);
         }
 
         C ranFor(Duration d) {
-            return new C(name, role, policy, rules, status, startedUp, stopping, exit, d, backToBack, restartAt);
+            return new C(name, role, policy, rules, status, startedUp, stopping, exit, d, backToBack, restartAt, image);
         }
 
         C backToBack(int n) {
-            return new C(name, role, policy, rules, status, startedUp, stopping, exit, ran, n, restartAt);
+            return new C(name, role, policy, rules, status, startedUp, stopping, exit, ran, n, restartAt, image);
         }
 
         C backingOffUntil(Instant at) {
-            return new C(name, role, policy, rules, BACKING_OFF, false, false, exit == null ? 1 : exit, ran, backToBack + 1, at);
+            return new C(name, role, policy, rules, BACKING_OFF, false, false, exit == null ? 1 : exit, ran, backToBack + 1, at, image);
         }
 
         C policy(RestartPolicy p) {
-            return new C(name, role, p, rules, status, startedUp, stopping, exit, ran, backToBack, restartAt);
+            return new C(name, role, p, rules, status, startedUp, stopping, exit, ran, backToBack, restartAt, image);
         }
 
         C rule(boolean in, Integer... codes) {
             List<RestartRule> more = new ArrayList<>(rules);
             more.add(new RestartRule(in, Set.of(codes)));
-            return new C(name, role, policy, more, status, startedUp, stopping, exit, ran, backToBack, restartAt);
+            return new C(name, role, policy, more, status, startedUp, stopping, exit, ran, backToBack, restartAt, image);
+        }
+
+        /** Its image under {@code policy}: in the store or not, no pull yet for its next run. */
+        C image(PullPolicy policy, boolean present) {
+            return withImage(new PodDecisions.Image(policy, present, false, PodDecisions.Pull.NONE, null, null));
+        }
+
+        C pulling() {
+            return withImage(new PodDecisions.Image(image.policy(), image.present(), false, PodDecisions.Pull.PULLING, null, null));
+        }
+
+        C pullFailed(Instant at, Instant retryAt) {
+            return withImage(new PodDecisions.Image(image.policy(), image.present(), false, PodDecisions.Pull.FAILED, at, retryAt));
+        }
+
+        C pullBackingOff(Instant at, Instant retryAt) {
+            return withImage(new PodDecisions.Image(image.policy(), image.present(), false, PodDecisions.Pull.BACKING_OFF, at, retryAt));
+        }
+
+        C pulled() {
+            return withImage(new PodDecisions.Image(image.policy(), true, true, PodDecisions.Pull.NONE, null, null));
+        }
+
+        private C withImage(PodDecisions.Image i) {
+            return new C(name, role, policy, rules, status, startedUp, stopping, exit, ran, backToBack, restartAt, i);
         }
 
         Container toContainer() {
-            return new Container(name, role, policy, rules, status, startedUp, stopping, exit, ran, backToBack, restartAt);
+            return new Container(name, role, policy, rules, status, startedUp, stopping, exit, ran, backToBack, restartAt, image);
         }
     }
 
@@ -271,7 +299,53 @@ class PodDecisionsTest {
                 row("after a restart: a deletion under way goes on with its own deadline",
                         pod(TERMINATING, ALWAYS, app("web").running()), new Stop("web", STOP_AT)),
                 row("a pod being created or done asks for nothing",
-                        pod(PodLifecycle.DONE, ALWAYS, app("web").exited(0))));
+                        pod(PodLifecycle.DONE, ALWAYS, app("web").exited(0))),
+                // Images, as kubelet's EnsureImageExists before each start.
+                row("IfNotPresent: an image in the store is used as it is",
+                        pod(RUNNING_POD, ALWAYS, app("web").image(PullPolicy.IF_NOT_PRESENT, true)), new Launch("web")),
+                row("IfNotPresent: an image not in the store is pulled first",
+                        pod(RUNNING_POD, ALWAYS, app("web").image(PullPolicy.IF_NOT_PRESENT, false)), new PullImage("web")),
+                row("Always: the image is pulled before the run even when the store has it",
+                        pod(RUNNING_POD, ALWAYS, app("web").image(PullPolicy.ALWAYS, true)), new PullImage("web")),
+                row("Always: once pulled, the container runs",
+                        pod(RUNNING_POD, ALWAYS, app("web").image(PullPolicy.ALWAYS, true).pulled()), new Launch("web")),
+                row("Always: a restart after its back-off pulls again",
+                        pod(RUNNING_POD, ALWAYS, app("web").image(PullPolicy.ALWAYS, true).exited(1).backingOffUntil(NOW.minusSeconds(1))),
+                        new PullImage("web")),
+                row("Never: an image not in the store is not pulled but reported",
+                        pod(RUNNING_POD, ALWAYS, app("web").image(PullPolicy.NEVER, false)), new ImageNeverPulled("web")),
+                row("Never: an image in the store is used",
+                        pod(RUNNING_POD, ALWAYS, app("web").image(PullPolicy.NEVER, true)), new Launch("web")),
+                row("Never: the store is looked at again after the back-off",
+                        pod(RUNNING_POD, ALWAYS, app("web").image(PullPolicy.NEVER, false).pullBackingOff(NOW.minusSeconds(10),
+                                NOW.plusSeconds(10))), new WakeAt(NOW.plusSeconds(10))),
+                row("a pull under way is waited for, and asks for nothing",
+                        pod(RUNNING_POD, ALWAYS, app("web").image(PullPolicy.IF_NOT_PRESENT, false).pulling())),
+                row("two containers pull their images together",
+                        pod(RUNNING_POD, ALWAYS, app("web").image(PullPolicy.IF_NOT_PRESENT, false), app("log").image(PullPolicy.ALWAYS, true)),
+                        new PullImage("web"), new PullImage("log")),
+                row("an init container's pull holds the containers after it",
+                        pod(INITIALIZING, ALWAYS, init("a").image(PullPolicy.IF_NOT_PRESENT, false).pulling(), app("web"))),
+                row("a failed pull is ErrImagePull for the first half of its back-off",
+                        pod(RUNNING_POD, ALWAYS, app("web").image(PullPolicy.IF_NOT_PRESENT, false).pullFailed(NOW.minusSeconds(2),
+                                NOW.plusSeconds(8))), new WakeAt(NOW.plusSeconds(3))),
+                row("then it shows ImagePullBackOff",
+                        pod(RUNNING_POD, ALWAYS, app("web").image(PullPolicy.IF_NOT_PRESENT, false).pullFailed(NOW.minusSeconds(6),
+                                NOW.plusSeconds(4))), new ShowPullBackOff("web")),
+                row("ImagePullBackOff waits for the end of the back-off",
+                        pod(RUNNING_POD, ALWAYS, app("web").image(PullPolicy.IF_NOT_PRESENT, false).pullBackingOff(NOW.minusSeconds(6),
+                                NOW.plusSeconds(4))), new WakeAt(NOW.plusSeconds(4))),
+                row("after the back-off the pull is tried again",
+                        pod(RUNNING_POD, ALWAYS, app("web").image(PullPolicy.IF_NOT_PRESENT, false).pullBackingOff(NOW.minusSeconds(20),
+                                NOW.minusSeconds(10))), new PullImage("web")),
+                row("an image that came meanwhile ends the back-off's wait at its end, not before",
+                        pod(RUNNING_POD, ALWAYS, app("web").image(PullPolicy.IF_NOT_PRESENT, true).pullBackingOff(NOW.minusSeconds(6),
+                                NOW.plusSeconds(4))), new WakeAt(NOW.plusSeconds(4))),
+                row("a pull failing is no restart: the pod is not failed for it under restartPolicy Never",
+                        pod(RUNNING_POD, NEVER, app("web").image(PullPolicy.IF_NOT_PRESENT, false).pullBackingOff(NOW.minusSeconds(6),
+                                NOW.plusSeconds(4))), new WakeAt(NOW.plusSeconds(4))),
+                row("a deletion stops no pull: a container never started needs no stop",
+                        pod(TERMINATING, ALWAYS, app("web").image(PullPolicy.IF_NOT_PRESENT, false).pulling()), new TearDown()));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -34,8 +34,8 @@ import org.junit.jupiter.api.BeforeEach;
 abstract class PodEngineHarness {
     static final BackoffPolicy FAST = new BackoffPolicy(Duration.ofMillis(100), Duration.ofMillis(400), Duration.ofMinutes(10));
     static Path base;
-    private static ImageStore images;
-    private static String cgroupRoot;
+    static ImageStore images;
+    static String cgroupRoot;
 
     PodEngine engine;
     private HostSnapshot before;
@@ -46,7 +46,7 @@ abstract class PodEngineHarness {
         base = Path.of("/run/podshim-test-" + id);
         cgroupRoot = "podshim-test-" + id;
         images = new ImageStore(base.resolve("images"));
-        images.importImage(BusyboxImage.create(base.resolve("busybox")), "busybox", ImportProgress.NONE);
+        images.importImage(BusyboxImage.create(base.resolve("busybox")), "busybox:local", ImportProgress.NONE);
     }
 
     @AfterAll
@@ -61,7 +61,8 @@ abstract class PodEngineHarness {
     @BeforeEach
     void start() {
         before = HostSnapshot.take();
-        engine = new PodEngine(new PodEngine.Config(base.resolve("state"), base.resolve("logs"), cgroupRoot, null, FAST), images);
+        engine = new PodEngine(new PodEngine.Config(base.resolve("state"), base.resolve("logs"), cgroupRoot, null, FAST), images,
+                pullSettings());
     }
 
     @AfterEach
@@ -75,6 +76,12 @@ abstract class PodEngineHarness {
             assertEquals(List.of(), left.toList(), "sandbox directories left");
         }
         HostSnapshot.takeAndCompare(before);
+    }
+
+    /** What the engine's pulls use: no registries.conf of the host's, unless a test says. */
+    io.podshim.runtime.image.registry.PullSettings pullSettings() {
+        return new io.podshim.runtime.image.registry.PullSettings(null, null,
+                io.podshim.runtime.image.registry.RegistriesConf.NONE);
     }
 
     PodStatus await(String pod, Predicate<PodStatus> condition) throws Exception {

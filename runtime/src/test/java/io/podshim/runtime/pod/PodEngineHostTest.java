@@ -29,10 +29,10 @@ class PodEngineHostTest extends PodEngineHarness {
                   restartPolicy: Never
                   volumes: [{name: work, emptyDir: {}}]
                   initContainers:
-                  - {name: first, image: busybox, command: [sh, -c, "echo one >> /work/log"], volumeMounts: [{name: work, mountPath: /work}]}
-                  - {name: second, image: busybox, command: [sh, -c, "echo two >> /work/log"], volumeMounts: [{name: work, mountPath: /work}]}
+                  - {name: first, image: busybox:local, command: [sh, -c, "echo one >> /work/log"], volumeMounts: [{name: work, mountPath: /work}]}
+                  - {name: second, image: busybox:local, command: [sh, -c, "echo two >> /work/log"], volumeMounts: [{name: work, mountPath: /work}]}
                   containers:
-                  - {name: app, image: busybox, command: [cat, /work/log], volumeMounts: [{name: work, mountPath: /work}]}
+                  - {name: app, image: busybox:local, command: [cat, /work/log], volumeMounts: [{name: work, mountPath: /work}]}
                 """));
         PodStatus done = await("ordered", PodStatus::finished);
         assertEquals("Succeeded", done.phase());
@@ -83,10 +83,10 @@ class PodEngineHostTest extends PodEngineHarness {
                 spec:
                   restartPolicy: %s
                   initContainers:
-                  - {name: first, image: busybox, command: ["true"]}
-                  - {name: second, image: busybox, command: [sh, -c, "exit 1"]}
+                  - {name: first, image: busybox:local, command: ["true"]}
+                  - {name: second, image: busybox:local, command: [sh, -c, "exit 1"]}
                   containers:
-                  - {name: app, image: busybox, command: [echo, never]}
+                  - {name: app, image: busybox:local, command: [echo, never]}
                 """.formatted(policy);
     }
 
@@ -101,13 +101,13 @@ class PodEngineHostTest extends PodEngineHarness {
                   volumes: [{name: logs, emptyDir: {}}]
                   initContainers:
                   - name: tail
-                    image: busybox
+                    image: busybox:local
                     restartPolicy: Always
                     command: [sh, -c, "touch /logs/app.log; exec tail -f /logs/app.log"]
                     volumeMounts: [{name: logs, mountPath: /logs}]
                   containers:
                   - name: app
-                    image: busybox
+                    image: busybox:local
                     command: [sh, -c, "echo hello >> /logs/app.log; until ps -o comm | grep -q '^tail'; do :; done; echo 1"]
                     volumeMounts: [{name: logs, mountPath: /logs}]
                 """));
@@ -133,8 +133,8 @@ class PodEngineHostTest extends PodEngineHarness {
                   shareProcessNamespace: %s
                   # Alone in its pid namespace the sidecar is PID 1 and ignores SIGTERM: SIGKILL after 1 s.
                   terminationGracePeriodSeconds: 1
-                  initContainers: [{name: side, image: busybox, restartPolicy: Always, command: [tail, -f, /dev/null]}]
-                  containers: [{name: app, image: busybox, command: [sh, -c, "echo $$; ps -o comm | grep -c tail"]}]
+                  initContainers: [{name: side, image: busybox:local, restartPolicy: Always, command: [tail, -f, /dev/null]}]
+                  containers: [{name: app, image: busybox:local, command: [sh, -c, "echo $$; ps -o comm | grep -c tail"]}]
                 """;
         engine.run(pod(yaml.formatted("apart", "false")));
         engine.run(pod(yaml.formatted("together", "true")));
@@ -154,7 +154,7 @@ class PodEngineHostTest extends PodEngineHarness {
                   restartPolicy: Never
                   containers:
                   - name: hog
-                    image: busybox
+                    image: busybox:local
                     command: [dd, if=/dev/zero, of=/dev/null, bs=64M, count=1]
                     resources: {limits: {memory: 32Mi}}
                 """));
@@ -173,7 +173,7 @@ class PodEngineHostTest extends PodEngineHarness {
                 metadata: {name: stubborn}
                 spec:
                   containers:
-                  - {name: app, image: busybox, command: [sh, -c, "trap '' TERM; echo ready; exec tail -f /dev/null"]}
+                  - {name: app, image: busybox:local, command: [sh, -c, "trap '' TERM; echo ready; exec tail -f /dev/null"]}
                 """));
         await("stubborn", s -> s.display().equals("Running"));
         // Running means exec'd, not that the trap is set yet: wait (bounded) for the line printed after it.
@@ -201,7 +201,7 @@ class PodEngineHostTest extends PodEngineHarness {
                     metadata: {name: %s}
                     spec:
                       restartPolicy: Never
-                      containers: [{name: app, image: busybox, command: [sh, -c, "%s"]}]
+                      containers: [{name: app, image: busybox:local, command: [sh, -c, "%s"]}]
                     """.formatted(c[0], c[1])));
             PodStatus done = await(c[0], PodStatus::finished);
             assertEquals(c[2], done.phase());
@@ -225,10 +225,10 @@ class PodEngineHostTest extends PodEngineHarness {
                   restartPolicy: Always
                   volumes: [{name: work, emptyDir: {}}]
                   containers:
-                  - {name: web, image: busybox, command: [sleep, "3600"]}
-                  - {name: once, image: busybox, restartPolicy: Never, command: [sh, -c, "exit 0"]}
+                  - {name: web, image: busybox:local, command: [sleep, "3600"]}
+                  - {name: once, image: busybox:local, restartPolicy: Never, command: [sh, -c, "exit 0"]}
                   - name: job
-                    image: busybox
+                    image: busybox:local
                     restartPolicy: Never
                     restartPolicyRules: [{action: Restart, exitCodes: {operator: In, values: [42]}}]
                     command: [sh, -c, "if [ -f /work/tried ]; then exit 1; fi; touch /work/tried; exit 42"]
@@ -262,8 +262,8 @@ class PodEngineHostTest extends PodEngineHarness {
                 spec:
                   activeDeadlineSeconds: 1
                   terminationGracePeriodSeconds: 0
-                  initContainers: [{name: slow, image: busybox, command: [tail, -f, /dev/null]}]
-                  containers: [{name: app, image: busybox, command: ["true"]}]
+                  initContainers: [{name: slow, image: busybox:local, command: [tail, -f, /dev/null]}]
+                  containers: [{name: app, image: busybox:local, command: ["true"]}]
                 """));
         PodStatus done = await("late", PodStatus::finished);
         assertEquals("Failed", done.phase());
@@ -272,17 +272,40 @@ class PodEngineHostTest extends PodEngineHarness {
     }
 
     @Test
-    void aMissingImageIsRefusedNamingTheFieldAndLeavesNoTrace() {
-        PodException e = assertThrows(PodException.class, () -> engine.run(pod("""
+    void anImageNotInTheStoreUnderNeverIsReportedAndUsedOnceItIsImported() throws Exception {
+        engine.run(pod("""
                 apiVersion: v1
                 kind: Pod
                 metadata: {name: ghost}
                 spec:
-                  containers: [{name: app, image: busybox}, {name: other, image: "nope:1.0"}]
+                  containers:
+                  - {name: app, image: busybox:local, command: [tail, -f, /dev/null]}
+                  - {name: other, image: "nope:1.0", imagePullPolicy: Never, command: [tail, -f, /dev/null]}
+                """));
+        PodStatus waiting = await("ghost", s -> s.display().equals("ErrImageNeverPull"));
+        ContainerState other = waiting.containers().get(1).state();
+        assertEquals("Container image \"nope:1.0\" is not present with pull policy of Never", other.message());
+        assertTrue(waiting.events().stream().anyMatch(e -> e.reason().equals("ErrImageNeverPull") && e.object().equals("other")));
+        assertTrue(waiting.events().stream().noneMatch(e -> e.reason().equals("Pulling")), "Never pulls nothing");
+        images.importImage(io.podshim.runtime.container.BusyboxImage.create(base.resolve("nope")), "nope:1.0",
+                io.podshim.runtime.image.ImportProgress.NONE);
+        PodStatus running = await("ghost", s -> s.containers().stream().allMatch(c -> c.state().is(ContainerState.Kind.RUNNING)));
+        assertEquals(0, running.containers().get(1).restartCount(), "an image that was missing costs no restart");
+    }
+
+    @Test
+    void anImageNameThatIsNoReferenceIsRefusedNamingTheField() {
+        PodException e = assertThrows(PodException.class, () -> engine.run(pod("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: bad}
+                spec:
+                  containers: [{name: app, image: busybox:local}, {name: other, image: "Nope:1.0"}]
                 """)));
-        assertEquals("spec.containers[1].image: image \"nope:1.0\" is not in the image store: import it first"
-                + " (podshim image import SOURCE nope:1.0)", e.getMessage());
-        assertTrue(engine.status("ghost").isEmpty());
+        assertEquals(PodException.Kind.INVALID, e.kind());
+        assertTrue(e.getMessage().startsWith("spec.containers[1].image: InvalidImageName: image reference \"Nope:1.0\""),
+                e.getMessage());
+        assertTrue(engine.status("bad").isEmpty());
     }
 
     @Test
@@ -293,7 +316,7 @@ class PodEngineHostTest extends PodEngineHarness {
                     kind: Pod
                     metadata: {name: idle-%d}
                     spec:
-                      containers: [{name: app, image: busybox, command: [tail, -f, /dev/null]}]
+                      containers: [{name: app, image: busybox:local, command: [tail, -f, /dev/null]}]
                     """.formatted(i)));
         }
         for (int i = 0; i < 20; i++) {

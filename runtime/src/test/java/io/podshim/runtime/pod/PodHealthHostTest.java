@@ -34,12 +34,12 @@ class PodHealthHostTest extends PodEngineHarness {
                 spec:
                   containers:
                   - name: web
-                    image: busybox
+                    image: busybox:local
                     command: [sh, -c, "mkdir -p /www && exec httpd -f -p 8080 -h /www"]
                     ports: [{name: http, containerPort: 8080}]
                     readinessProbe: {httpGet: {path: /ready, port: http}, periodSeconds: 1}
                   - name: db
-                    image: busybox
+                    image: busybox:local
                     command: [sleep, "1000"]
                     readinessProbe: {tcpSocket: {port: 9000}, periodSeconds: 1}
                 """));
@@ -73,7 +73,7 @@ class PodHealthHostTest extends PodEngineHarness {
                 spec:
                   containers:
                   - name: app
-                    image: busybox
+                    image: busybox:local
                     command: [sleep, "1000"]
                     livenessProbe:
                       exec: {command: [cat, /tmp/healthy]}
@@ -99,7 +99,7 @@ class PodHealthHostTest extends PodEngineHarness {
                 spec:
                   containers:
                   - name: app
-                    image: busybox
+                    image: busybox:local
                     command: [sleep, "1000"]
                     startupProbe: {exec: {command: [cat, /tmp/started]}, periodSeconds: 1, failureThreshold: 600}
                     livenessProbe: {exec: {command: [cat, /tmp/started]}, periodSeconds: 1, failureThreshold: 1}
@@ -124,13 +124,13 @@ class PodHealthHostTest extends PodEngineHarness {
                   restartPolicy: Never
                   initContainers:
                   - name: proxy
-                    image: busybox
+                    image: busybox:local
                     restartPolicy: Always
                     command: [sleep, "1000"]
                     startupProbe: {exec: {command: [cat, /tmp/up]}, periodSeconds: 1, failureThreshold: 600}
-                  - {name: setup, image: busybox, command: [echo, setup ran]}
+                  - {name: setup, image: busybox:local, command: [echo, setup ran]}
                   containers:
-                  - {name: app, image: busybox, command: [echo, app ran]}
+                  - {name: app, image: busybox:local, command: [echo, app ran]}
                 """));
         PodStatus held = await("gated", s -> events(s, "Unhealthy", "proxy", "Startup probe failed") >= 2);
         assertEquals(ContainerState.Kind.RUNNING, held.initContainers().get(0).state().kind());
@@ -157,7 +157,7 @@ class PodHealthHostTest extends PodEngineHarness {
                   volumes: [{name: out, hostPath: {path: %s}}]
                   containers:
                   - name: app
-                    image: busybox
+                    image: busybox:local
                     command: [sh, -c, "trap 'echo term >> /out/order; kill $!; exit 0' TERM; sleep 1000 & echo started >> /out/order; wait"]
                     volumeMounts: [{name: out, mountPath: /out}]
                     lifecycle:
@@ -190,7 +190,7 @@ class PodHealthHostTest extends PodEngineHarness {
                   terminationGracePeriodSeconds: 1
                   containers:
                   - name: app
-                    image: busybox
+                    image: busybox:local
                     command: [sleep, "1000"]
                     lifecycle:
                       postStart: {exec: {command: [sh, -c, "echo no config; exit 3"]}}
