@@ -12,11 +12,7 @@ import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -58,8 +54,7 @@ public final class ImageStore {
                     source.toAbsolutePath(), ImageConfig.EMPTY, null);
         }
         Path staging = root.resolve("tmp").resolve(UUID.randomUUID().toString());
-        try {
-            Files.createDirectories(staging);
+        try (ImageAssembly assembly = new ImageAssembly(this, staging)) {
             Path layout = source;
             if (!Files.isDirectory(source)) {
                 layout = Files.createDirectory(staging.resolve("archive"));
@@ -72,34 +67,48 @@ public final class ImageStore {
                 ref = normalize(dockerSave ? DockerSave.name(layout, source) : OciLayout.name(layout, source));
             }
             Manifest manifest = dockerSave ? DockerSave.read(layout, ref) : OciLayout.read(layout, ref);
-            String id = "sha256:" + sha256(layout.resolve(manifest.config()));
-            Path done = root.resolve("images").resolve(id.replace(':', '-'));
-            if (!Files.isDirectory(done)) {
-                // Assembled whole in staging, then moved into place in one rename.
-                Path image = Files.createDirectory(staging.resolve("image"));
-                Path rootfs = Files.createDirectory(image.resolve("rootfs"));
-                for (int i = 0; i < manifest.layers().size(); i++) {
-                    Manifest.Layer layer = manifest.layers().get(i);
-                    progress.layer(i + 1, manifest.layers().size(), layer.digest());
-                    applyVerified(layout.resolve(layer.path()), layer.digest(), rootfs);
-                }
-                Files.copy(layout.resolve(manifest.config()), image.resolve("config.json"));
-                Files.writeString(image.resolve("size"), Long.toString(io.podshim.runtime.FileTrees.size(rootfs)));
-                Files.createDirectories(done.getParent());
-                try {
-                    Files.move(image, done, StandardCopyOption.ATOMIC_MOVE);
-                } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException sameImage) {
-                    // imported meanwhile by someone else: theirs is the same content
-                }
+            byte[] config = Files.readAllBytes(layout.resolve(manifest.config()));
+            String id = "sha256:" + StaticHelper.sha256(config);
+            Optional<StoredImage> had = nameIfStored(ref, id, manifest.digest());
+            if (had.isPresent()) {
+                return had.get();
             }
-            return register(ref, id, done.resolve("rootfs"), readConfig(done.resolve("config.json")), manifest.digest());
-        } catch (IOException e) {
+            for (int i = 0; i < manifest.layers().size(); i++) {
+                Manifest.Layer layer = manifest.layers().get(i);
+                progress.layer(i + 1, manifest.layers().size(), layer.digest());
+                assembly.apply(layout.resolve(layer.path()), layer.digest(), false);
+            }
+            return assembly.commit(ref, config, manifest.digest());
+        } catch (IOException | UncheckedIOException e) {
             throw new PodException("import " + source + (ref == null ? "" : " as " + ref) + ": " + e, e);
         } catch (PodException e) {
             throw new PodException("import " + source + (ref == null ? "" : " as " + ref) + ": " + e.getMessage(), e);
-        } finally {
-            removeTree(staging);
         }
+    }
+
+    /** Starts an image in the staging area, to be committed whole or closed without a trace. */
+    public ImageAssembly assemble() {
+        try {
+            return new ImageAssembly(this, root.resolve("tmp").resolve(UUID.randomUUID().toString()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("make a staging directory in " + root.resolve("tmp") + ": " + e, e);
+        }
+    }
+
+    /** An assembled {@code image} moved into place as {@code id} (unless the same image got there first), named {@code ref}. */
+    StoredImage place(Path image, String id, String ref, String manifestDigest) {
+        Path done = root.resolve("images").resolve(id.replace(':', '-'));
+        try {
+            Files.createDirectories(done.getParent());
+            if (!Files.isDirectory(done)) {
+                Files.move(image, done, StandardCopyOption.ATOMIC_MOVE);
+            }
+        } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException sameImage) {
+            // put there meanwhile by another import or pull: theirs is the same content
+        } catch (IOException e) {
+            throw new UncheckedIOException("move " + image + " to " + done + ": " + e, e);
+        }
+        return register(ref, id, done.resolve("rootfs"), readConfig(done.resolve("config.json")), manifestDigest);
     }
 
     /** Where pulls assemble what they fetch before it is imported (the store's own staging area). */
@@ -187,18 +196,6 @@ public final class ImageStore {
         return name.indexOf(':', slash + 1) < 0 && !name.contains("@") ? name + ":latest" : name;
     }
 
-    private void applyVerified(Path blob, String digest, Path rootfs) throws IOException {
-        MessageDigest sha = sha256Digest();
-        try (InputStream raw = Files.newInputStream(blob); DigestInputStream in = new DigestInputStream(raw, sha)) {
-            new LayerExtractor(rootfs, digest).apply(in);
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-        }
-        String actual = "sha256:" + HexFormat.of().formatHex(sha.digest());
-        if (digest.startsWith("sha256:") && !digest.equals(actual)) {
-            throw PodException.invalid("layer " + digest + " does not match its digest (the blob hashes to " + actual + ")");
-        }
-    }
-
     private synchronized StoredImage register(String ref, String id, Path rootfs, ImageConfig config, String manifestDigest) {
         Properties refs = refs();
         refs.setProperty(ref, id);
@@ -256,17 +253,6 @@ public final class ImageStore {
         }
     }
 
-    private static String sha256(Path file) throws IOException {
-        return StaticHelper.sha256(Files.readAllBytes(file));
-    }
-
-    private static MessageDigest sha256Digest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
-    }
 
     private static void removeTree(Path dir) {
         try {

@@ -39,7 +39,8 @@ final class LayerExtractor {
 
     /** Applies the tar in {@code in}; gzip and zstd are recognised by their magic bytes. */
     void apply(InputStream in) throws IOException {
-        BufferedInputStream buffered = new BufferedInputStream(in);
+        // Large reads: a layer is tens of megabytes, and each small read is a call through the decompressor.
+        BufferedInputStream buffered = new BufferedInputStream(in, 1 << 17);
         buffered.mark(4);
         int b0 = buffered.read();
         int b1 = buffered.read();

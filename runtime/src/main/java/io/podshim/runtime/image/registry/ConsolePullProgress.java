@@ -17,7 +17,7 @@ public final class ConsolePullProgress implements PullProgress {
 
     private final PrintStream out;
     private final boolean terminal;
-    private final Map<String, long[]> blobs = new LinkedHashMap<>(); // digest -> {received, size, done}
+    private final Map<String, long[]> blobs = new LinkedHashMap<>(); // digest -> {received, size, done (1) or unpacked (2)}
     private String config;
     private int drawn;
     private long lastDraw;
@@ -64,7 +64,7 @@ public final class ConsolePullProgress implements PullProgress {
             return;
         }
         b[0] = Math.max(b[0], b[1]);
-        b[2] = 1;
+        b[2] = Math.max(b[2], 1);
         if (terminal) {
             draw(true);
         } else {
@@ -73,8 +73,17 @@ public final class ConsolePullProgress implements PullProgress {
     }
 
     @Override
-    public synchronized void unpacking() {
-        out.println("Unpacking " + (blobs.size() - 1) + " layers into the store");
+    public synchronized void unpacked(String digest) {
+        long[] b = blobs.get(digest);
+        if (b == null) {
+            return;
+        }
+        b[2] = 2;
+        if (terminal) {
+            draw(true);
+        } else {
+            out.println("Unpacked layer " + shortDigest(digest));
+        }
     }
 
     @Override
@@ -102,7 +111,8 @@ public final class ConsolePullProgress implements PullProgress {
             received += b[0];
             size += b[1];
             sb.append("\r\u001b[2K").append("Copying ").append(kind(e.getKey())).append(' ').append(shortDigest(e.getKey()))
-                    .append(' ').append(b[2] == 1 ? "done " + human(b[1]) : bar(b[0], b[1])).append('\n');
+                    .append(' ').append(b[2] == 2 ? "unpacked " + human(b[1]) : b[2] == 1 ? "done " + human(b[1])
+                            : bar(b[0], b[1])).append('\n');
         }
         sb.append("\r\u001b[2K").append("Total ").append(bar(received, size)).append('\n');
         drawn = blobs.size() + 1;

@@ -2,11 +2,10 @@ package io.podshim.runtime.image.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.podshim.runtime.FileTrees;
 import io.podshim.runtime.PodException;
+import io.podshim.runtime.image.ImageAssembly;
 import io.podshim.runtime.image.ImageStore;
-import io.podshim.runtime.image.ImportProgress;
 import io.podshim.runtime.image.StoredImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,17 +14,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
  * Pulls an image from its registry into the store: the manifest (through an index or manifest list,
- * choosing this node's platform), the config and the layers, each verified against its digest
- * while it streams into a staging OCI layout, {@link #PARALLEL} layers at a time; the store then
- * imports that layout as it imports any other, so a pull that fails anywhere leaves no partial
- * image. An image the store already has (the same config digest) is only named, not fetched again.
+ * choosing this node's platform), the config and the layers, {@link #PARALLEL} at a time besides
+ * the bottom layer, each verified against its digest as it streams in. The bottom layer is
+ * unpacked as it streams; each one above it as soon as it and those below it are here
+ * ({@link ImageAssembly}). The image goes into place only whole, so a pull that fails anywhere
+ * (a digest that does not match included) leaves no partial image. An image the store already
+ * has (the same config digest) is only named, not fetched again.
  * Mirrors from registries.conf are tried first, in order, then the primary location.
  */
 public final class ImagePuller {
@@ -56,7 +56,7 @@ public final class ImagePuller {
     /** Pulls {@code name} (as given: {@code 127.0.0.1:5000/lab/app:1}) and stores it under that name. */
     public Pulled pull(String name, PullProgress progress) {
         ImageReference ref = ImageReference.parse(name);
-        List<RegistriesConf.Endpoint> endpoints = settings.registries().endpoints(ref);
+        List<RegistriesConf.Endpoint> endpoints = settings.registriesNow().endpoints(ref);
         List<String> mirrorsFailed = new ArrayList<>();
         for (RegistriesConf.Endpoint endpoint : endpoints) {
             try {
@@ -105,64 +105,82 @@ public final class ImagePuller {
             progress.finished(had.get().id());
             return new Pulled(had.get(), endpoint.ref().registry() + "/" + ref.repository(), size, false);
         }
-        Path layout = staging.resolve(UUID.randomUUID().toString());
-        try {
-            Path blobs = Files.createDirectories(layout.resolve("blobs/sha256"));
-            Files.write(blobs.resolve(hex(manifest.digest())), manifest.bytes());
-            List<PullProgress.Blob> all = new ArrayList<>();
-            all.add(new PullProgress.Blob(config, json.path("config").path("size").asLong()));
-            all.addAll(layers);
-            progress.blobs(all);
-            fetch(registry, all, blobs, progress);
-            writeLayout(layout, manifest, ref);
-            progress.unpacking();
-            StoredImage image = store.importImage(layout, name, ImportProgress.NONE);
-            progress.finished(image.id());
-            return new Pulled(image, ref.registry() + "/" + ref.repository(), size, true);
-        } catch (IOException e) {
-            throw new PodException("pull " + name + ": " + e, e);
-        } finally {
-            try {
-                FileTrees.delete(layout);
-            } catch (IOException e) {
-                System.err.println("podshim: remove the staging of a pull: " + layout + ": " + e);
-            }
-        }
-    }
-
-    /** Every blob into {@code dir}, {@link #PARALLEL} at a time; the first failure stops the others and is thrown. */
-    private static void fetch(RegistryClient registry, List<PullProgress.Blob> blobs, Path dir, PullProgress progress) {
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(PARALLEL, Math.max(1, blobs.size())), r -> {
+        Path blobs = staging.resolve(UUID.randomUUID().toString());
+        ExecutorService pool = Executors.newFixedThreadPool(PARALLEL, r -> {
             Thread t = new Thread(r, "pull");
             t.setDaemon(true);
             return t;
         });
-        try {
-            List<Future<?>> fetches = new ArrayList<>();
-            for (PullProgress.Blob blob : blobs) {
-                fetches.add(pool.submit(() -> {
-                    Path target = dir.resolve(hex(blob.digest()));
-                    if (!Files.exists(target)) { // an image may carry one layer twice
-                        registry.blob(blob.digest(), target, progress::received);
+        try (ImageAssembly assembly = store.assemble()) {
+            Files.createDirectories(blobs);
+            List<PullProgress.Blob> all = new ArrayList<>();
+            all.add(new PullProgress.Blob(config, json.path("config").path("size").asLong()));
+            all.addAll(layers);
+            progress.blobs(all);
+            // The bottom layer is unpacked as it streams in, here; the others come to files meanwhile,
+            // one fetch per digest (an image may carry one layer twice).
+            String bottom = layers.isEmpty() ? null : layers.get(0).digest();
+            java.util.Map<String, Future<Path>> fetched = new java.util.LinkedHashMap<>();
+            for (PullProgress.Blob blob : all) {
+                if (!blob.digest().equals(bottom)) {
+                    fetched.computeIfAbsent(blob.digest(), d -> pool.submit(() -> fetch(registry, blob, blobs, progress)));
+                }
+            }
+            if (bottom != null) {
+                registry.blob(bottom, in -> assembly.apply(in, bottom), progress::received);
+                progress.done(bottom);
+                progress.unpacked(bottom);
+            }
+            byte[] configBytes = Files.readAllBytes(await(fetched.get(config)));
+            // Then each layer in order, as soon as it is here, while the later ones still stream in.
+            for (int i = 1; i < layers.size(); i++) {
+                String digest = layers.get(i).digest();
+                if (digest.equals(bottom)) {
+                    registry.blob(bottom, in -> assembly.apply(in, bottom), RegistryClient.BlobProgress.NONE);
+                } else {
+                    Path blob = await(fetched.get(digest));
+                    assembly.apply(blob, digest, true);
+                    if (layers.subList(i + 1, layers.size()).stream().noneMatch(l -> l.digest().equals(digest))) {
+                        Files.deleteIfExists(blob); // its disk is free before the next layer lands
                     }
-                    progress.done(blob.digest());
-                }));
+                }
+                progress.unpacked(digest);
             }
-            for (Future<?> f : fetches) {
-                f.get();
-            }
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof PodException p ? p : new PodException("pull: " + e.getCause(), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw PodException.unavailable("the pull was interrupted");
+            StoredImage image = assembly.commit(name, configBytes, manifest.digest());
+            progress.finished(image.id());
+            return new Pulled(image, ref.registry() + "/" + ref.repository(), size, true);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new PodException("pull " + name + ": " + e.getMessage(), e);
         } finally {
             pool.shutdownNow();
             try {
                 pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+                FileTrees.delete(blobs);
+            } catch (IOException e) {
+                System.err.println("podshim: remove the staging of a pull: " + blobs + ": " + e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /** One blob into {@code dir}, verified on the way. */
+    private static Path fetch(RegistryClient registry, PullProgress.Blob blob, Path dir, PullProgress progress) {
+        Path target = dir.resolve(hex(blob.digest()));
+        registry.blob(blob.digest(), target, progress::received);
+        progress.done(blob.digest());
+        return target;
+    }
+
+    /** The fetch's file, or its failure as it was thrown (the first failure ends the pull; the others are stopped). */
+    private static Path await(Future<Path> fetch) {
+        try {
+            return fetch.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof PodException p ? p : new PodException("pull: " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw PodException.unavailable("the pull was interrupted");
         }
     }
 
@@ -183,15 +201,6 @@ public final class ImagePuller {
             }
         }
         throw PodException.notFound(ref + " has no image for linux/" + arch + " (it has " + offered + ")");
-    }
-
-    private static void writeLayout(Path layout, RegistryClient.Fetched manifest, ImageReference ref) throws IOException {
-        Files.writeString(layout.resolve("oci-layout"), "{\"imageLayoutVersion\": \"1.0.0\"}");
-        ObjectNode index = JSON.createObjectNode().put("schemaVersion", 2);
-        ObjectNode descriptor = index.putArray("manifests").addObject()
-                .put("mediaType", manifest.mediaType()).put("digest", manifest.digest()).put("size", manifest.bytes().length);
-        descriptor.putObject("annotations").put("org.opencontainers.image.ref.name", ref.tag() == null ? "pulled" : ref.tag());
-        JSON.writeValue(layout.resolve("index.json").toFile(), index);
     }
 
     private static String checked(String digest) {

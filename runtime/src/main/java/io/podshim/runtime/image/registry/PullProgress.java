@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * Told what a pull is doing, so that a terminal can draw it: the blobs to fetch with their sizes
  * (from the manifest), the bytes of each as they arrive (from several threads at once: layers are
- * fetched in parallel), and the end.
+ * fetched in parallel), each layer as it is unpacked, and the end.
  */
 public interface PullProgress {
     PullProgress NONE = new PullProgress() { };
@@ -25,8 +25,8 @@ public interface PullProgress {
     /** {@code digest} is whole and verified. Any thread. */
     default void done(String digest) {}
 
-    /** Every blob is here; the layers are being unpacked into the store. */
-    default void unpacking() {}
+    /** Layer {@code digest} is unpacked onto those below it (in order, bottom first, on the pulling thread). */
+    default void unpacked(String digest) {}
 
     /** The image is in the store. */
     default void finished(String imageId) {}

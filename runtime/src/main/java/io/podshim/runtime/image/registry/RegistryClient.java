@@ -180,6 +180,30 @@ public final class RegistryClient implements AutoCloseable {
 
     /** {@link #blob(String, Path)}, telling {@code progress} as the bytes arrive. */
     public void blob(String digest, Path target, BlobProgress progress) {
+        try {
+            blob(digest, in -> {
+                try (OutputStream out = Files.newOutputStream(target)) {
+                    in.transferTo(out);
+                }
+            }, progress);
+        } catch (RuntimeException e) {
+            deleteQuietly(target);
+            throw e;
+        }
+    }
+
+    /** What reads a blob as it streams in (an unpacker, a file); whatever it leaves unread is read for the digest. */
+    @FunctionalInterface
+    public interface BlobReader {
+        void read(InputStream in) throws IOException;
+    }
+
+    /**
+     * Streams blob {@code digest} through {@code reader}, telling {@code progress} as the bytes
+     * arrive; only once the reader is done is the digest checked, so what it made of the bytes
+     * must be thrown away if this throws.
+     */
+    public void blob(String digest, BlobReader reader, BlobProgress progress) {
         Get get = new Get(base.resolve(ref.repository() + "/blobs/" + digest), Map.of(), true);
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
             InputStreamResponseListener listener = new InputStreamResponseListener();
@@ -205,28 +229,65 @@ public final class RegistryClient implements AutoCloseable {
             }
             expectOk(status, "blob " + digest);
             MessageDigest sha = sha256Digest();
-            try (InputStream in = new DigestInputStream(listener.getInputStream(), sha); OutputStream out = Files.newOutputStream(target)) {
-                byte[] buffer = new byte[256 * 1024];
-                long total = 0;
-                for (int n; (n = in.read(buffer)) >= 0; ) {
-                    out.write(buffer, 0, n);
-                    total += n;
-                    progress.received(digest, total);
+            try (InputStream in = new Counted(new DigestInputStream(listener.getInputStream(), sha), digest, progress)) {
+                Exception unread = null;
+                try {
+                    reader.read(in);
+                } catch (IOException | RuntimeException e) {
+                    unread = e; // the reader's complaint, unless the bytes were not the blob's: the digest tells
+                }
+                in.transferTo(OutputStream.nullOutputStream());
+                String got = "sha256:" + HexFormat.of().formatHex(sha.digest());
+                if (!got.equals(digest)) {
+                    throw PodException.invalid("blob " + digest + " from " + ref.registry() + " for " + ref.repository()
+                            + " does not match its digest (its content hashes to " + got + "): refused");
+                }
+                if (unread instanceof PodException p) {
+                    throw p;
+                }
+                if (unread != null) {
+                    throw PodException.invalid("blob " + digest + " from " + ref.registry() + " for " + ref.repository()
+                            + " matches its digest but cannot be read: " + message(unread));
                 }
             } catch (IOException e) {
-                deleteQuietly(target);
                 throw PodException.unavailable("blob " + digest + " from " + ref.registry() + " for " + ref.repository()
                         + " broke off: " + message(e));
-            }
-            String got = "sha256:" + HexFormat.of().formatHex(sha.digest());
-            if (!got.equals(digest)) {
-                deleteQuietly(target);
-                throw PodException.invalid("blob " + digest + " from " + ref.registry() + " for " + ref.repository()
-                        + " does not match its digest (its content hashes to " + got + "): refused");
             }
             return;
         }
         throw PodException.unavailable("blob " + digest + " from " + ref.registry() + ": more than " + MAX_REDIRECTS + " redirects");
+    }
+
+    /** A stream that tells {@code progress} how many bytes have passed. */
+    private static final class Counted extends java.io.FilterInputStream {
+        private final String digest;
+        private final BlobProgress progress;
+        private long total;
+
+        Counted(InputStream in, String digest, BlobProgress progress) {
+            super(in);
+            this.digest = digest;
+            this.progress = progress;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                progress.received(digest, ++total);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            if (n > 0) {
+                total += n;
+                progress.received(digest, total);
+            }
+            return n;
+        }
     }
 
     /** Sends, answering a 401 challenge once (Basic, or a Bearer token for this repository) and sending again. */

@@ -29,19 +29,24 @@ public final class LocalRegistry implements AutoCloseable {
      * @param tls TLS with the CA made here; without, plain HTTP
      * @param auth htpasswd (Basic) auth, or with {@code tokenAuth} Bearer tokens; without, anyone may pull
      * @param tokenAuth Bearer tokens from a token endpoint of the test's own ({@link TokenServer})
+     * @param clientCerts TLS that asks for a client certificate signed by the CA ({@link #clientDir})
      */
-    public record Setup(boolean tls, boolean auth, boolean tokenAuth) {
-        public static final Setup BASIC = new Setup(true, true, false);
-        public static final Setup TOKEN = new Setup(true, true, true);
+    public record Setup(boolean tls, boolean auth, boolean tokenAuth, boolean clientCerts) {
+        public static final Setup BASIC = new Setup(true, true, false, false);
+        public static final Setup TOKEN = new Setup(true, true, true, false);
         /** Plain HTTP, no auth: what registries.conf must mark insecure. */
-        public static final Setup PLAIN = new Setup(false, false, false);
+        public static final Setup PLAIN = new Setup(false, false, false, false);
         /** TLS, no auth: a mirror. */
-        public static final Setup OPEN = new Setup(true, false, false);
+        public static final Setup OPEN = new Setup(true, false, false, false);
+        /** TLS with client certificates, no other auth. */
+        public static final Setup CLIENT_CERTS = new Setup(true, false, false, true);
     }
 
     public final Path dir;
     /** The CA's certificate, alone in a directory (a --cert-dir, a certs.d/HOST). */
     public final Path caDir;
+    /** The CA's certificate with a client certificate it signed, {@code client.cert} and {@code client.key} (PKCS#8). */
+    public final Path clientDir;
     public final Path storage;
     public final String host;
     private final Setup setup;
@@ -51,6 +56,7 @@ public final class LocalRegistry implements AutoCloseable {
     private LocalRegistry(Path dir, Path caDir, Path storage, String host, Setup setup, TokenServer tokens) {
         this.dir = dir;
         this.caDir = caDir;
+        this.clientDir = dir.resolve("client");
         this.storage = storage;
         this.host = host;
         this.setup = setup;
@@ -82,6 +88,14 @@ public final class LocalRegistry implements AutoCloseable {
         run(dir, "openssl", "x509", "-req", "-in", "server.csr", "-CA", "ca/ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
                 "-days", "2", "-extfile", "san.ext", "-out", "server.crt");
         Files.writeString(dir.resolve("htpasswd"), run(dir, "htpasswd", "-Bbn", USER, PASSWORD));
+        if (setup.clientCerts()) {
+            Files.createDirectories(dir.resolve("client"));
+            Files.copy(caDir.resolve("ca.crt"), dir.resolve("client/ca.crt"));
+            run(dir, "openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=podshim test client", "-keyout", "client/client.key",
+                    "-out", "client.csr");
+            run(dir, "openssl", "x509", "-req", "-in", "client.csr", "-CA", "ca/ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
+                    "-days", "2", "-out", "client/client.cert");
+        }
         int port;
         try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = probe.getLocalPort();
@@ -98,7 +112,8 @@ public final class LocalRegistry implements AutoCloseable {
         } else if (setup.auth()) {
             auth = "auth: {htpasswd: {realm: podshim-test, path: %s}}".formatted(dir.resolve("htpasswd"));
         }
-        String tls = setup.tls() ? "  tls: {certificate: %s, key: %s}".formatted(dir.resolve("server.crt"), dir.resolve("server.key")) : "";
+        String tls = !setup.tls() ? "" : "  tls: {certificate: %s, key: %s%s}".formatted(dir.resolve("server.crt"), dir.resolve("server.key"),
+                setup.clientCerts() ? ", clientcas: [" + caDir.resolve("ca.crt") + "]" : "");
         // Access lines (one per request) go to the log: how the tests count what a pull asked for.
         Files.writeString(dir.resolve("config.yml"), """
                 version: 0.1
@@ -163,7 +178,8 @@ public final class LocalRegistry implements AutoCloseable {
         if (setup.auth()) {
             args.addAll(List.of("--dest-creds", USER + ":" + PASSWORD));
         }
-        args.addAll(setup.tls() ? List.of("--dest-cert-dir", caDir.toString()) : List.of("--dest-tls-verify=false"));
+        args.addAll(setup.tls() ? List.of("--dest-cert-dir", (setup.clientCerts() ? clientDir : caDir).toString())
+                : List.of("--dest-tls-verify=false"));
         if (all) {
             args.add("--all");
         }

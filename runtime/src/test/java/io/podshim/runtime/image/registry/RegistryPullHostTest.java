@@ -326,6 +326,30 @@ class RegistryPullHostTest {
         }
     }
 
+    /** certs.d's client certificate: NAME.cert with NAME.key, as PKCS#8 (openssl's own) and as PKCS#1 (older tools'). */
+    @Test
+    void aRegistryThatAsksForAClientCertificateGetsTheOneBesideItsCa() throws Exception {
+        try (LocalRegistry strict = LocalRegistry.start(base.resolve("strict"), LocalRegistry.Setup.CLIENT_CERTS)) {
+            Path layout = TestImages.ociLayout(base.resolve("strict-image"), "1", TestImages.config(List.of("/bin/sh"), null, List.of()),
+                    List.of(TestImages.layer(List.of(TestImages.Entry.file("etc/who", "a known client\n")))));
+            strict.push(layout, "1", "lab/strict", "1", false);
+            PodException refused = assertThrows(PodException.class, () -> pull(strict.host + "/lab/strict:1", null, strict.caDir));
+            assertTrue(refused.getMessage().contains(strict.host), refused.getMessage());
+            assertEquals("a known client\n", Files.readString(pull(strict.host + "/lab/strict:1", null, strict.clientDir).rootfs()
+                    .resolve("etc/who")));
+            Path pkcs1 = Files.createDirectories(base.resolve("pkcs1"));
+            Files.copy(strict.clientDir.resolve("ca.crt"), pkcs1.resolve("ca.crt"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(strict.clientDir.resolve("client.cert"), pkcs1.resolve("client.cert"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Process convert = new ProcessBuilder("openssl", "rsa", "-traditional", "-in", strict.clientDir.resolve("client.key").toString(),
+                    "-out", pkcs1.resolve("client.key").toString()).redirectErrorStream(true).start();
+            assertEquals(0, convert.waitFor(), new String(convert.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            assertTrue(Files.readString(pkcs1.resolve("client.key")).startsWith("-----BEGIN RSA PRIVATE KEY-----"));
+            store.remove(strict.host + "/lab/strict:1");
+            assertEquals("a known client\n", Files.readString(pull(strict.host + "/lab/strict:1", null, pkcs1).rootfs().resolve("etc/who")));
+            FileTrees.delete(pkcs1);
+        }
+    }
+
     @Test
     void aBlockedRegistryIsRefusedNamingTheFile() throws IOException {
         Path conf = Files.writeString(base.resolve("blocked-registries.conf"), """
@@ -353,7 +377,8 @@ class RegistryPullHostTest {
                 lines.get(0));
         assertEquals(1, lines.stream().filter(l -> l.matches("Copied config [0-9a-f]{12} \\(.*\\)")).count(), lines.toString());
         assertEquals(2, lines.stream().filter(l -> l.matches("Copied blob [0-9a-f]{12} \\(.*\\)")).count(), lines.toString());
-        assertEquals("Unpacking 2 layers into the store", lines.get(lines.size() - 1));
+        assertEquals(2, lines.stream().filter(l -> l.matches("Unpacked layer [0-9a-f]{12}")).count(), lines.toString());
+        assertTrue(lines.get(lines.size() - 1).startsWith("Unpacked layer "), "the last layer is unpacked last: " + lines);
         assertTrue(out.toString(StandardCharsets.UTF_8).chars().noneMatch(c -> c == '\r' || c == 0x1b), "no control characters");
     }
 
