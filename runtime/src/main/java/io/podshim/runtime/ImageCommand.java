@@ -85,7 +85,7 @@ public final class ImageCommand {
         try {
             ImageStore images = new ImageStore(store);
             io.podshim.runtime.image.registry.PullSettings settings = new io.podshim.runtime.image.registry.PullSettings(authFile,
-                    certDir, io.podshim.runtime.image.registry.RegistriesConf.node());
+                    certDir, null);
             StoredImage image = new io.podshim.runtime.image.registry.ImagePuller(images, images.stagingDir(), settings)
                     .pull(ref, io.podshim.runtime.image.registry.ConsolePullProgress.forConsole(out)).image();
             out.println(image.name() + " " + image.id());
