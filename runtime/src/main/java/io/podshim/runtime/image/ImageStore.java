@@ -111,7 +111,7 @@ public final class ImageStore {
         return register(ref, id, done.resolve("rootfs"), readConfig(done.resolve("config.json")), manifestDigest);
     }
 
-    /** Where pulls assemble what they fetch before it is imported (the store's own staging area). */
+    /** The store's own staging area, where pulls keep the blobs they fetch until they are unpacked. */
     public Path stagingDir() {
         return root.resolve("tmp");
     }
@@ -252,7 +252,6 @@ public final class ImageStore {
             throw new PodException("read " + file.getFileName() + ": " + e.getMessage(), e);
         }
     }
-
 
     private static void removeTree(Path dir) {
         try {

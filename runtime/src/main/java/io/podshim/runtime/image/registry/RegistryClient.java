@@ -206,16 +206,16 @@ public final class RegistryClient implements AutoCloseable {
     public void blob(String digest, BlobReader reader, BlobProgress progress) {
         Get get = new Get(base.resolve(ref.repository() + "/blobs/" + digest), Map.of(), true);
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
-            InputStreamResponseListener listener = new InputStreamResponseListener();
-            Response response = stream(get, listener);
+            Streamed streamed = stream(get);
+            Response response = streamed.response();
             int status = response.getStatus();
             if (status == 401 && get.withAuth() && authorization == null) {
-                closeQuietly(listener.getInputStream());
+                closeQuietly(streamed.body());
                 authorization = answer(response.getHeaders().get(HttpHeader.WWW_AUTHENTICATE));
                 continue; // the same request, now with the authorization
             }
             if (status / 100 == 3) {
-                closeQuietly(listener.getInputStream());
+                closeQuietly(streamed.body());
                 String location = response.getHeaders().get(HttpHeader.LOCATION);
                 if (location == null) {
                     throw PodException.unavailable(status + " without a Location from " + ref.registry() + " for blob " + digest);
@@ -225,11 +225,11 @@ public final class RegistryClient implements AutoCloseable {
                 continue;
             }
             if (status != 200) {
-                closeQuietly(listener.getInputStream());
+                closeQuietly(streamed.body());
             }
             expectOk(status, "blob " + digest);
             MessageDigest sha = sha256Digest();
-            try (InputStream in = new Counted(new DigestInputStream(listener.getInputStream(), sha), digest, progress)) {
+            try (InputStream in = new Counted(new DigestInputStream(streamed.body(), sha), digest, progress)) {
                 Exception unread = null;
                 try {
                     reader.read(in);
@@ -355,32 +355,35 @@ public final class RegistryClient implements AutoCloseable {
 
     /** One GET, its whole answer read. */
     private ContentResponse exchange(Get get) {
-        try {
-            return request(get).timeout(TIMEOUT_SECONDS, TimeUnit.SECONDS).send();
-        } catch (ExecutionException e) {
-            Get plain = plainHttp(get, e.getCause());
-            if (plain != null) {
-                return exchange(plain);
-            }
-            throw failed(get, e.getCause());
-        } catch (TimeoutException e) {
-            throw failed(get, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw PodException.unavailable("interrupted while talking to " + ref.registry());
-        }
+        return sent(get, g -> request(g).timeout(TIMEOUT_SECONDS, TimeUnit.SECONDS).send());
     }
 
-    /** One GET whose body is read as it comes, by {@code listener}; returns once the headers are in. */
-    private Response stream(Get get, InputStreamResponseListener listener) {
-        request(get).send(listener);
+    /** An answer whose body is read as it comes. */
+    private record Streamed(Response response, InputStream body) {}
+
+    /** One GET whose body is read as it comes; returns once the headers are in. */
+    private Streamed stream(Get get) {
+        return sent(get, g -> {
+            InputStreamResponseListener listener = new InputStreamResponseListener();
+            request(g).send(listener);
+            return new Streamed(listener.get(TIMEOUT_SECONDS, TimeUnit.SECONDS), listener.getInputStream());
+        });
+    }
+
+    /** A way of sending a GET, as Jetty's client answers it. */
+    @FunctionalInterface
+    private interface Sending<T> {
+        T send(Get get) throws InterruptedException, TimeoutException, ExecutionException;
+    }
+
+    /** {@code get} sent, its failure told as the user should read it (or, to an insecure registry without TLS, sent again in plain HTTP). */
+    private <T> T sent(Get get, Sending<T> sending) {
         try {
-            return listener.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return sending.send(get);
         } catch (ExecutionException e) {
             Get plain = plainHttp(get, e.getCause());
             if (plain != null) {
-                InputStreamResponseListener again = new InputStreamResponseListener();
-                return stream(plain, again);
+                return sent(plain, sending);
             }
             throw failed(get, e.getCause());
         } catch (TimeoutException e) {

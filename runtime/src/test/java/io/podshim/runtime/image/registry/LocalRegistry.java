@@ -72,6 +72,18 @@ public final class LocalRegistry implements AutoCloseable {
         return null;
     }
 
+    /**
+     * Skips the calling test class when the registry's tools are missing, saying which; under
+     * {@code PODSHIM_REQUIRE_HOST_TESTS=1} (CI) that is a failure instead.
+     */
+    public static void assumeTools() {
+        String missing = missingTools();
+        if (missing != null && "1".equals(System.getenv("PODSHIM_REQUIRE_HOST_TESTS"))) {
+            throw new IllegalStateException("PODSHIM_REQUIRE_HOST_TESTS=1 but the registry tests cannot run: " + missing);
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(missing == null, missing);
+    }
+
     /** A registry with htpasswd (Basic) auth over TLS. */
     public static LocalRegistry start(Path dir) throws IOException, InterruptedException {
         return start(dir, Setup.BASIC);

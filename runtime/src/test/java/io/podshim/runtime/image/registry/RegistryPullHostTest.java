@@ -45,11 +45,7 @@ class RegistryPullHostTest {
 
     @BeforeAll
     static void startRegistry() throws Exception {
-        String missing = LocalRegistry.missingTools();
-        if (missing != null && "1".equals(System.getenv("PODSHIM_REQUIRE_HOST_TESTS"))) {
-            throw new IllegalStateException("PODSHIM_REQUIRE_HOST_TESTS=1 but the registry tests cannot run: " + missing);
-        }
-        org.junit.jupiter.api.Assumptions.assumeTrue(missing == null, missing);
+        LocalRegistry.assumeTools();
         base = Files.createTempDirectory("podshim-registry-");
         registry = LocalRegistry.start(base.resolve("registry"));
         auth = registry.authFile(LocalRegistry.USER, LocalRegistry.PASSWORD);
@@ -94,6 +90,16 @@ class RegistryPullHostTest {
 
     private ImagePuller.Pulled pull(String name, PullSettings settings, PullProgress progress) {
         return new ImagePuller(store, store.stagingDir(), settings).pull(name, progress);
+    }
+
+    /** An OCI layout in {@code base/dir} whose one layer holds the file {@code path}, tagged 1. */
+    private static Path oneFileImage(String dir, String path, String content) throws IOException {
+        return oneFileImage(dir, path, content, TestImages.Compression.GZIP);
+    }
+
+    private static Path oneFileImage(String dir, String path, String content, TestImages.Compression compression) throws IOException {
+        return TestImages.ociLayout(base.resolve(dir), "1", TestImages.config(List.of("/bin/sh"), null, List.of()),
+                List.of(TestImages.layer(List.of(TestImages.Entry.file(path, content)))), compression);
     }
 
     private String ref(String repoAndTag) {
@@ -157,8 +163,7 @@ class RegistryPullHostTest {
 
     @Test
     void aBlobWhoseContentDoesNotMatchItsDigestIsRefusedAndNothingIsStored() throws Exception {
-        Path layout = TestImages.ociLayout(base.resolve("tampered"), "1", TestImages.config(List.of("/bin/sh"), null, List.of()),
-                List.of(TestImages.layer(List.of(TestImages.Entry.file("etc/secret", "original\n")))));
+        Path layout = oneFileImage("tampered", "etc/secret", "original\n");
         registry.push(layout, "1", "lab/tampered", "1", false);
         String layer;
         try (RegistryClient client = new RegistryClient(ImageReference.parse(ref("lab/tampered:1")),
@@ -180,8 +185,7 @@ class RegistryPullHostTest {
     @Test
     void aRegistryWithTokenAuthIsPulledFromWithABearerToken() throws Exception {
         try (LocalRegistry tokens = LocalRegistry.start(base.resolve("token-registry"), LocalRegistry.Setup.TOKEN)) {
-            Path layout = TestImages.ociLayout(base.resolve("token-image"), "1", TestImages.config(List.of("/bin/sh"), null, List.of()),
-                    List.of(TestImages.layer(List.of(TestImages.Entry.file("etc/via", "token\n")))));
+            Path layout = oneFileImage("token-image", "etc/via", "token\n");
             tokens.push(layout, "1", "lab/app", "1", false);
             int before = tokens.tokensIssued();
             Path tokenAuth = tokens.authFile(LocalRegistry.USER, LocalRegistry.PASSWORD);
@@ -218,8 +222,7 @@ class RegistryPullHostTest {
 
     @Test
     void zstdLayersArePulledAndUnpacked() throws Exception {
-        Path layout = TestImages.ociLayout(base.resolve("zstd"), "1", TestImages.config(List.of("/bin/sh"), null, List.of()),
-                List.of(TestImages.layer(List.of(TestImages.Entry.file("etc/packed", "by zstd\n")))), TestImages.Compression.ZSTD);
+        Path layout = oneFileImage("zstd", "etc/packed", "by zstd\n", TestImages.Compression.ZSTD);
         registry.push(layout, "1", "lab/zstd", "1", false);
         StoredImage image = pull(ref("lab/zstd:1"), auth, registry.caDir);
         assertEquals("by zstd\n", Files.readString(image.rootfs().resolve("etc/packed")));
@@ -276,8 +279,7 @@ class RegistryPullHostTest {
     @Test
     void aMirrorFromRegistriesConfServesTheImageUnderItsOwnName() throws Exception {
         try (LocalRegistry mirror = LocalRegistry.start(base.resolve("mirror"), LocalRegistry.Setup.OPEN)) {
-            Path layout = TestImages.ociLayout(base.resolve("mirrored"), "1", TestImages.config(List.of("/bin/sh"), null, List.of()),
-                    List.of(TestImages.layer(List.of(TestImages.Entry.file("etc/from", "the mirror\n")))));
+            Path layout = oneFileImage("mirrored", "etc/from", "the mirror\n");
             mirror.push(layout, "1", "cache/lab/mirrored", "1", false);
             Path conf = Files.writeString(base.resolve("mirror-registries.conf"), """
                     [[registry]]
@@ -306,8 +308,7 @@ class RegistryPullHostTest {
     @Test
     void aPlainHttpRegistryIsUsedOnlyWhenRegistriesConfMarksItInsecure() throws Exception {
         try (LocalRegistry plain = LocalRegistry.start(base.resolve("plain"), LocalRegistry.Setup.PLAIN)) {
-            Path layout = TestImages.ociLayout(base.resolve("plain-image"), "1", TestImages.config(List.of("/bin/sh"), null, List.of()),
-                    List.of(TestImages.layer(List.of(TestImages.Entry.file("etc/over", "http\n")))));
+            Path layout = oneFileImage("plain-image", "etc/over", "http\n");
             plain.push(layout, "1", "lab/plain", "1", false);
             PodException refused = assertThrows(PodException.class, () -> pull(plain.host + "/lab/plain:1",
                     new PullSettings(null, null, RegistriesConf.NONE), PullProgress.NONE));
@@ -330,8 +331,7 @@ class RegistryPullHostTest {
     @Test
     void aRegistryThatAsksForAClientCertificateGetsTheOneBesideItsCa() throws Exception {
         try (LocalRegistry strict = LocalRegistry.start(base.resolve("strict"), LocalRegistry.Setup.CLIENT_CERTS)) {
-            Path layout = TestImages.ociLayout(base.resolve("strict-image"), "1", TestImages.config(List.of("/bin/sh"), null, List.of()),
-                    List.of(TestImages.layer(List.of(TestImages.Entry.file("etc/who", "a known client\n")))));
+            Path layout = oneFileImage("strict-image", "etc/who", "a known client\n");
             strict.push(layout, "1", "lab/strict", "1", false);
             PodException refused = assertThrows(PodException.class, () -> pull(strict.host + "/lab/strict:1", null, strict.caDir));
             assertTrue(refused.getMessage().contains(strict.host), refused.getMessage());
