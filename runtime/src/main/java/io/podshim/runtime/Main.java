@@ -10,14 +10,21 @@ public final class Main {
 
     public static void main(String[] args) throws Exception {
         String command = args.length == 0 ? "" : args[0];
-        // Commands that talk to a daemon go through the light CLI, which loads no runtime class.
-        switch (command) {
-            case "ns-demo" -> System.exit(NamespaceDemo.run(System.out));
-            case "image" -> System.exit(ImageCommand.run(args, System.out, System.err));
-            case "login", "logout" -> System.exit(LoginCommand.run(args, System.in, System.out, System.err));
-            case "run" -> System.exit(RunCommand.run(args, System.out, System.err));
-            case "daemon" -> System.exit(DaemonCommand.run(args, System.out, System.err));
-            default -> System.exit(io.podshim.runtime.cli.Cli.main(args, System.out, System.err));
+        try {
+            // Commands that talk to a daemon go through the light CLI, which loads no runtime class.
+            switch (command) {
+                case "ns-demo" -> System.exit(NamespaceDemo.run(System.out));
+                case "image" -> System.exit(ImageCommand.run(args, System.out, System.err));
+                case "login", "logout" -> System.exit(LoginCommand.run(args, System.in, System.out, System.err));
+                case "run" -> System.exit(RunCommand.run(args, System.out, System.err));
+                case "daemon" -> System.exit(DaemonCommand.run(args, System.out, System.err));
+                default -> System.exit(io.podshim.runtime.cli.Cli.main(args, System.out, System.err));
+            }
+        } catch (RuntimeException e) {
+            // What no command expected: one line, not a stack trace (the commands say what they can on their own).
+            System.err.println("podshim: " + String.join(" ", java.util.Arrays.copyOf(args, Math.min(args.length, 2))) + ": "
+                    + (e instanceof PodException ? "" : e.getClass().getSimpleName() + ": ") + e.getMessage());
+            System.exit(1);
         }
     }
 }

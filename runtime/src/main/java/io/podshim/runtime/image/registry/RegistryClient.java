@@ -221,7 +221,12 @@ public final class RegistryClient implements AutoCloseable {
                     throw PodException.unavailable(status + " without a Location from " + ref.registry() + " for blob " + digest);
                 }
                 // Blob storage gets no registry token (distribution spec: redirects).
-                get = new Get(get.uri().resolve(location), Map.of(), false);
+                try {
+                    get = new Get(get.uri().resolve(new URI(location)), Map.of(), false);
+                } catch (java.net.URISyntaxException e) {
+                    throw PodException.unavailable(status + " from " + ref.registry() + " for blob " + digest + " to a Location that is"
+                            + " not a URL: " + location);
+                }
                 continue;
             }
             if (status != 200) {
@@ -318,6 +323,19 @@ public final class RegistryClient implements AutoCloseable {
             String realm = params.get("realm");
             if (realm == null) {
                 throw PodException.unavailable(ref.registry() + " asked for a Bearer token without a realm: " + challenge);
+            }
+            URI realmUri;
+            try {
+                realmUri = new URI(realm);
+            } catch (java.net.URISyntaxException e) {
+                throw PodException.unavailable(ref.registry() + " named a token realm that is not a URL: " + realm);
+            }
+            boolean loopback = "localhost".equals(realmUri.getHost()) || String.valueOf(realmUri.getHost()).startsWith("127.");
+            if (credentials.isPresent() && "http".equalsIgnoreCase(realmUri.getScheme()) && !insecure && !loopback) {
+                // The credentials would cross the network in the clear.
+                throw PodException.invalid(ref.registry() + " sends for its tokens to " + realm + ", plain HTTP: podshim will not"
+                        + " send the credentials of " + credentials.get().source() + " there unless registries.conf marks "
+                        + ref.registry() + " insecure");
             }
             String query = (params.containsKey("service") ? "service=" + enc(params.get("service")) + "&" : "")
                     + "scope=" + enc("repository:" + ref.repository() + ":pull");
