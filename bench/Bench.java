@@ -129,7 +129,8 @@ public class Bench {
                     "--store", work.resolve("images").toString()));
             daemon = new ProcessBuilder("java", "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString(),
                     "daemon", "--socket", socket.toString(), "--state", work.resolve("state").toString(), "--logs",
-                    work.resolve("logs").toString(), "--store", work.resolve("images").toString(), "--cgroup-root", "podshim-bench")
+                    work.resolve("logs").toString(), "--store", work.resolve("images").toString(), "--cgroup-root", "podshim-bench",
+                    "--network", "none")
                     .redirectErrorStream(true).redirectOutput(work.resolve("daemon.log").toFile()).start();
             long deadline = System.nanoTime() + 60_000_000_000L;
             while (!Files.readString(work.resolve("daemon.log")).contains("listening on")) {

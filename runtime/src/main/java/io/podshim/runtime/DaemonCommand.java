@@ -6,11 +6,13 @@ import java.nio.file.Path;
 
 /**
  * {@code podshim daemon [--socket PATH] [--socket-group GROUP] [--state DIR] [--logs DIR] [--store DIR]
- * [--manifests DIR] [--cgroup-root NAME] [--backoff INITIAL:MAX]}.
+ * [--manifests DIR] [--cgroup-root NAME] [--backoff INITIAL:MAX] [--network cni|none] [--cni-conf-dir DIR]
+ * [--cni-bin-dir DIR[:DIR…]] [--pod-subnet CIDR]}.
  */
 final class DaemonCommand {
     private static final String USAGE = "usage: podshim daemon [--socket PATH] [--socket-group GROUP] [--state DIR]"
-            + " [--logs DIR] [--store DIR] [--manifests DIR] [--cgroup-root NAME] [--backoff INITIAL:MAX (e.g. 10s:300s)]";
+            + " [--logs DIR] [--store DIR] [--manifests DIR] [--cgroup-root NAME] [--backoff INITIAL:MAX (e.g. 10s:300s)]"
+            + " [--network cni|none] [--cni-conf-dir DIR] [--cni-bin-dir DIR[:DIR...]] [--pod-subnet CIDR]";
 
     private DaemonCommand() {}
 
@@ -26,6 +28,7 @@ final class DaemonCommand {
         Path manifests = d.manifests();
         String cgroupRoot = d.cgroupRoot();
         io.podshim.runtime.pod.BackoffPolicy backoff = d.backoff();
+        io.podshim.runtime.network.NetworkSettings net = d.network();
         for (int i = 1; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             if (value == null) {
@@ -40,6 +43,25 @@ final class DaemonCommand {
                 case "--store" -> store = Path.of(value);
                 case "--manifests" -> manifests = Path.of(value);
                 case "--cgroup-root" -> cgroupRoot = value;
+                case "--network" -> {
+                    if (!value.equals("cni") && !value.equals("none")) {
+                        err.println("podshim daemon: --network " + value + ": give cni (pods on the CNI network) or none (loopback only)");
+                        return 2;
+                    }
+                    net = new io.podshim.runtime.network.NetworkSettings(value.equals("cni") ? io.podshim.runtime.network.NetworkSettings.Mode.CNI
+                            : io.podshim.runtime.network.NetworkSettings.Mode.NONE, net.confDir(), net.binDirs(), net.podSubnet(), net.stateDir());
+                }
+                case "--cni-conf-dir" -> net = new io.podshim.runtime.network.NetworkSettings(net.mode(), Path.of(value), net.binDirs(),
+                        net.podSubnet(), net.stateDir());
+                case "--cni-bin-dir" -> net = new io.podshim.runtime.network.NetworkSettings(net.mode(), net.confDir(),
+                        java.util.Arrays.stream(value.split(":")).map(Path::of).toList(), net.podSubnet(), net.stateDir());
+                case "--pod-subnet" -> {
+                    if (!value.matches("\\d{1,3}(\\.\\d{1,3}){3}/\\d{1,2}")) {
+                        err.println("podshim daemon: --pod-subnet " + value + ": give an IPv4 CIDR block, such as 10.92.0.0/16");
+                        return 2;
+                    }
+                    net = new io.podshim.runtime.network.NetworkSettings(net.mode(), net.confDir(), net.binDirs(), value, net.stateDir());
+                }
                 case "--backoff" -> {
                     String[] bounds = value.split(":");
                     try {
@@ -59,7 +81,9 @@ final class DaemonCommand {
                 }
             }
         }
-        Daemon.Options o = new Daemon.Options(socket, group, state, logs, store, cgroupRoot, backoff, manifests);
+        // podshim's own network keeps its files (host-local's leases) beside the daemon's state.
+        net = new io.podshim.runtime.network.NetworkSettings(net.mode(), net.confDir(), net.binDirs(), net.podSubnet(), state);
+        Daemon.Options o = new Daemon.Options(socket, group, state, logs, store, cgroupRoot, backoff, manifests, net);
         Daemon daemon;
         try {
             daemon = Daemon.start(o);

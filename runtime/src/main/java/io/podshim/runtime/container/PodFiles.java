@@ -16,15 +16,21 @@ public final class PodFiles {
     private PodFiles() {}
 
     public static List<BindMount> of(PodSandbox sandbox) {
+        return of(sandbox, null);
+    }
+
+    /** With {@code podIP} (or null: the pod has only lo) as the address of the pod's hostname in /etc/hosts, as kubelet writes it. */
+    public static List<BindMount> of(PodSandbox sandbox, String podIP) {
         Path etc = sandbox.directory().resolve("etc");
         String hostname = sandbox.spec().hostname();
         try {
             if (!Files.isDirectory(etc)) {
                 Files.createDirectories(etc);
                 Files.writeString(etc.resolve("hostname"), hostname + "\n");
-                // The pod has only lo: its own name resolves there, as with a pod IP on a real node.
+                // Without a pod IP (only lo), the pod's own name resolves to a loopback address instead.
                 Files.writeString(etc.resolve("hosts"), "# Kubernetes-managed hosts file (podshim).\n"
-                        + "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t" + hostname + "\n");
+                        + "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
+                        + (podIP == null ? "127.0.1.1" : podIP) + "\t" + hostname + "\n");
                 // dnsPolicy Default: the node's resolver configuration.
                 Path host = Path.of("/etc/resolv.conf");
                 Files.writeString(etc.resolve("resolv.conf"), Files.isReadable(host) ? Files.readString(host) : "");

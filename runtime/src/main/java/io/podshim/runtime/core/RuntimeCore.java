@@ -26,6 +26,10 @@ import io.podshim.runtime.container.Termination;
 import io.podshim.runtime.container.Volume;
 import io.podshim.runtime.logs.CriLogFile;
 import io.podshim.runtime.logs.LogPump;
+import io.podshim.runtime.network.NetworkSettings;
+import io.podshim.runtime.network.NetworkStatus;
+import io.podshim.runtime.network.PodNetwork;
+import io.podshim.runtime.network.PortMapping;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,7 +39,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The runtime core: pod sandboxes and containers, and nothing of the pod's policy. It makes and
- * removes a sandbox (pause, pod cgroup, volumes) whole or not at all, gives a container its cgroup,
+ * removes a sandbox (pause, pod cgroup, volumes, its place on the network) whole or not at all, gives a container its cgroup,
  * starts it from a {@link LaunchPlan}, execs in it, pumps its logs and says how it ended. It
  * decides nothing: what runs when is for a front door. podshim's own pod engine
  * ({@code io.podshim.runtime.pod}, kubelet's decisions) is one; a CRI server, where a real kubelet
@@ -49,6 +53,7 @@ public final class RuntimeCore implements AutoCloseable {
     private final ContainerLauncher launcher;
     private final Path execStage;
     private final LogPump logs = new LogPump();
+    private final PodNetwork network;
 
     /**
      * @param stateDir sandboxes live in {@code <stateDir>/sandboxes}, helpers in {@code <stateDir>/bin}
@@ -56,6 +61,12 @@ public final class RuntimeCore implements AutoCloseable {
      * @param podPidsLimit pids.max of each pod cgroup, or null
      */
     public RuntimeCore(Path stateDir, String cgroupRoot, Long podPidsLimit) {
+        this(stateDir, cgroupRoot, podPidsLimit, NetworkSettings.none());
+    }
+
+    /** @param network where pods get their network (CNI), or none: their loopback only */
+    public RuntimeCore(Path stateDir, String cgroupRoot, Long podPidsLimit, NetworkSettings network) {
+        this.network = new PodNetwork(network);
         Path bin = stateDir.resolve("bin");
         this.sandboxes = new Sandboxes(stateDir.resolve("sandboxes"), PauseBinary.install(bin), CGROUP_TIMEOUT);
         this.execStage = ExecStage.install(bin);
@@ -63,15 +74,31 @@ public final class RuntimeCore implements AutoCloseable {
         this.cgroups = new PodCgroups(CgroupManager.forHost(CgroupHost.detect()), cgroupRoot, podPidsLimit);
     }
 
-    /** The pause, sized pod cgroup (the pause in its leaf) and volumes of a new pod; on any failure, nothing is left. */
+    /** The pause, sized pod cgroup (the pause in its leaf) and volumes of a new pod, no network of its own; on any failure, nothing is left. */
     public PodSandboxHandle createSandbox(SandboxSpec spec, PodResources resources, List<Volume> volumes) {
+        return createSandbox(spec, resources, volumes, "default", List.of());
+    }
+
+    /**
+     * The pause, sized pod cgroup (the pause in its leaf), volumes and, unless the pod has the
+     * node's network, its place on the pod network with {@code ports} published; on any failure,
+     * nothing is left.
+     */
+    public PodSandboxHandle createSandbox(SandboxSpec spec, PodResources resources, List<Volume> volumes, String namespace,
+                                          List<PortMapping> ports) {
         PodSandbox sandbox = null;
         CgroupPath cgroup = null;
         try {
             sandbox = sandboxes.create(spec);
             cgroup = cgroups.createPod(spec.podUid(), resources);
             cgroups.manager().place(cgroups.pausePath(cgroup), sandbox.pausePid());
-            return new PodSandboxHandle(sandbox, cgroup, PodVolumes.prepare(sandbox, volumes));
+            PodVolumes prepared = PodVolumes.prepare(sandbox, volumes);
+            NetworkStatus joined = NetworkStatus.NONE;
+            if (network.enabled() && !spec.hostNetwork()) {
+                joined = network.attach(new PodNetwork.Attachment(spec.podUid(), spec.podName(), namespace, ports),
+                        sandbox.directory(), netns(sandbox));
+            }
+            return new PodSandboxHandle(sandbox, cgroup, prepared, joined);
         } catch (RuntimeException e) {
             List<String> problems = destroy(sandbox, cgroup);
             String also = problems.isEmpty() ? "" : " (and its clean-up: " + String.join("; ", problems) + ")";
@@ -107,8 +134,12 @@ public final class RuntimeCore implements AutoCloseable {
         return destroy(handle.sandbox(), handle.cgroup());
     }
 
-    /** Removes whatever is left of pod {@code uid}: its sandbox and its cgroup under any QoS class. */
+    /** Removes whatever is left of pod {@code uid}: its place on the network, its sandbox and its cgroup under any QoS class. */
     public void destroySandbox(String uid) {
+        if (network.enabled()) {
+            List<String> problems = network.detach(sandboxDirectory(uid), sandboxes.find(uid).map(RuntimeCore::netns).orElse(null));
+            problems.forEach(p -> System.err.println("podshim: pod uid " + uid + ": " + p));
+        }
         sandboxes.destroy(uid);
         for (QosClass qos : QosClass.values()) {
             cgroups.removePod(cgroups.podPath(uid, qos), CGROUP_TIMEOUT);
@@ -117,6 +148,10 @@ public final class RuntimeCore implements AutoCloseable {
 
     private List<String> destroy(PodSandbox sandbox, CgroupPath cgroup) {
         List<String> problems = new ArrayList<>();
+        if (sandbox != null && network.enabled()) {
+            // While the pause still holds the network namespace: the plugins undo what they did in it.
+            problems.addAll(network.detach(sandbox.directory(), sandbox.pausePidFd().awaitExit(Duration.ZERO) ? null : netns(sandbox)));
+        }
         if (cgroup != null) {
             try {
                 cgroups.removePod(cgroup, CGROUP_TIMEOUT);
@@ -132,6 +167,48 @@ public final class RuntimeCore implements AutoCloseable {
             }
         }
         return problems;
+    }
+
+    /**
+     * A network namespace as CNI names it: the pause's, by /proc. Asked only while the pause is known
+     * to run (its pidfd), so the pid is not another process's.
+     */
+    private static String netns(PodSandbox sandbox) {
+        return "/proc/" + sandbox.pausePid() + "/ns/net";
+    }
+
+    /** The network pod {@code uid} joined, as it was kept beside its sandbox. */
+    public NetworkStatus networkStatus(String uid) {
+        return network.status(sandboxDirectory(uid)).orElse(NetworkStatus.NONE);
+    }
+
+    /** CHECK of a pod taken over: whether its place on the network is as ADD left it. */
+    public void checkNetwork(PodSandbox sandbox) {
+        if (network.enabled() && !sandbox.spec().hostNetwork()) {
+            network.check(sandbox.directory(), netns(sandbox));
+        }
+    }
+
+    /**
+     * The node's address, as {@code status.hostIP} gives it: the first IPv4 address of an interface
+     * that is up and not loopback, in the network namespace podshim runs in; null if there is none.
+     */
+    public String hostIP() {
+        try {
+            for (java.net.NetworkInterface i : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+                if (!i.isUp() || i.isLoopback()) {
+                    continue;
+                }
+                for (java.net.InetAddress a : java.util.Collections.list(i.getInetAddresses())) {
+                    if (a instanceof java.net.Inet4Address) {
+                        return a.getHostAddress();
+                    }
+                }
+            }
+        } catch (java.net.SocketException e) {
+            // no interfaces to be read: no address to give
+        }
+        return null;
     }
 
     /** A container's own cgroup below its pod's, with its limits. */

@@ -30,10 +30,19 @@ public final class Daemon implements AutoCloseable {
 
     /** Where everything lives; {@code socketGroup} and {@code manifests} (static pods) may be null. */
     public record Options(Path socket, String socketGroup, Path state, Path logs, Path images, String cgroupRoot,
-                          BackoffPolicy backoff, Path manifests) {
+                          BackoffPolicy backoff, Path manifests, io.podshim.runtime.network.NetworkSettings network) {
+        /** Pods with their loopback only. */
+        public Options(Path socket, String socketGroup, Path state, Path logs, Path images, String cgroupRoot,
+                       BackoffPolicy backoff, Path manifests) {
+            this(socket, socketGroup, state, logs, images, cgroupRoot, backoff, manifests,
+                    io.podshim.runtime.network.NetworkSettings.none());
+        }
+
+        /** As a node runs it: pods on the CNI network, podshim's own network files beside the state. */
         public static Options defaults() {
             return new Options(DEFAULT_SOCKET, null, Path.of("/run/podshim/daemon"), Path.of("/var/log/podshim/pods"),
-                    Path.of("/var/lib/podshim/images"), "podshim", BackoffPolicy.KUBERNETES, null);
+                    Path.of("/var/lib/podshim/images"), "podshim", BackoffPolicy.KUBERNETES, null,
+                    io.podshim.runtime.network.NetworkSettings.cni(Path.of("/run/podshim/daemon")));
         }
     }
 
@@ -54,7 +63,7 @@ public final class Daemon implements AutoCloseable {
     public static Daemon start(Options options) throws Exception {
         claimSocket(options.socket());
         PodEngine engine = new PodEngine(new PodEngine.Config(options.state(), options.logs(), options.cgroupRoot(), null,
-                options.backoff()), new ImageStore(options.images()));
+                options.backoff(), options.network()), new ImageStore(options.images()));
         PodEngine.Recovery recovery = engine.recover();
         QueuedThreadPool threads = new QueuedThreadPool(32, 2);
         threads.setName("api");

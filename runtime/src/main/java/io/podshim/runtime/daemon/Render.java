@@ -40,16 +40,17 @@ final class Render {
         }
     }
 
-    /** NAME READY STATUS RESTARTS AGE, and with {@code wide} the pause pid, QoS class and cgroup. */
+    /** NAME READY STATUS RESTARTS AGE, and with {@code wide} kubectl's IP, then the pause pid, QoS class and cgroup. */
     static String table(List<PodStatus> pods, boolean wide, Instant now) {
         StringBuilder out = new StringBuilder();
-        String format = wide ? "%-20s %-6s %-22s %-9s %-6s %-10s %-11s %s%n" : "%-20s %-6s %-22s %-9s %s%n";
-        out.append(wide ? String.format(format, "NAME", "READY", "STATUS", "RESTARTS", "AGE", "PAUSE-PID", "QOS", "CGROUP")
+        String format = wide ? "%-20s %-6s %-22s %-9s %-6s %-15s %-10s %-11s %s%n" : "%-20s %-6s %-22s %-9s %s%n";
+        out.append(wide ? String.format(format, "NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "PAUSE-PID", "QOS", "CGROUP")
                 : String.format(format, "NAME", "READY", "STATUS", "RESTARTS", "AGE"));
         for (PodStatus p : pods) {
             String age = age(p.startTime(), now);
             out.append(wide ? String.format(format, p.name(), p.readyColumn(), p.display(), p.restarts(), age,
-                    p.pausePid() == 0 ? "-" : p.pausePid(), p.qosClass(), p.cgroup().isEmpty() ? "-" : p.cgroup())
+                    p.podIP() == null ? "<none>" : p.podIP(), p.pausePid() == 0 ? "-" : p.pausePid(), p.qosClass(),
+                    p.cgroup().isEmpty() ? "-" : p.cgroup())
                     : String.format(format, p.name(), p.readyColumn(), p.display(), p.restarts(), age));
         }
         return out.toString();
@@ -65,6 +66,11 @@ final class Render {
         if (p.reason() != null) {
             line(out, "Reason:", p.reason());
         }
+        line(out, "IP:", p.podIP() == null ? "<none>" : p.podIP());
+        if (p.podIPs().size() > 1) {
+            line(out, "IPs:", String.join(", ", p.podIPs()));
+        }
+        line(out, "Host IP:", p.hostIP() == null ? "<none>" : p.hostIP());
         line(out, "QoS Class:", p.qosClass());
         line(out, "Pause PID:", p.pausePid() == 0 ? "<none: the sandbox is gone>" : Integer.toString(p.pausePid()));
         line(out, "Cgroup:", p.cgroup());

@@ -108,6 +108,17 @@ public final class ManifestReader {
         for (int i = 0; i < containers.size(); i++) {
             unique(names, containers.get(i).name(), "spec.containers[" + i + "].name");
         }
+        if (Boolean.TRUE.equals(spec.bool("hostNetwork"))) {
+            // The node's network has no port to map: as the API server requires, a hostPort is the containerPort.
+            for (int i = 0; i < containers.size(); i++) {
+                for (io.podshim.runtime.network.PortMapping p : containers.get(i).hostPorts()) {
+                    if (p.hostPort() != p.containerPort()) {
+                        throw PodException.invalid("spec.containers[" + i + "].ports", "hostPort " + p.hostPort() + " must be the"
+                                + " containerPort (" + p.containerPort() + ") with hostNetwork");
+                    }
+                }
+            }
+        }
         RestartPolicy restart = spec.has("restartPolicy") ? RestartPolicy.parse(spec.get("restartPolicy")) : RestartPolicy.ALWAYS;
         Long grace = spec.nonNegative("terminationGracePeriodSeconds");
         Long deadline = spec.integer("activeDeadlineSeconds");
@@ -149,14 +160,29 @@ public final class ManifestReader {
             throw c.get("imagePullPolicy").error("\"" + pull + "\" is not a pull policy: use Always, IfNotPresent or Never");
         }
         Map<String, Integer> ports = new LinkedHashMap<>();
+        List<io.podshim.runtime.network.PortMapping> hostPorts = new java.util.ArrayList<>();
         c.list("ports", p -> {
-            p.onlyKeys(Field.keys("name", "containerPort", "protocol"), Field.keys("hostPort", "hostIP"));
+            p.onlyKeys(Field.keys("name", "containerPort", "protocol", "hostPort", "hostIP"), Set.of());
             Long number = p.integer("containerPort");
             if (number == null || number < 1 || number > 65535) {
                 throw p.get("containerPort").error("required: a port number, 1-65535");
             }
             if (p.has("name") && ports.put(p.string("name"), number.intValue()) != null) {
                 throw p.get("name").error("\"" + p.string("name") + "\" names another port of this container too");
+            }
+            String protocol = p.string("protocol", "TCP");
+            if (!protocol.equals("TCP") && !protocol.equals("UDP")) {
+                throw p.get("protocol").error("\"" + protocol + "\": podshim publishes TCP and UDP ports");
+            }
+            Long hostPort = p.integer("hostPort");
+            if (hostPort != null) {
+                if (hostPort < 1 || hostPort > 65535) {
+                    throw p.get("hostPort").error("must be a port number, 1-65535");
+                }
+                hostPorts.add(new io.podshim.runtime.network.PortMapping(hostPort.intValue(), number.intValue(),
+                        protocol.toLowerCase(java.util.Locale.ROOT), p.string("hostIP", "")));
+            } else if (p.has("hostIP")) {
+                throw p.get("hostIP").error("needs a hostPort to listen on");
             }
             return null;
         });
@@ -191,7 +217,8 @@ public final class ManifestReader {
                 sidecar, init ? null : restartPolicy, rules, pull, c.has("startupProbe") ? ProbeReader.probe(c.get("startupProbe"), "startupProbe", ports) : null,
                 c.has("livenessProbe") ? ProbeReader.probe(c.get("livenessProbe"), "livenessProbe", ports) : null,
                 c.has("readinessProbe") ? ProbeReader.probe(c.get("readinessProbe"), "readinessProbe", ports) : null,
-                c.has("lifecycle") ? ProbeReader.lifecycle(c.get("lifecycle"), ports) : io.podshim.runtime.probe.Lifecycle.NONE);
+                c.has("lifecycle") ? ProbeReader.lifecycle(c.get("lifecycle"), ports) : io.podshim.runtime.probe.Lifecycle.NONE,
+                hostPorts);
     }
 
     /** restartPolicyRules (KEP-5307): only on an app container that sets its own restartPolicy, at most 20. */

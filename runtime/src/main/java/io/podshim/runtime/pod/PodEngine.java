@@ -32,8 +32,15 @@ public final class PodEngine implements AutoCloseable {
      *     (root-owned, not world-writable)
      * @param logDir container logs: {@code <logDir>/<namespace>_<pod>_<uid>/<container>/<restart>.log}
      * @param podPidsLimit pids.max of each pod cgroup, or null
+     * @param network where pods get their network: CNI, or none (their loopback only)
      */
-    public record Config(Path stateDir, Path logDir, String cgroupRoot, Long podPidsLimit, BackoffPolicy backoff) {}
+    public record Config(Path stateDir, Path logDir, String cgroupRoot, Long podPidsLimit, BackoffPolicy backoff,
+                         io.podshim.runtime.network.NetworkSettings network) {
+        /** Pods with their loopback only. */
+        public Config(Path stateDir, Path logDir, String cgroupRoot, Long podPidsLimit, BackoffPolicy backoff) {
+            this(stateDir, logDir, cgroupRoot, podPidsLimit, backoff, io.podshim.runtime.network.NetworkSettings.none());
+        }
+    }
 
     private record Watcher(String name, Predicate<PodStatus> condition, CompletableFuture<PodStatus> result) {}
 
@@ -45,6 +52,8 @@ public final class PodEngine implements AutoCloseable {
     private final Map<String, PodRun> pods = new LinkedHashMap<>();
     private final Map<String, PodStatus> published = new ConcurrentHashMap<>();
     private final List<Watcher> watchers = new ArrayList<>();
+    private String hostIP;
+    private long hostIPAt;
 
     public PodEngine(Config config, ImageStore images) {
         this(config, images, PullSettings.node());
@@ -55,7 +64,7 @@ public final class PodEngine implements AutoCloseable {
         this.config = config;
         this.images = images;
         this.pulls = new ImagePulls(new ImagePuller(images, images.stagingDir(), pullSettings));
-        this.core = new RuntimeCore(config.stateDir(), config.cgroupRoot(), config.podPidsLimit());
+        this.core = new RuntimeCore(config.stateDir(), config.cgroupRoot(), config.podPidsLimit(), config.network());
     }
 
     /** What {@link #recover} did: the pods taken over, by name, and the sandboxes removed, by uid, with why. */
@@ -235,6 +244,16 @@ public final class PodEngine implements AutoCloseable {
 
     ImagePulls pulls() {
         return pulls;
+    }
+
+    /** The node's address, looked at once a second at most (it is in every status published). */
+    String hostIP() {
+        long now = System.nanoTime();
+        if (hostIPAt == 0 || now - hostIPAt > 1_000_000_000L) {
+            hostIP = core.hostIP();
+            hostIPAt = now;
+        }
+        return hostIP;
     }
 
     Optional<StoredImage> findImage(String name) {

@@ -33,9 +33,11 @@ public record PodManifest(String name, String namespace, String uid, Map<String,
                             String workingDir, Resources resources, List<VolumeMount> volumeMounts,
                             ContainerSecurity security, boolean sidecar, RestartPolicy restartPolicy,
                             List<RestartRule> restartPolicyRules, String imagePullPolicy, Probe startupProbe,
-                            Probe livenessProbe, Probe readinessProbe, Lifecycle lifecycle) {
+                            Probe livenessProbe, Probe readinessProbe, Lifecycle lifecycle,
+                            List<io.podshim.runtime.network.PortMapping> hostPorts) {
         public Container {
             lifecycle = lifecycle == null ? Lifecycle.NONE : lifecycle;
+            hostPorts = hostPorts == null ? List.of() : List.copyOf(hostPorts);
             restartPolicyRules = restartPolicyRules == null ? List.of() : List.copyOf(restartPolicyRules);
         }
     }

@@ -45,6 +45,7 @@ final class PodRecovery {
         pod.resources = PodResources.of(pod.containers.stream().map(PodRun::resourcesOf).toList());
         pod.podCgroup = engine.core().podCgroup(record.manifest().uid(), pod.resources.qos());
         pod.volumes = PodVolumes.reopen(sandbox, record.manifest().spec().volumes());
+        pod.network = engine.core().networkStatus(record.manifest().uid());
         pod.lifecycle = record.lifecycle();
         pod.startTime = record.startTime();
         pod.stopDeadline = record.stopDeadline();
@@ -53,6 +54,11 @@ final class PodRecovery {
         pod.outcomeReason = record.outcomeReason();
         pod.events.restore(record.events());
         pod.events.add("Normal", "Recovered", "pod", "The daemon restarted and took the pod over (pause " + sandbox.pausePid() + ")");
+        try {
+            engine.core().checkNetwork(sandbox);
+        } catch (PodException e) {
+            pod.events.add("Warning", "NetworkNotReady", "pod", "the pod's network is not as it was set up: " + e.getMessage());
+        }
         List<Runnable> endedMeanwhile = new ArrayList<>();
         for (ContainerRun c : pod.containers) {
             c.cgroup = pod.podCgroup.child(c.name());

@@ -46,6 +46,8 @@ final class PodRun {
     CgroupPath podCgroup;
     PodVolumes volumes;
     PodResources resources;
+    /** Its place on the pod network, from the CNI result ({@link io.podshim.runtime.network.NetworkStatus#NONE} without one). */
+    io.podshim.runtime.network.NetworkStatus network = io.podshim.runtime.network.NetworkStatus.NONE;
     Instant startTime;
     PodLifecycle lifecycle = PodLifecycle.CREATING;
     /** Once decided, the phase reported when every container has stopped, and why. */
@@ -85,11 +87,14 @@ final class PodRun {
     void start() {
         PodManifest.Spec spec = manifest.spec();
         resources = PodResources.of(containers.stream().map(PodRun::resourcesOf).toList());
+        List<io.podshim.runtime.network.PortMapping> ports = manifest.allContainers().stream()
+                .flatMap(c -> c.hostPorts().stream()).toList();
         PodSandboxHandle made = engine.core().createSandbox(new SandboxSpec(manifest.name(), manifest.uid(), spec.hostNetwork(),
-                spec.hostIPC(), spec.hostPID(), SandboxSpec.DEFAULT_SHM_SIZE), resources, spec.volumes());
+                spec.hostIPC(), spec.hostPID(), SandboxSpec.DEFAULT_SHM_SIZE), resources, spec.volumes(), manifest.namespace(), ports);
         sandbox = made.sandbox();
         podCgroup = made.cgroup();
         volumes = made.volumes();
+        network = made.network();
         try {
             for (ContainerRun c : containers) {
                 c.cgroup = engine.core().createContainerCgroup(made, resourcesOf(c));
@@ -100,7 +105,8 @@ final class PodRun {
         }
         startTime = Instant.now();
         lifecycle = lifecycle.to(PodLifecycle.INITIALIZING);
-        events.add("Normal", "Scheduled", "pod", "sandbox ready: pause " + sandbox.pausePid() + ", cgroup " + podCgroup);
+        events.add("Normal", "Scheduled", "pod", "sandbox ready: pause " + sandbox.pausePid() + ", cgroup " + podCgroup
+                + (network.podIP() == null ? "" : ", " + network.interfaceName() + " " + network.podIP() + " on network " + network.network()));
         // The first decisions on the next turn: whoever created the pod sees it created, with its
         // sandbox, even when its first container fails at once and the pod ends in the same breath.
         engine.supervisor().after(Duration.ZERO, this::sync);
@@ -297,7 +303,7 @@ final class PodRun {
         boolean deleted = lifecycle == PodLifecycle.TERMINATING;
         lifecycle = lifecycle.to(PodLifecycle.DONE);
         List<String> problems = sandbox == null ? List.of()
-                : engine.core().destroySandbox(new PodSandboxHandle(sandbox, podCgroup, volumes));
+                : engine.core().destroySandbox(new PodSandboxHandle(sandbox, podCgroup, volumes, network));
         problems.forEach(p -> events.add("Warning", "FailedCleanup", "pod", p));
         engine.publish(this);
         if (deleted) {

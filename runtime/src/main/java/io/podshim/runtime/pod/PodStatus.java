@@ -8,12 +8,15 @@ import java.util.Map;
  * A snapshot of a pod, in Kubernetes terms: phase (Pending, Running, Succeeded, Failed), the reason
  * of a failure (DeadlineExceeded), the kubectl-style one-word {@code display} status, conditions,
  * container statuses, QoS class, and what podshim adds to make the pod visible: the pause pid and
- * the pod cgroup with the limits written to it.
+ * the pod cgroup with the limits written to it. {@code podIP} and {@code podIPs} are the pod's
+ * addresses on the pod network (the node's with hostNetwork; null and empty without a network),
+ * {@code hostIP} the node's.
  */
 public record PodStatus(String name, String namespace, String uid, String phase, String reason, String display,
                         Map<String, Boolean> conditions, List<ContainerStatus> initContainers,
                         List<ContainerStatus> containers, String qosClass, Instant startTime, List<PodEvent> events,
-                        int pausePid, String cgroup, Map<String, String> cgroupLimits) {
+                        int pausePid, String cgroup, Map<String, String> cgroupLimits, String podIP, List<String> podIPs,
+                        String hostIP) {
 
     public boolean finished() {
         return phase.equals("Succeeded") || phase.equals("Failed");

@@ -22,6 +22,8 @@ final class PodStatusView {
         boolean ready = !phase.finished() && !terminating && appStatus.stream().allMatch(ContainerStatus::ready)
                 && initStatus.stream().filter(ContainerStatus::sidecar).allMatch(ContainerStatus::ready);
         Map<String, Boolean> conditions = new LinkedHashMap<>();
+        // As kubelet: true once the sandbox, its network included, is there.
+        conditions.put("PodReadyToStartContainers", pod.sandbox != null && pod.lifecycle != PodLifecycle.DONE);
         conditions.put("Initialized", initialized);
         conditions.put("ContainersReady", ready);
         conditions.put("Ready", ready);
@@ -30,7 +32,20 @@ final class PodStatusView {
         return new PodStatus(pod.manifest.name(), pod.manifest.namespace(), pod.manifest.uid(), phase.kubernetesName(), reason,
                 StatusText.of(phase.kubernetesName(), reason, terminating, initStatus, appStatus), conditions, initStatus, appStatus,
                 pod.resources == null ? "" : pod.resources.qos().kubernetesName(), pod.startTime, pod.events.list(),
-                present ? pod.sandbox.pausePid() : 0, pod.podCgroup == null ? "" : pod.podCgroup.toString(), cgroupLimits(pod));
+                present ? pod.sandbox.pausePid() : 0, pod.podCgroup == null ? "" : pod.podCgroup.toString(), cgroupLimits(pod),
+                podIPs(pod).isEmpty() ? null : podIPs(pod).get(0), podIPs(pod), pod.engine.hostIP());
+    }
+
+    /** The pod's addresses: its CNI result's, or with hostNetwork the node's; none once it is gone. */
+    private static List<String> podIPs(PodRun pod) {
+        if (pod.sandbox == null || pod.lifecycle == PodLifecycle.DONE) {
+            return List.of();
+        }
+        if (pod.manifest.spec().hostNetwork()) {
+            String host = pod.engine.hostIP();
+            return host == null ? List.of() : List.of(host);
+        }
+        return pod.network.podIPs();
     }
 
     /** The pod cgroup's limits, as computed from the effective requests and limits (for describe). */

@@ -81,7 +81,7 @@ class DaemonRestartHostTest {
         Process daemon = new ProcessBuilder(java, "-cp", classpath, "io.podshim.runtime.Main", "daemon",
                 "--socket", base.resolve("podshim.sock").toString(), "--state", base.resolve("state").toString(),
                 "--logs", base.resolve("logs").toString(), "--store", base.resolve("images").toString(),
-                "--cgroup-root", cgroupRoot, "--backoff", "100ms:400ms").redirectErrorStream(true).start();
+                "--cgroup-root", cgroupRoot, "--backoff", "100ms:400ms", "--network", "none").redirectErrorStream(true).start();
         daemons.add(daemon);
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         outputs.add(lines);

@@ -97,6 +97,18 @@ class ManifestReaderTest {
                 .spec().shareProcessNamespace());
     }
 
+    @Test
+    void hostPortsAreReadForThePortmapPluginAndMustMatchWithHostNetwork() {
+        PodManifest pod = ManifestReader.read(WEB.replace("ports: [{containerPort: 8080, name: http}]",
+                "ports: [{containerPort: 8080, name: http, hostPort: 18080}, {containerPort: 53, protocol: UDP, hostPort: 5353,"
+                        + " hostIP: 127.0.0.1}]"));
+        assertEquals(List.of(new io.podshim.runtime.network.PortMapping(18080, 8080, "tcp", ""),
+                new io.podshim.runtime.network.PortMapping(5353, 53, "udp", "127.0.0.1")), pod.spec().containers().get(0).hostPorts());
+        PodException e = error(WEB.replace("ports: [{containerPort: 8080, name: http}]",
+                "ports: [{containerPort: 8080, hostPort: 18080}]").replace("  containers:", "  hostNetwork: true\n  containers:"));
+        assertEquals("spec.containers[0].ports: hostPort 18080 must be the containerPort (8080) with hostNetwork", e.getMessage());
+    }
+
     @ParameterizedTest(name = "{0} pulls {1} by default")
     @CsvSource(delimiter = '|', value = {"busybox|Always", "busybox:latest|Always", "127.0.0.1:5000/lab/app|Always",
             "busybox:1.36|IfNotPresent", "localhost:5000/app:1|IfNotPresent",
@@ -144,7 +156,9 @@ class ManifestReaderTest {
             "command: [sh, -c, \"echo one >> /shared/log\"]|restartPolicyRules: []|spec.initContainers[0].restartPolicyRules: is not supported by podshim on init containers yet",
             "mountPath: /cache|mountPath: cache|spec.containers[0].volumeMounts[0].mountPath: \"cache\" must be an absolute path",
             "{name: cache, mountPath: /cache|{name: nope, mountPath: /cache|spec.containers[0].volumeMounts[0].name: no volume named \"nope\"",
-            "containerPort: 8080|hostPort: 8080|spec.containers[0].ports[0].hostPort: is not supported by podshim yet",
+            "containerPort: 8080|containerPort: 8080, hostPort: 0|spec.containers[0].ports[0].hostPort: must be a port number, 1-65535",
+            "containerPort: 8080|containerPort: 8080, hostIP: 127.0.0.1|spec.containers[0].ports[0].hostIP: needs a hostPort to listen on",
+            "containerPort: 8080|containerPort: 8080, protocol: SCTP|spec.containers[0].ports[0].protocol: \"SCTP\": podshim publishes TCP and UDP ports",
             "emptyDir: {}|configMap: {name: x}|spec.volumes[0].configMap: is not supported by podshim yet",
             "kind: Pod|kind: Deployment|kind: \"Deployment\" is not supported: podshim runs a Pod",
             "name: web|name: Web_1|metadata.name: \"Web_1\" is not a valid pod name",

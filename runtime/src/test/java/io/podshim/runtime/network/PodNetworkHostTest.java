@@ -1,0 +1,392 @@
+package io.podshim.runtime.network;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.podshim.runtime.FileTrees;
+import io.podshim.runtime.cli.ApiClient;
+import io.podshim.runtime.container.BusyboxImage;
+import io.podshim.runtime.daemon.DaemonProcess;
+import io.podshim.runtime.image.ImageStore;
+import io.podshim.runtime.image.ImportProgress;
+import io.podshim.testing.HostSnapshot;
+import io.podshim.testing.HostTest;
+import io.podshim.testing.Patience;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Pods on a real CNI network (Debian's containernetworking-plugins: bridge, host-local, portmap),
+ * never the machine's own: each test makes a network namespace that stands for the node and runs
+ * the daemon in it (nsenter), so the bridge, the veths and the iptables rules live there and go
+ * with it. Checked after each test, inside it: no veth, no lease, no CNI rule of a pod is left.
+ */
+@HostTest
+class PodNetworkHostTest {
+    private static final Duration PATIENCE = Patience.of(Duration.ofSeconds(60));
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SUBNET = "10.93.0.0/24";
+    private static final String GATEWAY = "10.93.0.1";
+
+    private Path base;
+    private String node;
+    private String cgroupRoot;
+    private HostSnapshot before;
+    private final List<DaemonProcess> daemons = new ArrayList<>();
+
+    @BeforeAll
+    static void plugins() {
+        List<String> missing = new ArrayList<>();
+        for (String plugin : List.of("bridge", "host-local", "portmap")) {
+            if (NetworkSettings.DEFAULT_BIN_DIRS.stream().noneMatch(d -> Files.isExecutable(d.resolve(plugin)))) {
+                missing.add(plugin);
+            }
+        }
+        for (String tool : List.of("/usr/sbin/ip", "/usr/bin/nsenter", "/usr/sbin/iptables", "/bin/busybox")) {
+            if (!Files.isExecutable(Path.of(tool))) {
+                missing.add(tool);
+            }
+        }
+        String why = missing.isEmpty() ? null : "missing " + missing + ": apt-get install containernetworking-plugins iproute2"
+                + " iptables busybox-static (.ci/run does)";
+        if (why != null && "1".equals(System.getenv("PODSHIM_REQUIRE_HOST_TESTS"))) {
+            throw new IllegalStateException("PODSHIM_REQUIRE_HOST_TESTS=1 but the network tests cannot run: " + why);
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(why == null, why);
+    }
+
+    @BeforeEach
+    void node() throws Exception {
+        before = HostSnapshot.take();
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        base = Path.of("/run/podshim-test-" + id);
+        cgroupRoot = "podshim-test-" + id;
+        node = "podshim-test-" + id;
+        new ImageStore(base.resolve("images")).importImage(BusyboxImage.create(base.resolve("busybox")), "busybox:local",
+                ImportProgress.NONE);
+        run("ip", "netns", "add", node);
+        run("ip", "-n", node, "link", "set", "lo", "up");
+        Files.createDirectories(base.resolve("cni-conf"));
+    }
+
+    @AfterEach
+    void nothingLeft() throws Exception {
+        try {
+            for (DaemonProcess d : daemons) {
+                d.close();
+            }
+            if (Files.isDirectory(base.resolve("state/cni/networks/podshim"))) {
+                try (Stream<Path> leases = Files.list(base.resolve("state/cni/networks/podshim"))) {
+                    assertEquals(List.of(), leases.map(p -> p.getFileName().toString()).filter(n -> n.matches("[0-9.]+")).toList(),
+                            "host-local leases left");
+                }
+            }
+            assertEquals(List.of(), veths(), "veths left in the node's namespace");
+            // portmap's own chains (CNI-HOSTPORT-*) stay, as on any node; a pod's chains (its masquerade, its DNAT) must go.
+            String nat = run("ip", "netns", "exec", node, "iptables", "-t", "nat", "-S");
+            assertFalse(nat.lines().anyMatch(l -> l.matches(".*CNI-(DN-)?[0-9a-f]{20,}.*") || l.contains("id: \"")),
+                    "a pod's CNI rules left:\n" + nat);
+        } finally {
+            run("ip", "netns", "del", node);
+            FileTrees.delete(base);
+            HostSnapshot.takeAndCompare(before);
+        }
+    }
+
+    private DaemonProcess daemon(String... more) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--socket", base.resolve("podshim.sock").toString(), "--state",
+                base.resolve("state").toString(), "--logs", base.resolve("logs").toString(), "--store", base.resolve("images").toString(),
+                "--cgroup-root", cgroupRoot, "--backoff", "100ms:400ms", "--network", "cni", "--cni-conf-dir",
+                base.resolve("cni-conf").toString(), "--pod-subnet", SUBNET));
+        args.addAll(List.of(more));
+        DaemonProcess d = DaemonProcess.start(List.of("nsenter", "--net=/run/netns/" + node), args);
+        daemons.add(d);
+        return d;
+    }
+
+    private ApiClient api() {
+        return new ApiClient(base.resolve("podshim.sock"));
+    }
+
+    private void apply(String yaml) throws IOException {
+        ApiClient.Reply r = api().call("POST", "/v1/pods", yaml.getBytes(StandardCharsets.UTF_8));
+        assertEquals(201, r.status(), r.body());
+    }
+
+    private JsonNode pod(String name) throws IOException {
+        ApiClient.Reply r = api().call("GET", "/v1/pods/" + name, null);
+        assertEquals(200, r.status(), r.body());
+        return JSON.readTree(r.body());
+    }
+
+    /** The pod's status once {@code until} holds for it (bounded: a guard against hanging, not a timing assertion). */
+    private JsonNode await(String name, Predicate<JsonNode> until) throws Exception {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        JsonNode status = pod(name);
+        while (!until.test(status)) {
+            assertTrue(System.nanoTime() < deadline, "gave up waiting on pod " + name + ": " + status + "\nthe daemons printed: "
+                    + daemons.stream().map(DaemonProcess::output).toList());
+            Thread.onSpinWait();
+            status = pod(name);
+        }
+        return status;
+    }
+
+    private static boolean running(JsonNode pod) {
+        return pod.path("display").asText().equals("Running");
+    }
+
+    private void delete(String name) throws IOException {
+        assertEquals(200, api().call("DELETE", "/v1/pods/" + name + "?gracePeriod=0", null).status());
+    }
+
+    private void awaitGone(String name) throws Exception {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (api().call("GET", "/v1/pods/" + name, null).status() != 404) {
+            assertTrue(System.nanoTime() < deadline, "pod " + name + " was not removed");
+            Thread.onSpinWait();
+        }
+    }
+
+    private String exec(String pod, String... argv) throws IOException {
+        StringBuilder query = new StringBuilder();
+        for (String arg : argv) {
+            query.append(query.length() == 0 ? "?" : "&").append("command=")
+                    .append(java.net.URLEncoder.encode(arg, StandardCharsets.UTF_8));
+        }
+        ApiClient.Reply r = api().call("POST", "/v1/pods/" + pod + "/exec" + query, new byte[0]);
+        assertEquals(200, r.status(), r.body());
+        JsonNode result = JSON.readTree(r.body());
+        assertEquals(0, result.path("exitCode").asInt(), r.body());
+        return result.path("stdout").asText();
+    }
+
+    /** A pod serving "from NAME" over HTTP on port 8080, optionally published on the node at {@code hostPort}. */
+    private static String webPod(String name, Integer hostPort) {
+        return """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: %s}
+                spec:
+                  containers:
+                  - name: web
+                    image: busybox:local
+                    command: [sh, -c, "mkdir -p /www && echo from %s > /www/index.html && exec httpd -f -p 8080 -h /www"]
+                    ports: [{containerPort: 8080%s}]
+                """.formatted(name, name, hostPort == null ? "" : ", hostPort: " + hostPort);
+    }
+
+    @Test
+    void twoPodsTalkOverTheirIpsAndEachKnowsItsOwn() throws Exception {
+        daemon();
+        apply(webPod("web", null));
+        apply("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: client}
+                spec:
+                  containers: [{name: c, image: busybox:local, command: [sleep, "3600"]}]
+                """);
+        JsonNode web = await("web", PodNetworkHostTest::running);
+        JsonNode client = await("client", PodNetworkHostTest::running);
+        String webIP = web.path("podIP").asText();
+        String clientIP = client.path("podIP").asText();
+        assertTrue(webIP.startsWith("10.93.0.") && clientIP.startsWith("10.93.0.") && !webIP.equals(clientIP), webIP + " " + clientIP);
+        assertEquals(List.of(webIP), JSON.convertValue(web.path("podIPs"), List.class));
+        assertEquals(GATEWAY, web.path("hostIP").asText(), "the node's address: its bridge, the only interface it has here");
+        assertTrue(web.path("conditions").path("PodReadyToStartContainers").asBoolean());
+
+        // The interface and the address are in the pod's own network namespace, as the pod sees it.
+        assertTrue(exec("client", "ip", "-o", "-4", "addr", "show", "eth0").contains(clientIP + "/24"));
+        assertEquals("from web", exec("client", "wget", "-qO-", "http://" + webIP + ":8080/").strip(), "pod to pod, by IP");
+        assertTrue(exec("web", "cat", "/etc/hosts").contains(webIP + "\tweb\n"), "kubelet's /etc/hosts: the pod's IP and name");
+        assertTrue(exec("client", "ip", "route").contains("default via " + GATEWAY), "the bridge is the pods' gateway");
+
+        delete("web");
+        delete("client");
+        awaitGone("web");
+        awaitGone("client");
+    }
+
+    @Test
+    void aHostPortAnswersFromTheNodeAndAHostNetworkPodSeesTheNodesInterfaces() throws Exception {
+        run("ip", "-n", node, "link", "add", "podshimtest0", "type", "bridge"); // an interface of the node only
+        daemon();
+        apply(webPod("published", 18080));
+        await("published", PodNetworkHostTest::running);
+        // From the node's namespace, to one of its own addresses: portmap's DNAT takes it to the pod.
+        String answer = awaitCommand(() -> run("nsenter", "--net=/run/netns/" + node, "/bin/busybox", "wget", "-qO-",
+                "http://" + GATEWAY + ":18080/"));
+        assertEquals("from published", answer.strip());
+        assertTrue(run("ip", "netns", "exec", node, "iptables", "-t", "nat", "-S").contains("--dport 18080"));
+
+        apply("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: on-node}
+                spec:
+                  hostNetwork: true
+                  containers: [{name: c, image: busybox:local, command: [sleep, "3600"]}]
+                """);
+        JsonNode onNode = await("on-node", PodNetworkHostTest::running);
+        assertEquals(GATEWAY, onNode.path("podIP").asText(), "a hostNetwork pod's IP is the node's");
+        String links = exec("on-node", "cat", "/proc/net/dev");
+        assertTrue(links.contains("podshimtest0") && links.contains("podshim0"), "the node's interfaces: " + links);
+        assertFalse(exec("published", "cat", "/proc/net/dev").contains("podshimtest0"), "a pod's own namespace has no node interface");
+
+        delete("published");
+        delete("on-node");
+        awaitGone("published");
+        awaitGone("on-node");
+        assertFalse(run("ip", "netns", "exec", node, "iptables", "-t", "nat", "-S").contains("--dport 18080"), "the hostPort's rule went");
+    }
+
+    @Test
+    void twentyPodsGetTwentyAddressesAllReleasedOnDelete() throws Exception {
+        daemon();
+        for (int i = 0; i < 20; i++) {
+            apply("""
+                    apiVersion: v1
+                    kind: Pod
+                    metadata: {name: p%d}
+                    spec:
+                      containers: [{name: c, image: busybox:local, command: [sleep, "3600"]}]
+                    """.formatted(i));
+        }
+        Set<String> ips = new HashSet<>();
+        for (int i = 0; i < 20; i++) {
+            ips.add(await("p" + i, PodNetworkHostTest::running).path("podIP").asText());
+        }
+        assertEquals(20, ips.size(), "distinct addresses: " + ips);
+        assertEquals(20, veths().size());
+        for (int i = 0; i < 20; i++) {
+            delete("p" + i);
+        }
+        for (int i = 0; i < 20; i++) {
+            awaitGone("p" + i);
+        }
+    }
+
+    @Test
+    void aNetworkThatFailsIsNamedAndLeavesNothing() throws Exception {
+        Files.writeString(base.resolve("cni-conf/10-broken.conflist"), """
+                {"cniVersion": "1.0.0", "name": "broken", "plugins": [
+                  {"type": "bridge", "bridge": "broken0", "ipam": {"type": "host-local", "ranges": [[{"subnet": "10.94.0.0/24"}]],
+                   "dataDir": "%s"}},
+                  {"type": "no-such-plugin"}]}
+                """.formatted(base.resolve("broken-leases")));
+        daemon();
+        ApiClient.Reply r = api().call("POST", "/v1/pods", webPod("doomed", null).getBytes(StandardCharsets.UTF_8));
+        assertEquals(503, r.status(), r.body());
+        assertTrue(r.message().contains("network broken (" + base.resolve("cni-conf/10-broken.conflist") + ")")
+                && r.message().contains("CNI plugin \"no-such-plugin\" is not in"), r.message());
+        assertEquals(404, api().call("GET", "/v1/pods/doomed", null).status(), "no pod was created");
+        try (Stream<Path> sandboxes = Files.list(base.resolve("state/sandboxes"))) {
+            assertEquals(List.of(), sandboxes.toList(), "no sandbox left");
+        }
+        try (Stream<Path> leases = Files.list(base.resolve("broken-leases/broken"))) {
+            assertEquals(List.of(), leases.map(p -> p.getFileName().toString()).filter(n -> n.matches("[0-9.]+")).toList(),
+                    "the bridge's lease was released when the chain was undone");
+        }
+    }
+
+    @Test
+    void aKilledDaemonStartedAgainKeepsEveryPodsAddress() throws Exception {
+        DaemonProcess first = daemon();
+        apply(webPod("steady", null));
+        apply("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: asker}
+                spec:
+                  containers: [{name: c, image: busybox:local, command: [sleep, "3600"]}]
+                """);
+        String ip = await("steady", PodNetworkHostTest::running).path("podIP").asText();
+        await("asker", PodNetworkHostTest::running);
+        assertEquals(137, first.kill());
+        daemon();
+        JsonNode taken = await("steady", PodNetworkHostTest::running);
+        assertEquals(ip, taken.path("podIP").asText(), "the address survives the daemon");
+        assertFalse(taken.path("events").toString().contains("NetworkNotReady"), "CHECK found the pod as ADD left it: "
+                + taken.path("events"));
+        assertEquals("from steady", exec("asker", "wget", "-qO-", "http://" + ip + ":8080/").strip(), "and it still answers there");
+        delete("steady");
+        delete("asker");
+        awaitGone("steady");
+        awaitGone("asker");
+    }
+
+    /**
+     * A daemon killed after ADD but before the pod's record (here: the record removed behind its
+     * back, as if never written): the next daemon removes the half-made sandbox, and DEL, from what
+     * ADD kept beside it, releases the address, the veth and the rules (checked after the test).
+     */
+    @Test
+    void aSandboxHalfMadeWhenTheDaemonDiedIsTakenOffTheNetwork() throws Exception {
+        DaemonProcess first = daemon();
+        apply(webPod("orphan", 18081));
+        String uid = await("orphan", PodNetworkHostTest::running).path("uid").asText();
+        assertEquals(1, veths().size());
+        assertEquals(137, first.kill());
+        Path sandbox = base.resolve("state/sandboxes").resolve(uid);
+        Files.delete(sandbox.resolve("pod.json"));
+        assertTrue(Files.exists(sandbox.resolve("network.json")), "what DEL needs was kept beside the sandbox");
+        DaemonProcess second = daemon();
+        assertTrue(second.output().stream().anyMatch(l -> l.contains("removed the sandbox of pod uid " + uid)), second.output().toString());
+        assertFalse(Files.exists(sandbox), "the half-made sandbox is gone");
+        assertEquals(404, api().call("GET", "/v1/pods/orphan", null).status());
+    }
+
+    /** The veths in the node's namespace (a pod's host side of its interface). */
+    private List<String> veths() throws IOException, InterruptedException {
+        return run("ip", "-n", node, "-o", "link", "show", "type", "veth").lines().filter(l -> !l.isBlank()).toList();
+    }
+
+    @FunctionalInterface
+    private interface Attempt {
+        String get() throws Exception;
+    }
+
+    /** Tries {@code attempt} until it succeeds (bounded): a server starts listening on its own time. */
+    private static String awaitCommand(Attempt attempt) throws Exception {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (true) {
+            try {
+                return attempt.get();
+            } catch (IllegalStateException notYet) {
+                if (System.nanoTime() > deadline) {
+                    throw notYet;
+                }
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    private static String run(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + ": " + out);
+        }
+        return out;
+    }
+}
