@@ -16,11 +16,14 @@ public final class PodFiles {
     private PodFiles() {}
 
     public static List<BindMount> of(PodSandbox sandbox) {
-        return of(sandbox, null);
+        return of(sandbox, null, List.of(), PodDns.DEFAULT);
     }
 
-    /** With {@code podIP} (or null: the pod has only lo) as the address of the pod's hostname in /etc/hosts, as kubelet writes it. */
-    public static List<BindMount> of(PodSandbox sandbox, String podIP) {
+    /**
+     * With {@code podIP} (or null: the pod has only lo) as the address of the pod's hostname in
+     * /etc/hosts, then {@code aliases}, as kubelet writes it; resolv.conf as {@code dns} says.
+     */
+    public static List<BindMount> of(PodSandbox sandbox, String podIP, List<HostAlias> aliases, PodDns dns) {
         Path etc = sandbox.directory().resolve("etc");
         String hostname = sandbox.spec().hostname();
         try {
@@ -28,12 +31,16 @@ public final class PodFiles {
                 Files.createDirectories(etc);
                 Files.writeString(etc.resolve("hostname"), hostname + "\n");
                 // Without a pod IP (only lo), the pod's own name resolves to a loopback address instead.
-                Files.writeString(etc.resolve("hosts"), "# Kubernetes-managed hosts file (podshim).\n"
+                StringBuilder hosts = new StringBuilder("# Kubernetes-managed hosts file (podshim).\n"
                         + "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
                         + (podIP == null ? "127.0.1.1" : podIP) + "\t" + hostname + "\n");
-                // dnsPolicy Default: the node's resolver configuration.
+                if (!aliases.isEmpty()) {
+                    hosts.append("\n# Entries added by HostAliases.\n");
+                    aliases.forEach(a -> hosts.append(a.ip()).append('\t').append(String.join("\t", a.hostnames())).append('\n'));
+                }
+                Files.writeString(etc.resolve("hosts"), hosts.toString());
                 Path host = Path.of("/etc/resolv.conf");
-                Files.writeString(etc.resolve("resolv.conf"), Files.isReadable(host) ? Files.readString(host) : "");
+                Files.writeString(etc.resolve("resolv.conf"), dns.resolvConf(Files.isReadable(host) ? Files.readString(host) : ""));
             }
         } catch (IOException e) {
             throw new PodException("pod " + sandbox.spec().podName() + ": write " + etc + ": " + e, e);

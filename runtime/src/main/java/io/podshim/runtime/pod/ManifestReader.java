@@ -82,13 +82,22 @@ public final class ManifestReader {
     private static PodManifest.Spec spec(Field spec) {
         spec.onlyKeys(Field.keys("initContainers", "containers", "volumes", "restartPolicy", "terminationGracePeriodSeconds",
                 "activeDeadlineSeconds", "shareProcessNamespace", "hostNetwork", "hostPID", "hostIPC", "securityContext",
-                "dnsPolicy"), Field.keys("hostname", "subdomain", "affinity", "nodeSelector", "tolerations",
-                "serviceAccountName", "imagePullSecrets", "runtimeClassName", "overhead", "readinessGates", "dnsConfig",
-                "hostAliases", "ephemeralContainers", "topologySpreadConstraints", "priorityClassName"));
-        if (spec.has("dnsPolicy") && !Set.of("Default", "ClusterFirst").contains(spec.get("dnsPolicy").text())) {
-            throw spec.get("dnsPolicy").error("\"" + spec.get("dnsPolicy").text() + "\" is not supported: podshim gives pods"
-                    + " the node's resolv.conf (Default; ClusterFirst is taken to mean the same, as there is no cluster DNS)");
-        }
+                "dnsPolicy", "dnsConfig", "hostAliases"), Field.keys("hostname", "subdomain", "affinity", "nodeSelector",
+                "tolerations", "serviceAccountName", "imagePullSecrets", "runtimeClassName", "overhead", "readinessGates",
+                "ephemeralContainers", "topologySpreadConstraints", "priorityClassName"));
+        io.podshim.runtime.container.PodDns dns = dns(spec);
+        List<io.podshim.runtime.container.HostAlias> aliases = spec.list("hostAliases", a -> {
+            a.onlyKeys(Field.keys("ip", "hostnames"), Set.of());
+            String ip = a.string("ip");
+            if (!ip.matches("[0-9.]+|[0-9a-fA-F:]+") || !ip.contains(".") && !ip.contains(":")) {
+                throw a.get("ip").error("\"" + ip + "\" is not an IP address");
+            }
+            List<String> names = a.strings("hostnames");
+            if (names == null || names.isEmpty()) {
+                throw a.get("hostnames").error("required: at least one name for " + ip);
+            }
+            return new io.podshim.runtime.container.HostAlias(ip, names);
+        });
         List<Volume> volumes = spec.list("volumes", ManifestReader::volume);
         Set<String> volumeNames = new HashSet<>();
         for (int i = 0; i < volumes.size(); i++) {
@@ -129,7 +138,42 @@ public final class ManifestReader {
         return new PodManifest.Spec(init, containers, volumes, restart, grace == null ? 30 : grace, deadline,
                 share == null || share, Boolean.TRUE.equals(spec.bool("hostNetwork")), Boolean.TRUE.equals(spec.bool("hostPID")),
                 Boolean.TRUE.equals(spec.bool("hostIPC")), spec.has("securityContext") ? podSecurity(spec.get("securityContext"))
-                        : PodManifest.PodSecurity.NONE);
+                        : PodManifest.PodSecurity.NONE, dns, aliases);
+    }
+
+    /** dnsPolicy (ClusterFirst by default, as the API server defaults it) and dnsConfig, checked as the API server checks them. */
+    private static io.podshim.runtime.container.PodDns dns(Field spec) {
+        String policy = spec.string("dnsPolicy", "ClusterFirst");
+        if (!Set.of("ClusterFirst", "ClusterFirstWithHostNet", "Default", "None").contains(policy)) {
+            throw spec.get("dnsPolicy").error("\"" + policy + "\" is not a DNS policy: use ClusterFirst, ClusterFirstWithHostNet,"
+                    + " Default or None");
+        }
+        if (!spec.has("dnsConfig")) {
+            if (policy.equals("None")) {
+                throw spec.get("dnsPolicy").error("None needs a dnsConfig with at least one nameserver");
+            }
+            return new io.podshim.runtime.container.PodDns(policy, List.of(), List.of(), Map.of());
+        }
+        Field config = spec.get("dnsConfig");
+        config.onlyKeys(Field.keys("nameservers", "searches", "options"), Set.of());
+        List<String> servers = config.has("nameservers") ? config.strings("nameservers") : List.of();
+        List<String> searches = config.has("searches") ? config.strings("searches") : List.of();
+        if (servers.size() > 3) {
+            throw config.get("nameservers").error("at most 3 nameservers (the resolver reads no more)");
+        }
+        if (policy.equals("None") && servers.isEmpty()) {
+            throw config.get("nameservers").error("required: dnsPolicy None needs at least one nameserver");
+        }
+        if (searches.size() > 32) {
+            throw config.get("searches").error("at most 32 search domains");
+        }
+        Map<String, String> options = new LinkedHashMap<>();
+        config.list("options", o -> {
+            o.onlyKeys(Field.keys("name", "value"), Set.of());
+            options.put(o.string("name"), o.string("value", null));
+            return null;
+        });
+        return new io.podshim.runtime.container.PodDns(policy, servers, searches, options);
     }
 
     private static PodManifest.Container container(Field c, boolean init, Set<String> volumes) {

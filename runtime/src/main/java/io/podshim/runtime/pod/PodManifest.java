@@ -17,7 +17,13 @@ public record PodManifest(String name, String namespace, String uid, Map<String,
     public record Spec(List<Container> initContainers, List<Container> containers, List<Volume> volumes,
                        RestartPolicy restartPolicy, long terminationGracePeriodSeconds, Long activeDeadlineSeconds,
                        boolean shareProcessNamespace, boolean hostNetwork, boolean hostPID, boolean hostIPC,
-                       PodSecurity security) {}
+                       PodSecurity security, io.podshim.runtime.container.PodDns dns,
+                       List<io.podshim.runtime.container.HostAlias> hostAliases) {
+        public Spec {
+            dns = dns == null ? io.podshim.runtime.container.PodDns.DEFAULT : dns;
+            hostAliases = hostAliases == null ? List.of() : List.copyOf(hostAliases);
+        }
+    }
 
     public record PodSecurity(Long runAsUser, Long runAsGroup, boolean runAsNonRoot, List<Long> supplementalGroups) {
         static final PodSecurity NONE = new PodSecurity(null, null, false, List.of());

@@ -156,6 +156,12 @@ class ManifestReaderTest {
             "command: [sh, -c, \"echo one >> /shared/log\"]|restartPolicyRules: []|spec.initContainers[0].restartPolicyRules: is not supported by podshim on init containers yet",
             "mountPath: /cache|mountPath: cache|spec.containers[0].volumeMounts[0].mountPath: \"cache\" must be an absolute path",
             "{name: cache, mountPath: /cache|{name: nope, mountPath: /cache|spec.containers[0].volumeMounts[0].name: no volume named \"nope\"",
+            "restartPolicy: OnFailure|dnsPolicy: Sometimes|spec.dnsPolicy: \"Sometimes\" is not a DNS policy: use ClusterFirst, ClusterFirstWithHostNet, Default or None",
+            "restartPolicy: OnFailure|dnsPolicy: None|spec.dnsPolicy: None needs a dnsConfig with at least one nameserver",
+            "restartPolicy: OnFailure|dnsPolicy: None\\n  dnsConfig: {searches: [a.example]}|spec.dnsConfig.nameservers: required: dnsPolicy None needs at least one nameserver",
+            "restartPolicy: OnFailure|dnsConfig: {nameservers: [1.1.1.1, 1.0.0.1, 8.8.8.8, 8.8.4.4]}|spec.dnsConfig.nameservers: at most 3 nameservers",
+            "restartPolicy: OnFailure|hostAliases: [{ip: not-an-ip, hostnames: [x]}]|spec.hostAliases[0].ip: \"not-an-ip\" is not an IP address",
+            "restartPolicy: OnFailure|hostAliases: [{ip: 10.1.2.3}]|spec.hostAliases[0].hostnames: required: at least one name for 10.1.2.3",
             "containerPort: 8080|containerPort: 8080, hostPort: 0|spec.containers[0].ports[0].hostPort: must be a port number, 1-65535",
             "containerPort: 8080|containerPort: 8080, hostIP: 127.0.0.1|spec.containers[0].ports[0].hostIP: needs a hostPort to listen on",
             "containerPort: 8080|containerPort: 8080, protocol: SCTP|spec.containers[0].ports[0].protocol: \"SCTP\": podshim publishes TCP and UDP ports",
@@ -166,7 +172,9 @@ class ManifestReaderTest {
     })
     void aBadManifestIsRefusedNamingTheField(String original, String replacement, String expected) {
         assertTrue(WEB.contains(original), original);
-        String message = error(WEB.replaceFirst(java.util.regex.Pattern.quote(original), java.util.regex.Matcher.quoteReplacement(replacement))).getMessage();
+        // A backslash-n in a replacement stands for a new line, which a CSV row cannot hold.
+        String message = error(WEB.replaceFirst(java.util.regex.Pattern.quote(original),
+                java.util.regex.Matcher.quoteReplacement(replacement.replace("\\n", "\n")))).getMessage();
         assertTrue(message.startsWith(expected), message);
     }
 

@@ -20,6 +20,29 @@ import org.junit.jupiter.api.Test;
 @HostTest
 class PodEngineHostTest extends PodEngineHarness {
     @Test
+    void hostAliasesAndADnsConfigAreWhatTheContainersRead() throws Exception {
+        engine.run(pod("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: named}
+                spec:
+                  dnsPolicy: None
+                  dnsConfig:
+                    nameservers: [192.0.2.53]
+                    searches: [lab.example]
+                    options: [{name: ndots, value: "2"}, {name: edns0}]
+                  hostAliases: [{ip: 10.1.2.3, hostnames: [db.lab.example, db]}]
+                  containers: [{name: app, image: busybox:local, command: [sleep, "3600"]}]
+                """));
+        await("named", s -> s.display().equals("Running"));
+        io.podshim.runtime.container.ContainerExec.Result hosts = engine.exec("named", "app", List.of("cat", "/etc/hosts"));
+        assertTrue(hosts.stdout().endsWith("\n# Entries added by HostAliases.\n10.1.2.3\tdb.lab.example\tdb\n"), hosts.stdout());
+        io.podshim.runtime.container.ContainerExec.Result resolv = engine.exec("named", "app", List.of("cat", "/etc/resolv.conf"));
+        assertEquals("search lab.example\nnameserver 192.0.2.53\noptions ndots:2 edns0\n", resolv.stdout(),
+                "dnsPolicy None: the dnsConfig alone, not the node's");
+    }
+
+    @Test
     void initContainersRunInOrderAndTheAppPrintsWhatTheyWrote() throws Exception {
         engine.run(pod("""
                 apiVersion: v1
