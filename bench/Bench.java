@@ -66,6 +66,7 @@ public class Bench {
                 row.set("runc", stats(runcLatencies(shape, rounds)));
             }
             latency.putObject("multi-native-sidecar").set("podshim", stats(startLatencies(podshim, "sidecar", rounds)));
+            networked(latency.putObject("single-networked"));
 
             ObjectNode throughput = results.putObject("throughput_pods_per_s");
             throughput.put("podshim", throughput(podshim, 100));
@@ -83,6 +84,25 @@ public class Bench {
         Files.writeString(work.resolve("results.md"), markdown);
         System.out.println(markdown);
         System.out.println("JSON: " + work.resolve("results.json"));
+    }
+
+    /**
+     * The one-container pod on a pod network: podshim's own bridge through CNI, podman's default
+     * network; both inside a network namespace made for it, removed after.
+     */
+    static void networked(ObjectNode row) throws Exception {
+        run(List.of("ip", "netns", "add", NETNS));
+        try {
+            run(List.of("ip", "-n", NETNS, "link", "set", "lo", "up"));
+            try (Podshim podshim = new Podshim("-net", inBenchNetns(), "cni")) {
+                row.set("podshim", stats(startLatencies(podshim, "single", rounds)));
+            }
+            try (Podman podman = new Podman(inBenchNetns(), true)) {
+                row.set("podman", stats(startLatencies(podman, "single", rounds)));
+            }
+        } finally {
+            run(List.of("ip", "netns", "del", NETNS));
+        }
     }
 
     // --- the pods, the same manifests for podshim and podman ---
@@ -120,22 +140,43 @@ public class Bench {
         long daemon();
     }
 
+    /** The network namespace the networked pods' node is (its bridge and rules live and go there, not on this machine's). */
+    static final String NETNS = "podshim-bench";
+
+    static List<String> inBenchNetns() {
+        return List.of("nsenter", "--net=/run/netns/" + NETNS);
+    }
+
     static final class Podshim implements Runtime {
-        final Path socket = work.resolve("podshim.sock");
+        final Path socket;
         final Process daemon;
 
+        /** Pods with their loopback only. */
         Podshim() throws Exception {
+            this("", List.of(), "none");
+        }
+
+        /** {@code suffix} keeps this daemon's socket, state and cgroups apart; {@code prefix} runs it (nsenter). */
+        Podshim(String suffix, List<String> prefix, String network) throws Exception {
+            socket = work.resolve("podshim" + suffix + ".sock");
             run(List.of("java", "-jar", jar.toString(), "image", "import", work.resolve("rootfs").toString(), "bench-busybox:local",
                     "--store", work.resolve("images").toString()));
-            daemon = new ProcessBuilder("java", "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString(),
-                    "daemon", "--socket", socket.toString(), "--state", work.resolve("state").toString(), "--logs",
-                    work.resolve("logs").toString(), "--store", work.resolve("images").toString(), "--cgroup-root", "podshim-bench",
-                    "--network", "none")
-                    .redirectErrorStream(true).redirectOutput(work.resolve("daemon.log").toFile()).start();
+            List<String> command = new ArrayList<>(prefix);
+            command.addAll(List.of("java", "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString(),
+                    "daemon", "--socket", socket.toString(), "--state", work.resolve("state" + suffix).toString(), "--logs",
+                    work.resolve("logs" + suffix).toString(), "--store", work.resolve("images").toString(), "--cgroup-root",
+                    "podshim-bench" + suffix, "--network", network));
+            if (network.equals("cni")) {
+                // podshim's own network, whatever podman put in /etc/cni/net.d: the bench measures podshim's bridge.
+                Files.createDirectories(work.resolve("cni-conf" + suffix));
+                command.addAll(List.of("--cni-conf-dir", work.resolve("cni-conf" + suffix).toString()));
+            }
+            Path log = work.resolve("daemon" + suffix + ".log");
+            daemon = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             long deadline = System.nanoTime() + 60_000_000_000L;
-            while (!Files.readString(work.resolve("daemon.log")).contains("listening on")) {
+            while (!Files.readString(log).contains("listening on")) {
                 if (System.nanoTime() > deadline || !daemon.isAlive()) {
-                    throw new IllegalStateException("the podshim daemon did not start: " + Files.readString(work.resolve("daemon.log")));
+                    throw new IllegalStateException("the podshim daemon did not start: " + Files.readString(log));
                 }
                 Thread.sleep(20);
             }
@@ -179,6 +220,19 @@ public class Bench {
 
     static final class Podman implements Runtime {
         final Set<String> pods = new HashSet<>();
+        final List<String> prefix;
+        final boolean networked;
+
+        /** Pods with their loopback only. */
+        Podman() {
+            this(List.of(), false);
+        }
+
+        /** With {@code networked}, podman's own network, its commands run behind {@code prefix} (nsenter). */
+        Podman(List<String> prefix, boolean networked) {
+            this.prefix = prefix;
+            this.networked = networked;
+        }
 
         public String name() {
             return "podman";
@@ -188,7 +242,10 @@ public class Bench {
             Path file = work.resolve("manifests").resolve(name + ".yaml");
             Files.writeString(file, yaml.replace("IMAGE", "localhost/bench-busybox:latest"));
             pods.add(name);
-            run(List.of("podman", "kube", "play", "--network", "none", file.toString()));
+            List<String> play = new ArrayList<>(prefix);
+            play.addAll(networked ? List.of("podman", "kube", "play", file.toString())
+                    : List.of("podman", "kube", "play", "--network", "none", file.toString()));
+            run(play);
         }
 
         public void delete(String name) throws Exception {
@@ -196,7 +253,9 @@ public class Bench {
             // state improper"); asking again removes it, and the time counts.
             for (int attempt = 1; ; attempt++) {
                 try {
-                    run(List.of("podman", "pod", "rm", "-f", "-t", "0", name));
+                    List<String> rm = new ArrayList<>(prefix);
+                    rm.addAll(List.of("podman", "pod", "rm", "-f", "-t", "0", name));
+                    run(rm);
                     break;
                 } catch (IllegalStateException e) {
                     if (attempt == 3) {

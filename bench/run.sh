@@ -11,7 +11,7 @@ rounds=${1:-30}
 levels=${2:-1,10,100,500}
 
 packages=()
-for p in podman runc busybox-static gcc libc6-dev curl; do
+for p in podman catatonit runc busybox-static gcc libc6-dev curl containernetworking-plugins iproute2 iptables; do
   dpkg -s "$p" >/dev/null 2>&1 || packages+=("$p")
 done
 if [ ${#packages[@]} -gt 0 ]; then

@@ -17,8 +17,6 @@ final class DaemonCommand {
     private DaemonCommand() {}
 
     static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
-        // Before Jetty loads: its INFO chatter is noise; warnings and errors are worth seeing.
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("podshim.log.level", "warn"));
         Daemon.Options d = Daemon.Options.defaults();
         Path socket = d.socket();
         String group = d.socketGroup();

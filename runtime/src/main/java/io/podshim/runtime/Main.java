@@ -10,6 +10,10 @@ public final class Main {
 
     public static void main(String[] args) throws Exception {
         String command = args.length == 0 ? "" : args[0];
+        // Before Jetty loads: its INFO chatter is noise; warnings and errors are worth seeing, but not
+        // its warning that an insecure registry's certificates are all trusted: registries.conf asked for that.
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("podshim.log.level", "warn"));
+        System.setProperty("org.slf4j.simpleLogger.log.org.eclipse.jetty.util.ssl.SslContextFactory.config", "error");
         try {
             // Commands that talk to a daemon go through the light CLI, which loads no runtime class.
             switch (command) {

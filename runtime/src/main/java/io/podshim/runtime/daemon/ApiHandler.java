@@ -120,7 +120,10 @@ final class ApiHandler extends Handler.Abstract {
                 List<ContainerStatus> all = new ArrayList<>(status.initContainers());
                 all.addAll(status.containers());
                 all.stream().filter(c -> c.pid() > 0).forEach(c -> columns.put(c.name(), (long) c.pid()));
-                reply = Reply.of(output, NamespaceTable.ids(columns), NamespaceTable.render(columns));
+                // Next to the net namespace, what the pod has there.
+                String net = status.podInterface() != null ? "net: " + status.podInterface() + " " + String.join(", ", status.podIPs())
+                        + " in the pod's own namespace\n" : status.podIP() != null ? "net: the node's, " + status.podIP() + "\n" : "";
+                reply = Reply.of(output, NamespaceTable.ids(columns), NamespaceTable.render(columns) + net);
             } else if (pod.matches() && "/exec".equals(pod.group(2)) && request.getMethod().equals("POST")) {
                 PodStatus status = find(pod.group(1));
                 String container = query.getValue("container");

@@ -74,9 +74,12 @@ public final class PodNetwork {
             write(sandboxDir, cache);
             CniPlugin.Call call = new CniPlugin.Call(pod.podUid(), netns, IFNAME, args(pod));
             JsonNode result = null;
+            List<String> took = new ArrayList<>();
             try {
                 for (ObjectNode plugin : list.plugins()) {
+                    long start = System.nanoTime();
                     result = plugins.run("ADD", config(list, plugin, result, pod.ports()), call);
+                    took.add(plugin.path("type").asText() + " " + (System.nanoTime() - start) / 1_000_000 + "ms");
                 }
             } catch (PodException e) {
                 List<String> undone = del(list, null, call, pod.ports());
@@ -88,7 +91,8 @@ public final class PodNetwork {
             }
             cache.set("result", result);
             write(sandboxDir, cache);
-            return status(list.name(), result);
+            NetworkStatus joined = status(list.name(), result);
+            return new NetworkStatus(joined.podIP(), joined.podIPs(), joined.interfaceName(), joined.network(), took);
         }
     }
 
@@ -201,7 +205,7 @@ public final class PodNetwork {
         }
         List<String> all = new ArrayList<>(v4);
         all.addAll(v6);
-        return new NetworkStatus(all.isEmpty() ? null : all.get(0), all, ifName, network);
+        return new NetworkStatus(all.isEmpty() ? null : all.get(0), all, ifName, network, List.of());
     }
 
     private Object lock(String podUid) {

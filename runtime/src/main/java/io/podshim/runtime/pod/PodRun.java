@@ -106,7 +106,8 @@ final class PodRun {
         startTime = Instant.now();
         lifecycle = lifecycle.to(PodLifecycle.INITIALIZING);
         events.add("Normal", "Scheduled", "pod", "sandbox ready: pause " + sandbox.pausePid() + ", cgroup " + podCgroup
-                + (network.podIP() == null ? "" : ", " + network.interfaceName() + " " + network.podIP() + " on network " + network.network()));
+                + (network.podIP() == null ? "" : ", " + network.interfaceName() + " " + network.podIP() + " on network " + network.network()
+                + " (ADD: " + String.join(", ", network.took()) + ")"));
         // The first decisions on the next turn: whoever created the pod sees it created, with its
         // sandbox, even when its first container fails at once and the pod ends in the same breath.
         engine.supervisor().after(Duration.ZERO, this::sync);

@@ -10,13 +10,13 @@ import java.util.Map;
  * container statuses, QoS class, and what podshim adds to make the pod visible: the pause pid and
  * the pod cgroup with the limits written to it. {@code podIP} and {@code podIPs} are the pod's
  * addresses on the pod network (the node's with hostNetwork; null and empty without a network),
- * {@code hostIP} the node's.
+ * {@code hostIP} the node's, {@code podInterface} the interface the pod has them on (eth0), if its own.
  */
 public record PodStatus(String name, String namespace, String uid, String phase, String reason, String display,
                         Map<String, Boolean> conditions, List<ContainerStatus> initContainers,
                         List<ContainerStatus> containers, String qosClass, Instant startTime, List<PodEvent> events,
                         int pausePid, String cgroup, Map<String, String> cgroupLimits, String podIP, List<String> podIPs,
-                        String hostIP) {
+                        String hostIP, String podInterface) {
 
     public boolean finished() {
         return phase.equals("Succeeded") || phase.equals("Failed");

@@ -33,7 +33,8 @@ final class PodStatusView {
                 StatusText.of(phase.kubernetesName(), reason, terminating, initStatus, appStatus), conditions, initStatus, appStatus,
                 pod.resources == null ? "" : pod.resources.qos().kubernetesName(), pod.startTime, pod.events.list(),
                 present ? pod.sandbox.pausePid() : 0, pod.podCgroup == null ? "" : pod.podCgroup.toString(), cgroupLimits(pod),
-                podIPs(pod).isEmpty() ? null : podIPs(pod).get(0), podIPs(pod), pod.engine.hostIP());
+                podIPs(pod).isEmpty() ? null : podIPs(pod).get(0), podIPs(pod), pod.engine.hostIP(),
+                pod.manifest.spec().hostNetwork() || podIPs(pod).isEmpty() ? null : pod.network.interfaceName());
     }
 
     /** The pod's addresses: its CNI result's, or with hostNetwork the node's; none once it is gone. */
