@@ -39,11 +39,11 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The runtime core: pod sandboxes and containers, and nothing of the pod's policy. It makes and
- * removes a sandbox (pause, pod cgroup, volumes, its place on the network) whole or not at all, gives a container its cgroup,
- * starts it from a {@link LaunchPlan}, execs in it, pumps its logs and says how it ended. It
- * decides nothing: what runs when is for a front door. podshim's own pod engine
- * ({@code io.podshim.runtime.pod}, kubelet's decisions) is one; a CRI server, where a real kubelet
- * decides, is the other.
+ * removes a sandbox (pause, pod cgroup, volumes, its place on the pod network) whole or not at all,
+ * gives a container its cgroup, starts it from a {@link LaunchPlan}, execs in it, pumps its logs
+ * and says how it ended. It decides nothing: what runs when is for a front door. podshim's own pod
+ * engine ({@code io.podshim.runtime.pod}, kubelet's decisions) is one; a CRI server, where a real
+ * kubelet decides, is the other.
  */
 public final class RuntimeCore implements AutoCloseable {
     private static final Duration CGROUP_TIMEOUT = Duration.ofSeconds(10);
@@ -74,7 +74,7 @@ public final class RuntimeCore implements AutoCloseable {
         this.cgroups = new PodCgroups(CgroupManager.forHost(CgroupHost.detect()), cgroupRoot, podPidsLimit);
     }
 
-    /** The pause, sized pod cgroup (the pause in its leaf) and volumes of a new pod, no network of its own; on any failure, nothing is left. */
+    /** {@link #createSandbox(SandboxSpec, PodResources, List, String, List)} in namespace "default", publishing no port. */
     public PodSandboxHandle createSandbox(SandboxSpec spec, PodResources resources, List<Volume> volumes) {
         return createSandbox(spec, resources, volumes, "default", List.of());
     }
