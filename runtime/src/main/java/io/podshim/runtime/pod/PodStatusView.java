@@ -29,12 +29,13 @@ final class PodStatusView {
         conditions.put("Ready", ready);
         String reason = phase.finished() ? pod.outcomeReason : null;
         boolean present = pod.sandbox != null && pod.lifecycle != PodLifecycle.DONE;
+        List<String> ips = podIPs(pod);
         return new PodStatus(pod.manifest.name(), pod.manifest.namespace(), pod.manifest.uid(), phase.kubernetesName(), reason,
                 StatusText.of(phase.kubernetesName(), reason, terminating, initStatus, appStatus), conditions, initStatus, appStatus,
                 pod.resources == null ? "" : pod.resources.qos().kubernetesName(), pod.startTime, pod.events.list(),
                 present ? pod.sandbox.pausePid() : 0, pod.podCgroup == null ? "" : pod.podCgroup.toString(), cgroupLimits(pod),
-                podIPs(pod).isEmpty() ? null : podIPs(pod).get(0), podIPs(pod), pod.engine.hostIP(),
-                pod.manifest.spec().hostNetwork() || podIPs(pod).isEmpty() ? null : pod.network.interfaceName());
+                ips.isEmpty() ? null : ips.get(0), ips, pod.engine.hostIP(),
+                pod.manifest.spec().hostNetwork() || ips.isEmpty() ? null : pod.network.interfaceName());
     }
 
     /** The pod's addresses: its CNI result's, or with hostNetwork the node's; none once it is gone. */

@@ -330,7 +330,7 @@ public final class RegistryClient implements AutoCloseable {
             } catch (java.net.URISyntaxException e) {
                 throw PodException.unavailable(ref.registry() + " named a token realm that is not a URL: " + realm);
             }
-            boolean loopback = "localhost".equals(realmUri.getHost()) || String.valueOf(realmUri.getHost()).startsWith("127.");
+            boolean loopback = realmUri.getHost() != null && RegistryProxy.loopback(realmUri.getHost());
             if (credentials.isPresent() && "http".equalsIgnoreCase(realmUri.getScheme()) && !insecure && !loopback) {
                 // The credentials would cross the network in the clear.
                 throw PodException.invalid(ref.registry() + " sends for its tokens to " + realm + ", plain HTTP: podshim will not"

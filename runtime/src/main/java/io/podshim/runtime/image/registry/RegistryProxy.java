@@ -50,7 +50,7 @@ final class RegistryProxy {
         if (h.startsWith("[") && h.endsWith("]")) {
             h = h.substring(1, h.length() - 1);
         }
-        if (h.equals("localhost") || h.startsWith("127.") || h.equals("::1")) {
+        if (loopback(h)) {
             return true;
         }
         for (String entry : noProxy) {
@@ -71,6 +71,12 @@ final class RegistryProxy {
             }
         }
         return false;
+    }
+
+    /** Whether {@code host} (a name or an address, brackets off) is this machine's loopback. */
+    static boolean loopback(String host) {
+        String h = host.toLowerCase(java.util.Locale.ROOT);
+        return h.equals("localhost") || h.startsWith("127.") || h.equals("::1");
     }
 
     private static boolean inCidr(String host, String cidr) {
