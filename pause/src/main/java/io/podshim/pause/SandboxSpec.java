@@ -7,12 +7,14 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * What a pod sandbox needs to know about its pod: its name (which becomes the hostname), its uid
- * (which names its directory), which namespaces it shares with the host, and the size of its
+ * What a pod sandbox needs to know about its pod: its name, its uid (which names its directory),
+ * the hostname of its uts namespace, which namespaces it shares with the host, and the size of its
  * /dev/shm. Validated on construction, before anything is created.
+ *
+ * @param hostname null for the one kubelet derives from the pod name ({@link #hostnameOf})
  */
-public record SandboxSpec(String podName, String podUid, boolean hostNetwork, boolean hostIPC, boolean hostPID,
-                          long shmSizeBytes) {
+public record SandboxSpec(String podName, String podUid, String hostname, boolean hostNetwork, boolean hostIPC,
+                          boolean hostPID, long shmSizeBytes) {
 
     /** The size of /dev/shm a container runtime gives a pod by default (docker, containerd, CRI-O). */
     public static final long DEFAULT_SHM_SIZE = 64L * 1024 * 1024;
@@ -22,6 +24,8 @@ public record SandboxSpec(String podName, String podUid, boolean hostNetwork, bo
             Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
     // The uid names a directory: letters, digits and '-' only, as in a Kubernetes UUID.
     private static final Pattern UID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]{0,63}");
+    /** sethostname(2) takes at most HOST_NAME_MAX (64) bytes. */
+    private static final int HOST_NAME_MAX = 64;
 
     public SandboxSpec {
         Objects.requireNonNull(podName, "podName");
@@ -31,6 +35,11 @@ public record SandboxSpec(String podName, String podUid, boolean hostNetwork, bo
                     + " lowercase letters, digits, '-' and '.', starting and ending with a letter or digit (e.g. \"web-1\")");
         }
         requireValidUid(podUid);
+        hostname = hostname == null ? hostnameOf(podName) : hostname;
+        if (hostname.isEmpty() || hostname.length() > HOST_NAME_MAX || !SUBDOMAIN.matcher(hostname).matches()) {
+            throw new SandboxException("hostname \"" + hostname + "\" cannot be the pod's hostname: use 1 to " + HOST_NAME_MAX
+                    + " lowercase letters, digits, '-' and '.', starting and ending with a letter or digit");
+        }
         if (shmSizeBytes < 4096) {
             throw new SandboxException("shm size " + shmSizeBytes + " bytes is too small: give at least 4096 (one page)");
         }
@@ -46,27 +55,32 @@ public record SandboxSpec(String podName, String podUid, boolean hostNetwork, bo
     }
 
     public static SandboxSpec of(String podName, String podUid) {
-        return new SandboxSpec(podName, podUid, false, false, false, DEFAULT_SHM_SIZE);
+        return new SandboxSpec(podName, podUid, null, false, false, false, DEFAULT_SHM_SIZE);
+    }
+
+    /** {@code hostname} (null: the pod name's) in the pod's uts namespace. */
+    public SandboxSpec withHostname(String name) {
+        return new SandboxSpec(podName, podUid, name, hostNetwork, hostIPC, hostPID, shmSizeBytes);
     }
 
     public SandboxSpec withHostNetwork(boolean on) {
-        return new SandboxSpec(podName, podUid, on, hostIPC, hostPID, shmSizeBytes);
+        return new SandboxSpec(podName, podUid, hostname, on, hostIPC, hostPID, shmSizeBytes);
     }
 
     public SandboxSpec withHostIPC(boolean on) {
-        return new SandboxSpec(podName, podUid, hostNetwork, on, hostPID, shmSizeBytes);
+        return new SandboxSpec(podName, podUid, hostname, hostNetwork, on, hostPID, shmSizeBytes);
     }
 
     public SandboxSpec withHostPID(boolean on) {
-        return new SandboxSpec(podName, podUid, hostNetwork, hostIPC, on, shmSizeBytes);
+        return new SandboxSpec(podName, podUid, hostname, hostNetwork, hostIPC, on, shmSizeBytes);
     }
 
     public SandboxSpec withShmSize(long bytes) {
-        return new SandboxSpec(podName, podUid, hostNetwork, hostIPC, hostPID, bytes);
+        return new SandboxSpec(podName, podUid, hostname, hostNetwork, hostIPC, hostPID, bytes);
     }
 
-    /** As kubelet derives it: the pod name cut to 63 characters, without a trailing '-' or '.'. */
-    public String hostname() {
+    /** As kubelet derives a hostname from a pod name: cut to 63 characters, without a trailing '-' or '.'. */
+    public static String hostnameOf(String podName) {
         String name = podName.length() > 63 ? podName.substring(0, 63) : podName;
         return name.replaceAll("[-.]+$", "");
     }

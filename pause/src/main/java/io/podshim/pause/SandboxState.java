@@ -20,24 +20,24 @@ import java.util.Properties;
  * @param pauseStartTime clock ticks since boot, from /proc/PID/stat; with the pid, names the pause for good
  * @param namespaces {@code net:[4026532181] ipc:[…]}, for people and for checks after a restart
  */
-record SandboxState(String phase, String podName, String podUid, boolean hostNetwork, boolean hostIPC,
+record SandboxState(String phase, String podName, String podUid, String hostname, boolean hostNetwork, boolean hostIPC,
                     boolean hostPID, long shmSizeBytes, long pausePid, long pauseStartTime, String namespaces) {
     static final String FILE = "sandbox.properties";
     static final String CREATING = "creating";
     static final String READY = "ready";
 
     static SandboxState creating(SandboxSpec spec) {
-        return new SandboxState(CREATING, spec.podName(), spec.podUid(), spec.hostNetwork(), spec.hostIPC(),
+        return new SandboxState(CREATING, spec.podName(), spec.podUid(), spec.hostname(), spec.hostNetwork(), spec.hostIPC(),
                 spec.hostPID(), spec.shmSizeBytes(), 0, 0, "");
     }
 
     SandboxState ready(long pid, long startTime, String namespaceIds) {
-        return new SandboxState(READY, podName, podUid, hostNetwork, hostIPC, hostPID, shmSizeBytes, pid, startTime,
+        return new SandboxState(READY, podName, podUid, hostname, hostNetwork, hostIPC, hostPID, shmSizeBytes, pid, startTime,
                 namespaceIds);
     }
 
     SandboxSpec spec() {
-        return new SandboxSpec(podName, podUid, hostNetwork, hostIPC, hostPID, shmSizeBytes);
+        return new SandboxSpec(podName, podUid, hostname, hostNetwork, hostIPC, hostPID, shmSizeBytes);
     }
 
     void write(Path dir) {
@@ -45,6 +45,7 @@ record SandboxState(String phase, String podName, String podUid, boolean hostNet
         p.setProperty("phase", phase);
         p.setProperty("pod.name", podName);
         p.setProperty("pod.uid", podUid);
+        p.setProperty("hostname", hostname);
         p.setProperty("host.network", Boolean.toString(hostNetwork));
         p.setProperty("host.ipc", Boolean.toString(hostIPC));
         p.setProperty("host.pid", Boolean.toString(hostPID));
@@ -74,7 +75,9 @@ record SandboxState(String phase, String podName, String podUid, boolean hostNet
             throw new UncheckedIOException("read " + dir.resolve(FILE) + ": " + e.getMessage(), e);
         }
         try {
+            // A sandbox of an earlier podshim has no hostname key: its pod name's, as then.
             return Optional.of(new SandboxState(p.getProperty("phase"), p.getProperty("pod.name"), p.getProperty("pod.uid"),
+                    p.getProperty("hostname", SandboxSpec.hostnameOf(p.getProperty("pod.name"))),
                     Boolean.parseBoolean(p.getProperty("host.network")), Boolean.parseBoolean(p.getProperty("host.ipc")),
                     Boolean.parseBoolean(p.getProperty("host.pid")), Long.parseLong(p.getProperty("shm.size")),
                     Long.parseLong(p.getProperty("pause.pid")), Long.parseLong(p.getProperty("pause.start-time")),

@@ -29,6 +29,9 @@ class SandboxSpecTest {
         assertEquals("web-1", SandboxSpec.of("web-1", "u1").hostname());
         String longName = "a".repeat(62) + "-b" + "c".repeat(10);
         assertEquals("a".repeat(62), SandboxSpec.of(longName, "u1").hostname());
+        assertEquals("db-0", SandboxSpec.of("web-1", "u1").withHostname("db-0").hostname(), "a hostname of the pod's own");
+        SandboxException e = assertThrows(SandboxException.class, () -> SandboxSpec.of("web-1", "u1").withHostname("a".repeat(65)));
+        assertTrue(e.getMessage().contains("use 1 to 64 lowercase letters"), e.getMessage());
     }
 
     @Test

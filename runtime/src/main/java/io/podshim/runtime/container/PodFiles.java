@@ -16,24 +16,33 @@ public final class PodFiles {
     private PodFiles() {}
 
     public static List<BindMount> of(PodSandbox sandbox) {
-        return of(sandbox, null, List.of(), PodDns.DEFAULT);
+        return of(sandbox, PodHostname.of(sandbox.spec().podName()), null, List.of(), PodDns.DEFAULT);
     }
 
     /**
-     * With {@code podIP} (or null: the pod has only lo) as the address of the pod's hostname in
-     * /etc/hosts, then {@code aliases}, as kubelet writes it; resolv.conf as {@code dns} says.
+     * With {@code podIP} (or null: the pod has only lo) as the address of the pod's {@code names} in
+     * /etc/hosts, then {@code aliases}, as kubelet writes it; resolv.conf as {@code dns} says. A pod
+     * with the node's network has the node's hostname and, as kubelet gives it, the node's hosts file
+     * (and its aliases).
      */
-    public static List<BindMount> of(PodSandbox sandbox, String podIP, List<HostAlias> aliases, PodDns dns) {
+    public static List<BindMount> of(PodSandbox sandbox, PodHostname names, String podIP, List<HostAlias> aliases, PodDns dns) {
         Path etc = sandbox.directory().resolve("etc");
-        String hostname = sandbox.spec().hostname();
+        boolean node = sandbox.spec().hostNetwork();
         try {
             if (!Files.isDirectory(etc)) {
                 Files.createDirectories(etc);
-                Files.writeString(etc.resolve("hostname"), hostname + "\n");
-                // Without a pod IP (only lo), the pod's own name resolves to a loopback address instead.
-                StringBuilder hosts = new StringBuilder("# Kubernetes-managed hosts file (podshim).\n"
-                        + "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
-                        + (podIP == null ? "127.0.1.1" : podIP) + "\t" + hostname + "\n");
+                Files.writeString(etc.resolve("hostname"), (node ? nodeHostname() : names.kernelHostname()) + "\n");
+                StringBuilder hosts = new StringBuilder();
+                if (node) {
+                    Path host = Path.of("/etc/hosts");
+                    hosts.append("# Kubernetes-managed hosts file (host network).\n")
+                            .append(Files.isReadable(host) ? Files.readString(host) : "");
+                } else {
+                    // Without a pod IP (only lo), the pod's own name resolves to a loopback address instead.
+                    hosts.append("# Kubernetes-managed hosts file (podshim).\n"
+                            + "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n")
+                            .append(names.hostsLine(podIP == null ? "127.0.1.1" : podIP));
+                }
                 if (!aliases.isEmpty()) {
                     hosts.append("\n# Entries added by HostAliases.\n");
                     aliases.forEach(a -> hosts.append(a.ip()).append('\t').append(String.join("\t", a.hostnames())).append('\n'));
@@ -48,5 +57,10 @@ public final class PodFiles {
         return List.of(new BindMount(etc.resolve("hostname"), "/etc/hostname", false),
                 new BindMount(etc.resolve("hosts"), "/etc/hosts", false),
                 new BindMount(etc.resolve("resolv.conf"), "/etc/resolv.conf", false));
+    }
+
+    /** The hostname of the uts namespace podshim runs in, which a hostNetwork pod shares. */
+    private static String nodeHostname() throws IOException {
+        return Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
     }
 }

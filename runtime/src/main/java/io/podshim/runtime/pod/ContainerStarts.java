@@ -108,8 +108,9 @@ final class ContainerStarts {
                 sec.runAsUser() != null ? sec.runAsUser() : podSecurity.runAsUser(),
                 sec.runAsGroup() != null ? sec.runAsGroup() : podSecurity.runAsGroup(), podSecurity.supplementalGroups(),
                 sec.runAsNonRoot() != null ? sec.runAsNonRoot() : podSecurity.runAsNonRoot(), securityField);
-        List<BindMount> mounts = new ArrayList<>(PodFiles.of(pod.sandbox, manifest.spec().hostNetwork() ? pod.engine.hostIP()
-                : pod.network.podIP(), manifest.spec().hostAliases(), manifest.spec().dns()));
+        List<BindMount> mounts = new ArrayList<>(PodFiles.of(pod.sandbox, manifest.spec().hostname(),
+                manifest.spec().hostNetwork() ? pod.engine.hostIP() : pod.network.podIP(), manifest.spec().hostAliases(),
+                manifest.spec().dns()));
         mounts.addAll(pod.volumes.mountsFor(spec.volumeMounts(), c.field));
         List<String> argv = ProcessCommand.argv(c.image.config().entrypoint(), c.image.config().cmd(), spec.command(), spec.args());
         if (argv.isEmpty()) {

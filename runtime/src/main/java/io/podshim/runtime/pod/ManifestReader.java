@@ -76,13 +76,13 @@ public final class ManifestReader {
         if (!root.has("spec")) {
             throw root.get("spec").error("required");
         }
-        return new PodManifest(name, namespace, uid, Map.copyOf(labels), spec(root.get("spec")));
+        return new PodManifest(name, namespace, uid, Map.copyOf(labels), spec(root.get("spec"), name, namespace));
     }
 
-    private static PodManifest.Spec spec(Field spec) {
+    private static PodManifest.Spec spec(Field spec, String name, String namespace) {
         spec.onlyKeys(Field.keys("initContainers", "containers", "volumes", "restartPolicy", "terminationGracePeriodSeconds",
                 "activeDeadlineSeconds", "shareProcessNamespace", "hostNetwork", "hostPID", "hostIPC", "securityContext",
-                "dnsPolicy", "dnsConfig", "hostAliases"), Field.keys("hostname", "subdomain", "affinity", "nodeSelector",
+                "dnsPolicy", "dnsConfig", "hostAliases", "hostname", "subdomain", "setHostnameAsFQDN"), Field.keys("affinity", "nodeSelector",
                 "tolerations", "serviceAccountName", "imagePullSecrets", "runtimeClassName", "overhead", "readinessGates",
                 "ephemeralContainers", "topologySpreadConstraints", "priorityClassName"));
         io.podshim.runtime.container.PodDns dns = dns(spec);
@@ -138,7 +138,30 @@ public final class ManifestReader {
         return new PodManifest.Spec(init, containers, volumes, restart, grace == null ? 30 : grace, deadline,
                 share == null || share, Boolean.TRUE.equals(spec.bool("hostNetwork")), Boolean.TRUE.equals(spec.bool("hostPID")),
                 Boolean.TRUE.equals(spec.bool("hostIPC")), spec.has("securityContext") ? podSecurity(spec.get("securityContext"))
-                        : PodManifest.PodSecurity.NONE, dns, aliases);
+                        : PodManifest.PodSecurity.NONE, dns, aliases, hostname(spec, name, namespace));
+    }
+
+    /** hostname, subdomain and setHostnameAsFQDN, checked as the API server and kubelet check them. */
+    private static io.podshim.runtime.container.PodHostname hostname(Field spec, String name, String namespace) {
+        String hostname = io.podshim.pause.SandboxSpec.hostnameOf(name);
+        if (spec.has("hostname")) {
+            hostname = spec.string("hostname");
+            label(spec.get("hostname"), hostname);
+        }
+        String domain = null;
+        if (spec.has("subdomain")) {
+            String subdomain = spec.string("subdomain");
+            label(spec.get("subdomain"), subdomain);
+            domain = subdomain + "." + namespace + ".svc." + io.podshim.runtime.container.PodHostname.CLUSTER_DOMAIN;
+        }
+        io.podshim.runtime.container.PodHostname names = new io.podshim.runtime.container.PodHostname(hostname, domain,
+                Boolean.TRUE.equals(spec.bool("setHostnameAsFQDN")));
+        // The kernel holds at most 64 bytes of hostname; kubelet refuses the pod's sandbox past that.
+        if (names.kernelHostname().length() > 64) {
+            throw spec.get("setHostnameAsFQDN").error("the FQDN " + names.fqdn() + " is " + names.kernelHostname().length()
+                    + " characters long, more than a hostname can hold (64): shorten hostname or subdomain, or set false");
+        }
+        return names;
     }
 
     /** dnsPolicy (ClusterFirst by default, as the API server defaults it) and dnsConfig, checked as the API server checks them. */

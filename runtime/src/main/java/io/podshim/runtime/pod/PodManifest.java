@@ -18,9 +18,10 @@ public record PodManifest(String name, String namespace, String uid, Map<String,
                        RestartPolicy restartPolicy, long terminationGracePeriodSeconds, Long activeDeadlineSeconds,
                        boolean shareProcessNamespace, boolean hostNetwork, boolean hostPID, boolean hostIPC,
                        PodSecurity security, io.podshim.runtime.container.PodDns dns,
-                       List<io.podshim.runtime.container.HostAlias> hostAliases) {
+                       List<io.podshim.runtime.container.HostAlias> hostAliases, io.podshim.runtime.container.PodHostname hostname) {
         public Spec {
             dns = dns == null ? io.podshim.runtime.container.PodDns.DEFAULT : dns;
+            java.util.Objects.requireNonNull(hostname, "hostname");
             hostAliases = hostAliases == null ? List.of() : List.copyOf(hostAliases);
         }
     }

@@ -89,7 +89,7 @@ final class PodRun {
         resources = PodResources.of(containers.stream().map(PodRun::resourcesOf).toList());
         List<io.podshim.runtime.network.PortMapping> ports = manifest.allContainers().stream()
                 .flatMap(c -> c.hostPorts().stream()).toList();
-        PodSandboxHandle made = engine.core().createSandbox(new SandboxSpec(manifest.name(), manifest.uid(), spec.hostNetwork(),
+        PodSandboxHandle made = engine.core().createSandbox(new SandboxSpec(manifest.name(), manifest.uid(), spec.hostname().kernelHostname(), spec.hostNetwork(),
                 spec.hostIPC(), spec.hostPID(), SandboxSpec.DEFAULT_SHM_SIZE), resources, spec.volumes(), manifest.namespace(), ports);
         sandbox = made.sandbox();
         podCgroup = made.cgroup();

@@ -98,6 +98,23 @@ class ManifestReaderTest {
     }
 
     @Test
+    void hostnameAndSubdomainNameThePodAsKubeletNamesIt() {
+        io.podshim.runtime.container.PodHostname plain = ManifestReader.read(WEB).spec().hostname();
+        assertEquals("web", plain.kernelHostname());
+        assertEquals("10.0.0.7\tweb\n", plain.hostsLine("10.0.0.7"));
+        io.podshim.runtime.container.PodHostname named = ManifestReader.read(WEB.replace("restartPolicy: OnFailure",
+                "restartPolicy: OnFailure\n  hostname: db-0\n  subdomain: db")).spec().hostname();
+        assertEquals("db-0", named.kernelHostname(), "spec.hostname, not the pod name; the FQDN only on request");
+        assertEquals("10.0.0.7\tdb-0.db.default.svc.cluster.local\tdb-0\n", named.hostsLine("10.0.0.7"), "the FQDN first");
+        assertEquals("db-0.db.default.svc.cluster.local", ManifestReader.read(WEB.replace("restartPolicy: OnFailure",
+                "restartPolicy: OnFailure\n  hostname: db-0\n  subdomain: db\n  setHostnameAsFQDN: true")).spec().hostname()
+                .kernelHostname());
+        String longName = "a".repeat(62) + "-b";
+        assertEquals("a".repeat(62), ManifestReader.read(WEB.replace("name: web\n", "name: " + longName + "\n")).spec().hostname()
+                .hostname(), "cut to 63 characters without the trailing '-', as kubelet cuts it");
+    }
+
+    @Test
     void hostPortsAreReadForThePortmapPluginAndMustMatchWithHostNetwork() {
         PodManifest pod = ManifestReader.read(WEB.replace("ports: [{containerPort: 8080, name: http}]",
                 "ports: [{containerPort: 8080, name: http, hostPort: 18080}, {containerPort: 53, protocol: UDP, hostPort: 5353,"
@@ -162,6 +179,9 @@ class ManifestReaderTest {
             "restartPolicy: OnFailure|dnsConfig: {nameservers: [1.1.1.1, 1.0.0.1, 8.8.8.8, 8.8.4.4]}|spec.dnsConfig.nameservers: at most 3 nameservers",
             "restartPolicy: OnFailure|hostAliases: [{ip: not-an-ip, hostnames: [x]}]|spec.hostAliases[0].ip: \"not-an-ip\" is not an IP address",
             "restartPolicy: OnFailure|hostAliases: [{ip: 10.1.2.3}]|spec.hostAliases[0].hostnames: required: at least one name for 10.1.2.3",
+            "restartPolicy: OnFailure|hostname: Web_1|spec.hostname: \"Web_1\" is not a valid name",
+            "restartPolicy: OnFailure|subdomain: a.b|spec.subdomain: \"a.b\" is not a valid name",
+            "restartPolicy: OnFailure|hostname: a23456789012345678901234567890\\n  subdomain: b23456789012345678901234567890\\n  setHostnameAsFQDN: true|spec.setHostnameAsFQDN: the FQDN a23456789012345678901234567890.b23456789012345678901234567890.default.svc.cluster.local is 87 characters long",
             "containerPort: 8080|containerPort: 8080, hostPort: 0|spec.containers[0].ports[0].hostPort: must be a port number, 1-65535",
             "containerPort: 8080|containerPort: 8080, hostIP: 127.0.0.1|spec.containers[0].ports[0].hostIP: needs a hostPort to listen on",
             "containerPort: 8080|containerPort: 8080, protocol: SCTP|spec.containers[0].ports[0].protocol: \"SCTP\": podshim publishes TCP and UDP ports",

@@ -20,12 +20,14 @@ import org.junit.jupiter.api.Test;
 @HostTest
 class PodEngineHostTest extends PodEngineHarness {
     @Test
-    void hostAliasesAndADnsConfigAreWhatTheContainersRead() throws Exception {
+    void hostAliasesHostnameAndADnsConfigAreWhatTheContainersRead() throws Exception {
         engine.run(pod("""
                 apiVersion: v1
                 kind: Pod
                 metadata: {name: named}
                 spec:
+                  hostname: db-0
+                  subdomain: db
                   dnsPolicy: None
                   dnsConfig:
                     nameservers: [192.0.2.53]
@@ -37,6 +39,10 @@ class PodEngineHostTest extends PodEngineHarness {
         await("named", s -> s.display().equals("Running"));
         io.podshim.runtime.container.ContainerExec.Result hosts = engine.exec("named", "app", List.of("cat", "/etc/hosts"));
         assertTrue(hosts.stdout().endsWith("\n# Entries added by HostAliases.\n10.1.2.3\tdb.lab.example\tdb\n"), hosts.stdout());
+        assertTrue(hosts.stdout().contains("\tdb-0.db.default.svc.cluster.local\tdb-0\n"), "the pod's FQDN, then its hostname: "
+                + hosts.stdout());
+        assertEquals("db-0\ndb-0\n", engine.exec("named", "app", List.of("sh", "-c", "hostname; cat /etc/hostname")).stdout(),
+                "spec.hostname in the uts namespace and /etc/hostname");
         io.podshim.runtime.container.ContainerExec.Result resolv = engine.exec("named", "app", List.of("cat", "/etc/resolv.conf"));
         assertEquals("search lab.example\nnameserver 192.0.2.53\noptions ndots:2 edns0\n", resolv.stdout(),
                 "dnsPolicy None: the dnsConfig alone, not the node's");
