@@ -17,4 +17,13 @@ public final class Futures {
             throw e;
         }
     }
+
+    /** What went wrong, without the wrapping a future adds around it. */
+    public static Throwable cause(Throwable failure) {
+        Throwable t = failure;
+        while ((t instanceof CompletionException || t instanceof java.util.concurrent.ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
 }

@@ -61,7 +61,8 @@ public final class PodNetwork {
 
     /**
      * ADD: the pod whose network namespace is {@code netns} joins the network. A plugin that fails
-     * undoes the whole ADD (DEL of every plugin) before the failure is thrown.
+     * ends it; what the plugins before it did is for {@link #detach}, from the record written
+     * before the first of them ran, as after a crash: the one way a pod leaves the network.
      */
     public NetworkStatus attach(Attachment pod, Path sandboxDir, String netns) {
         synchronized (lock(pod.podUid())) {
@@ -82,12 +83,7 @@ public final class PodNetwork {
                     took.add(plugin.path("type").asText() + " " + (System.nanoTime() - start) / 1_000_000 + "ms");
                 }
             } catch (PodException e) {
-                List<String> undone = del(list, null, call, pod.ports());
-                if (undone.isEmpty()) {
-                    delete(sandboxDir);
-                }
-                throw PodException.unavailable("network " + list.name() + " (" + list.source() + "): " + e.getMessage()
-                        + (undone.isEmpty() ? "" : "; undoing it: " + String.join("; ", undone)));
+                throw PodException.unavailable("network " + list.name() + " (" + list.source() + "): " + e.getMessage());
             }
             cache.set("result", result);
             write(sandboxDir, cache);

@@ -5,6 +5,9 @@ import java.time.Instant;
 
 /** What {@link PodDecisions} asks the pod's executor ({@link PodRun}) to do; it decides nothing itself. */
 sealed interface PodAction {
+    /** Make the pod's sandbox, cgroups, volumes and network (off the supervisor thread); the pod starts once it is there. */
+    record CreateSandbox() implements PodAction {}
+
     /** Start the container: its first run, or the next one once its back-off is over. */
     record Launch(String container) implements PodAction {}
 
@@ -26,7 +29,7 @@ sealed interface PodAction {
     /** The pod's outcome is decided: stop what still runs, then report {@code phase}. */
     record Finish(PodPhase phase, String reason, String message) implements PodAction {}
 
-    /** Nothing runs any more: remove the cgroups, sandbox and volumes. */
+    /** Nothing runs any more: remove the cgroups, sandbox, volumes and network (off the supervisor thread). */
     record TearDown() implements PodAction {}
 
     /** Decide again at {@code time} (a back-off ends, the active deadline falls). */

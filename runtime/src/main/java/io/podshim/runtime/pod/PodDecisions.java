@@ -27,6 +27,17 @@ final class PodDecisions {
         BACKING_OFF
     }
 
+    /** Where the pod's sandbox stands: made off the supervisor thread, so the decisions wait for it. */
+    enum Sandbox {
+        /** Not there: to be made, after {@code sandboxRetryAt} if an attempt failed. */
+        NONE,
+        /** Being made. */
+        MAKING,
+        READY,
+        /** Being removed, once nothing runs in it. */
+        REMOVING
+    }
+
     /** Where the pull of a container's image stands. */
     enum Pull {
         NONE,
@@ -70,9 +81,10 @@ final class PodDecisions {
     /**
      * @param startTime when the sandbox was ready (activeDeadlineSeconds counts from it, init included)
      * @param stopDeadline when FINISHING or TERMINATING: when whatever still runs gets SIGKILL
+     * @param sandboxRetryAt when the sandbox may be tried again after a failed attempt, or null
      */
     record Pod(PodLifecycle lifecycle, RestartPolicy restartPolicy, Instant startTime, Long activeDeadlineSeconds,
-               Instant stopDeadline, List<Container> containers) {
+               Instant stopDeadline, Sandbox sandbox, Instant sandboxRetryAt, List<Container> containers) {
         Pod {
             containers = List.copyOf(containers);
         }
@@ -84,10 +96,23 @@ final class PodDecisions {
 
     static List<PodAction> decide(Pod pod, Instant now, BackoffPolicy backoff) {
         return switch (pod.lifecycle()) {
-            case CREATING, DONE -> List.of();
+            case CREATING -> create(pod, now);
+            case DONE -> List.of();
             case INITIALIZING, RUNNING -> run(pod, now, backoff);
-            case FINISHING, TERMINATING -> stop(pod);
+            // A sandbox being made or removed is waited for: what is made is removed whole, once.
+            case FINISHING, TERMINATING -> pod.sandbox() == Sandbox.MAKING || pod.sandbox() == Sandbox.REMOVING ? List.of() : stop(pod);
         };
+    }
+
+    /** As kubelet's SyncPod begins: no sandbox, make one; a failed attempt is tried again after its back-off. */
+    private static List<PodAction> create(Pod pod, Instant now) {
+        if (pod.sandbox() != Sandbox.NONE) {
+            return List.of();
+        }
+        if (pod.sandboxRetryAt() != null && now.isBefore(pod.sandboxRetryAt())) {
+            return List.of(new PodAction.WakeAt(pod.sandboxRetryAt()));
+        }
+        return List.of(new PodAction.CreateSandbox());
     }
 
     private static List<PodAction> run(Pod pod, Instant now, BackoffPolicy backoff) {

@@ -49,6 +49,12 @@ public final class PodEngine implements AutoCloseable {
     private final ImagePulls pulls;
     private final RuntimeCore core;
     private final Supervisor supervisor = new Supervisor();
+    /** Where sandboxes are made and removed, one thread each, so that a slow one holds up no other. */
+    private final java.util.concurrent.ExecutorService sandboxWork = java.util.concurrent.Executors.newCachedThreadPool(work -> {
+        Thread t = new Thread(work, "pod-sandbox");
+        t.setDaemon(true);
+        return t;
+    });
     private final Map<String, PodRun> pods = new LinkedHashMap<>();
     private final Map<String, PodStatus> published = new ConcurrentHashMap<>();
     private final List<Watcher> watchers = new ArrayList<>();
@@ -89,8 +95,16 @@ public final class PodEngine implements AutoCloseable {
                 } else if (sandbox.isEmpty()) {
                     why = "its pause is gone";
                 } else {
+                    // CHECK here, not on the supervisor: a plugin may take its time.
+                    String networkProblem = null;
+                    try {
+                        core.checkNetwork(sandbox.get());
+                    } catch (PodException e) {
+                        networkProblem = e.getMessage();
+                    }
+                    String problem = networkProblem;
                     Futures.join(supervisor.call(() -> {
-                        PodRun pod = PodRecovery.adopt(this, record.get(), sandbox.get());
+                        PodRun pod = PodRecovery.adopt(this, record.get(), sandbox.get(), problem);
                         pods.put(pod.manifest.name(), pod);
                         publish(pod);
                         return null;
@@ -109,21 +123,27 @@ public final class PodEngine implements AutoCloseable {
     }
 
     /**
-     * Starts {@code manifest}'s pod and returns its first status: its sandbox is made (a failure
-     * while making it rolls back whatever was made), then each container is started once its image
-     * is there as its imagePullPolicy wants it, pulled if need be ({@link ContainerImages}).
+     * Starts {@code manifest}'s pod and returns its status once the first attempt at its sandbox is
+     * over: made (a failure while making it rolls back whatever was made), then each container is
+     * started once its image is there as its imagePullPolicy wants it, pulled if need be
+     * ({@link ContainerImages}). A sandbox that failed for a reason of the node (a CNI plugin) leaves
+     * the pod Pending and tried again; one that failed for the manifest's refuses the pod.
      */
     public PodStatus run(PodManifest manifest) {
-        return Futures.join(supervisor.call(() -> {
+        return Futures.join(Futures.join(supervisor.call(() -> {
             if (pods.containsKey(manifest.name())) {
                 throw PodException.conflict("metadata.name", "metadata.name: a pod named \"" + manifest.name() + "\" already runs here; delete it first");
             }
+            // Listed at once, ContainerCreating, as Kubernetes shows a pod whose sandbox is being made.
             PodRun pod = new PodRun(this, manifest);
-            pod.start();
             pods.put(manifest.name(), pod);
-            publish(pod);
-            return pod.status();
-        }));
+            try {
+                return pod.create();
+            } catch (RuntimeException e) {
+                forget(pod);
+                throw e;
+            }
+        })));
     }
 
     /** Imports {@code source} (a path on this node) into the store as {@code name}, or as the archive names it (null). */
@@ -242,14 +262,35 @@ public final class PodEngine implements AutoCloseable {
         return supervisor;
     }
 
+    /**
+     * Runs {@code work} on a thread of its own, then {@code then} with its result or failure on the
+     * supervisor thread: what may block for long (a CNI plugin, a pause that takes its time to die)
+     * must not hold up every other pod.
+     */
+    <T> void offSupervisor(java.util.concurrent.Callable<T> work, java.util.function.BiConsumer<T, Throwable> then) {
+        CompletableFuture.supplyAsync(() -> {
+            try {
+                return work.call();
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        }, sandboxWork).whenComplete((result, failure) -> supervisor.call(() -> {
+            then.accept(result, failure == null ? null : Futures.cause(failure));
+            return null;
+        }));
+    }
+
     ImagePulls pulls() {
         return pulls;
     }
 
-    /** The node's address, looked at once a second at most (it is in every status published). */
+    /**
+     * The node's address, looked at once a second at most (it is in every status published); while
+     * there is none, at every call: the first pod's bridge may be what gives the node one.
+     */
     String hostIP() {
         long now = System.nanoTime();
-        if (hostIPAt == 0 || now - hostIPAt > 1_000_000_000L) {
+        if (hostIP == null || now - hostIPAt > 1_000_000_000L) {
             hostIP = core.hostIP();
             hostIPAt = now;
         }
@@ -342,6 +383,7 @@ public final class PodEngine implements AutoCloseable {
         List<CompletableFuture<PodStatus>> gone = names.stream().map(n -> delete(n, grace)).toList();
         CompletableFuture.allOf(gone.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
         supervisor.close();
+        sandboxWork.shutdown();
         pulls.close();
         core.close();
     }

@@ -10,7 +10,7 @@ import java.util.Set;
  * it stops what still runs (FINISHING), or a deletion stops it (TERMINATING); then it is torn down.
  */
 public enum PodLifecycle {
-    /** The sandbox, cgroups and volumes are being made. */
+    /** The sandbox, cgroups, volumes and network are being made (or tried again after a failed attempt). */
     CREATING,
     /** Init containers run, one at a time (sidecars stay). */
     INITIALIZING,
@@ -24,7 +24,7 @@ public enum PodLifecycle {
     DONE;
 
     private static final Map<PodLifecycle, Set<PodLifecycle>> NEXT = Map.of(
-            CREATING, EnumSet.of(INITIALIZING, DONE),
+            CREATING, EnumSet.of(INITIALIZING, TERMINATING, DONE),
             INITIALIZING, EnumSet.of(RUNNING, FINISHING, TERMINATING),
             RUNNING, EnumSet.of(FINISHING, TERMINATING),
             FINISHING, EnumSet.of(TERMINATING, DONE),

@@ -19,9 +19,12 @@ import java.util.Optional;
 final class PodRecovery {
     private PodRecovery() {}
 
-    /** What a restarted daemon needs to take {@code pod} over; null once torn down (nothing is left to take). */
+    /**
+     * What a restarted daemon needs to take {@code pod} over; null once its removal has begun
+     * (nothing is left to take, and the directory the record lives in is going).
+     */
     static PodRecord record(PodRun pod) {
-        if (pod.sandbox == null || pod.lifecycle == PodLifecycle.DONE) {
+        if (pod.sandbox == null || pod.sandboxState == PodDecisions.Sandbox.REMOVING || pod.lifecycle == PodLifecycle.DONE) {
             return null;
         }
         List<PodRecord.ContainerRecord> containers = pod.containers.stream().map(c -> new PodRecord.ContainerRecord(c.name(),
@@ -37,11 +40,14 @@ final class PodRecovery {
      * log pipes taken back from the shims), those that ended meanwhile are reported with the exit
      * status their shims recorded, and the decisions go on from there: restarts (a back-off keeps
      * its time), the next init container, a stop that was under way.
+     *
+     * @param networkProblem what CHECK of its network said was wrong, or null
      */
-    static PodRun adopt(PodEngine engine, PodRecord record, PodSandbox sandbox) {
+    static PodRun adopt(PodEngine engine, PodRecord record, PodSandbox sandbox, String networkProblem) {
         PodRun pod = new PodRun(engine, record.manifest());
         pod.images.refresh();
         pod.sandbox = sandbox;
+        pod.sandboxState = PodDecisions.Sandbox.READY;
         pod.resources = PodResources.of(pod.containers.stream().map(PodRun::resourcesOf).toList());
         pod.podCgroup = engine.core().podCgroup(record.manifest().uid(), pod.resources.qos());
         pod.volumes = PodVolumes.reopen(sandbox, record.manifest().spec().volumes());
@@ -54,10 +60,8 @@ final class PodRecovery {
         pod.outcomeReason = record.outcomeReason();
         pod.events.restore(record.events());
         pod.events.add("Normal", "Recovered", "pod", "The daemon restarted and took the pod over (pause " + sandbox.pausePid() + ")");
-        try {
-            engine.core().checkNetwork(sandbox);
-        } catch (PodException e) {
-            pod.events.add("Warning", "NetworkNotReady", "pod", "the pod's network is not as it was set up: " + e.getMessage());
+        if (networkProblem != null) {
+            pod.events.add("Warning", "NetworkNotReady", "pod", "the pod's network is not as it was set up: " + networkProblem);
         }
         List<Runnable> endedMeanwhile = new ArrayList<>();
         for (ContainerRun c : pod.containers) {

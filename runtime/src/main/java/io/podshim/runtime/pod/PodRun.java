@@ -42,6 +42,14 @@ final class PodRun {
     final ContainerStarts starts;
     final ContainerImages images;
     private final CompletableFuture<PodStatus> removed = new CompletableFuture<>();
+    /** The outcome of the first attempt at the sandbox: what the pod's creator waits for. */
+    private final CompletableFuture<PodStatus> created = new CompletableFuture<>();
+    /** What the sandbox is made from, checked when the pod is created. */
+    private SandboxSpec sandboxSpec;
+    PodDecisions.Sandbox sandboxState = PodDecisions.Sandbox.NONE;
+    /** Failed attempts at the sandbox in a row, and when the next may go (kubelet retries a pod whose sync failed). */
+    int sandboxFailures;
+    Instant sandboxRetryAt;
     PodSandbox sandbox;
     CgroupPath podCgroup;
     PodVolumes volumes;
@@ -75,7 +83,11 @@ final class PodRun {
         }
         List<PodManifest.Container> appSpecs = manifest.spec().containers();
         for (int i = 0; i < appSpecs.size(); i++) {
-            containers.add(new ContainerRun(appSpecs.get(i), false, "spec.containers[" + i + "]"));
+            ContainerRun c = new ContainerRun(appSpecs.get(i), false, "spec.containers[" + i + "]");
+            if (initSpecs.isEmpty()) {
+                c.state = ContainerState.waiting("ContainerCreating", null); // kubelet's word when no init container comes first
+            }
+            containers.add(c);
         }
     }
 
@@ -83,34 +95,90 @@ final class PodRun {
         return removed;
     }
 
-    /** Creates the sandbox, cgroups and volumes, whole or not at all, then starts the first containers. */
-    void start() {
+    /**
+     * Checks what the sandbox is made from and asks for it; the future completes once the first
+     * attempt is over. A pod whose sandbox could not be made because of the manifest (a field at
+     * fault) is refused whole: the future fails and the pod is gone. Any other failure (a CNI
+     * plugin, the kernel) leaves the pod Pending with a FailedCreatePodSandBox event, tried again
+     * after a back-off, as kubelet does.
+     */
+    CompletableFuture<PodStatus> create() {
         PodManifest.Spec spec = manifest.spec();
         resources = PodResources.of(containers.stream().map(PodRun::resourcesOf).toList());
+        sandboxSpec = new SandboxSpec(manifest.name(), manifest.uid(), spec.hostname().kernelHostname(), spec.hostNetwork(),
+                spec.hostIPC(), spec.hostPID(), SandboxSpec.DEFAULT_SHM_SIZE);
+        sync();
+        return created;
+    }
+
+    /** The sandbox, pod and container cgroups, volumes and network, made whole or not at all, off the supervisor thread. */
+    private void makeSandbox() {
+        sandboxState = PodDecisions.Sandbox.MAKING;
+        SandboxSpec spec = sandboxSpec;
+        PodResources podResources = resources;
+        List<ContainerResources> each = containers.stream().map(PodRun::resourcesOf).toList();
         List<io.podshim.runtime.network.PortMapping> ports = manifest.allContainers().stream()
                 .flatMap(c -> c.hostPorts().stream()).toList();
-        PodSandboxHandle made = engine.core().createSandbox(new SandboxSpec(manifest.name(), manifest.uid(), spec.hostname().kernelHostname(), spec.hostNetwork(),
-                spec.hostIPC(), spec.hostPID(), SandboxSpec.DEFAULT_SHM_SIZE), resources, spec.volumes(), manifest.namespace(), ports);
-        sandbox = made.sandbox();
-        podCgroup = made.cgroup();
-        volumes = made.volumes();
-        network = made.network();
-        try {
-            for (ContainerRun c : containers) {
-                c.cgroup = engine.core().createContainerCgroup(made, resourcesOf(c));
+        List<io.podshim.runtime.container.Volume> volumeSpecs = manifest.spec().volumes();
+        String namespace = manifest.namespace();
+        io.podshim.runtime.core.RuntimeCore core = engine.core();
+        engine.offSupervisor(() -> {
+            PodSandboxHandle made = core.createSandbox(spec, podResources, volumeSpecs, namespace, ports);
+            List<CgroupPath> cgroups = new ArrayList<>();
+            try {
+                for (ContainerResources r : each) {
+                    cgroups.add(core.createContainerCgroup(made, r));
+                }
+            } catch (RuntimeException e) {
+                List<String> problems = core.destroySandbox(made);
+                throw new PodException("pod " + spec.podName() + ": " + e.getMessage()
+                        + (problems.isEmpty() ? "" : " (and its clean-up: " + String.join("; ", problems) + ")"), e);
             }
-        } catch (RuntimeException e) {
-            teardown();
-            throw e instanceof PodException ? e : new PodException("pod " + manifest.name() + ": " + e.getMessage(), e);
+            return new Made(made, cgroups);
+        }, this::sandboxMade);
+    }
+
+    private record Made(PodSandboxHandle handle, List<CgroupPath> containerCgroups) {}
+
+    /** Back on the supervisor: the sandbox is there (the pod starts, or is removed if it was deleted meanwhile), or it failed. */
+    private void sandboxMade(Made made, Throwable failure) {
+        if (failure == null) {
+            sandboxState = PodDecisions.Sandbox.READY;
+            sandbox = made.handle().sandbox();
+            podCgroup = made.handle().cgroup();
+            volumes = made.handle().volumes();
+            network = made.handle().network();
+            for (int i = 0; i < containers.size(); i++) {
+                containers.get(i).cgroup = made.containerCgroups().get(i);
+            }
+            startTime = Instant.now();
+            if (lifecycle == PodLifecycle.CREATING) {
+                lifecycle = lifecycle.to(PodLifecycle.INITIALIZING);
+                events.add("Normal", "Scheduled", "pod", "sandbox ready: pause " + sandbox.pausePid() + ", cgroup " + podCgroup
+                        + (network.podIP() == null ? "" : ", " + network.interfaceName() + " " + network.podIP() + " on network "
+                        + network.network() + " (ADD: " + String.join(", ", network.took()) + ")"));
+            }
+        } else {
+            sandboxState = PodDecisions.Sandbox.NONE;
+            PodException e = failure instanceof PodException p ? p : new PodException("pod " + manifest.name() + ": " + failure, failure);
+            if (!created.isDone() && e.kind() == PodException.Kind.INVALID && e.field() != null) {
+                refuse(e);
+                return;
+            }
+            sandboxFailures++;
+            sandboxRetryAt = Instant.now().plus(engine.backoff().delay(sandboxFailures - 1));
+            events.add("Warning", "FailedCreatePodSandBox", "pod", "Failed to create pod sandbox: " + e.getMessage());
         }
-        startTime = Instant.now();
-        lifecycle = lifecycle.to(PodLifecycle.INITIALIZING);
-        events.add("Normal", "Scheduled", "pod", "sandbox ready: pause " + sandbox.pausePid() + ", cgroup " + podCgroup
-                + (network.podIP() == null ? "" : ", " + network.interfaceName() + " " + network.podIP() + " on network " + network.network()
-                + " (ADD: " + String.join(", ", network.took()) + ")"));
-        // The first decisions on the next turn: whoever created the pod sees it created, with its
-        // sandbox, even when its first container fails at once and the pod ends in the same breath.
-        engine.supervisor().after(Duration.ZERO, this::sync);
+        sync();
+        created.complete(status());
+    }
+
+    /** The manifest cannot run here: the pod goes as if it had never been created. */
+    private void refuse(PodException e) {
+        lifecycle = lifecycle.to(PodLifecycle.DONE);
+        engine.forget(this);
+        created.completeExceptionally(e);
+        removed.complete(status());
     }
 
     /**
@@ -160,13 +228,16 @@ final class PodRun {
     List<PodAction> decide() {
         images.refresh();
         PodDecisions.Pod pod = new PodDecisions.Pod(lifecycle, manifest.spec().restartPolicy(), startTime,
-                manifest.spec().activeDeadlineSeconds(), stopDeadline, containers.stream().map(ContainerRun::observed).toList());
+                manifest.spec().activeDeadlineSeconds(), stopDeadline, sandboxState, sandboxRetryAt,
+                containers.stream().map(ContainerRun::observed).toList());
         return PodDecisions.decide(pod, Instant.now(), engine.backoff());
     }
 
     /** Carries out one action; whether it changed anything the decisions look at. */
     private boolean perform(PodAction action) {
-        if (action instanceof PodAction.Launch launch) {
+        if (action instanceof PodAction.CreateSandbox) {
+            makeSandbox();
+        } else if (action instanceof PodAction.Launch launch) {
             ContainerRun c = container(launch.container()).orElseThrow();
             if (c.role() == PodDecisions.Role.APP && lifecycle == PodLifecycle.INITIALIZING) {
                 lifecycle = lifecycle.to(PodLifecycle.RUNNING);
@@ -296,20 +367,32 @@ final class PodRun {
         return left.isNegative() ? Duration.ZERO : left;
     }
 
-    /** Every container has exited: remove the pod's cgroups, sandbox and volumes. Idempotent. */
+    /**
+     * Every container has exited: the pod's network, cgroups, sandbox and volumes are removed off the
+     * supervisor thread (a CNI DEL, a pause that takes its time to die), then the pod is done.
+     */
     private void teardown() {
-        if (lifecycle == PodLifecycle.DONE) {
+        if (sandbox == null) {
+            tornDown(List.of());
             return;
         }
+        sandboxState = PodDecisions.Sandbox.REMOVING;
+        PodSandboxHandle handle = new PodSandboxHandle(sandbox, podCgroup, volumes, network);
+        io.podshim.runtime.core.RuntimeCore core = engine.core();
+        engine.offSupervisor(() -> core.destroySandbox(handle), (problems, failure) -> tornDown(failure == null ? problems
+                : List.of(failure.getMessage())));
+    }
+
+    private void tornDown(List<String> problems) {
         boolean deleted = lifecycle == PodLifecycle.TERMINATING;
+        sandboxState = PodDecisions.Sandbox.NONE;
         lifecycle = lifecycle.to(PodLifecycle.DONE);
-        List<String> problems = sandbox == null ? List.of()
-                : engine.core().destroySandbox(new PodSandboxHandle(sandbox, podCgroup, volumes, network));
         problems.forEach(p -> events.add("Warning", "FailedCleanup", "pod", p));
         engine.publish(this);
         if (deleted) {
             engine.forget(this);
         }
+        created.complete(status());
         removed.complete(status());
     }
 

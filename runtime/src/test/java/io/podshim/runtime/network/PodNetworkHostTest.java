@@ -297,26 +297,122 @@ class PodNetworkHostTest {
     }
 
     @Test
-    void aNetworkThatFailsIsNamedAndLeavesNothing() throws Exception {
-        Files.writeString(base.resolve("cni-conf/10-broken.conflist"), """
+    void aNetworkThatFailsLeavesThePodPendingWithItsReasonAndNothingBehindUntilATryWorks() throws Exception {
+        Path broken = base.resolve("cni-conf/10-broken.conflist");
+        Files.writeString(broken, """
                 {"cniVersion": "1.0.0", "name": "broken", "plugins": [
                   {"type": "bridge", "bridge": "broken0", "ipam": {"type": "host-local", "ranges": [[{"subnet": "10.94.0.0/24"}]],
                    "dataDir": "%s"}},
                   {"type": "no-such-plugin"}]}
                 """.formatted(base.resolve("broken-leases")));
         daemon();
-        ApiClient.Reply r = api().call("POST", "/v1/pods", webPod("doomed", null).getBytes(StandardCharsets.UTF_8));
-        assertEquals(503, r.status(), r.body());
-        assertTrue(r.message().contains("network broken (" + base.resolve("cni-conf/10-broken.conflist") + ")")
-                && r.message().contains("CNI plugin \"no-such-plugin\" is not in"), r.message());
-        assertEquals(404, api().call("GET", "/v1/pods/doomed", null).status(), "no pod was created");
+        apply(webPod("doomed", null));
+        // As kubelet: the pod exists, Pending, and its events say why its sandbox could not be made, again at each try.
+        JsonNode pending = await("doomed", p -> failedSandbox(p).path("count").asInt() >= 2);
+        String message = failedSandbox(pending).path("message").asText();
+        assertTrue(message.startsWith("Failed to create pod sandbox: ") && message.contains("network broken (" + broken + ")")
+                && message.contains("CNI plugin \"no-such-plugin\" is not in"), message);
+        assertEquals("Pending", pending.path("phase").asText());
+        assertEquals("ContainerCreating", pending.path("display").asText());
+        assertFalse(pending.path("conditions").path("PodReadyToStartContainers").asBoolean(true), pending.toString());
+        assertTrue(pending.path("podIP").isMissingNode() || pending.path("podIP").isNull(), pending.toString());
+        // The next try after the conf dir is mended works: the network now is podshim's own.
+        Files.delete(broken);
+        JsonNode up = await("doomed", PodNetworkHostTest::running);
+        assertTrue(up.path("podIP").asText().startsWith("10.93.0."), up.toString());
         try (Stream<Path> sandboxes = Files.list(base.resolve("state/sandboxes"))) {
-            assertEquals(List.of(), sandboxes.toList(), "no sandbox left");
+            assertEquals(List.of(up.path("uid").asText()), sandboxes.map(p -> p.getFileName().toString()).toList(),
+                    "the failed tries left no sandbox");
         }
         try (Stream<Path> leases = Files.list(base.resolve("broken-leases/broken"))) {
             assertEquals(List.of(), leases.map(p -> p.getFileName().toString()).filter(n -> n.matches("[0-9.]+")).toList(),
-                    "the bridge's lease was released when the chain was undone");
+                    "every failed try released the bridge's lease");
         }
+        assertEquals(1, veths().size(), "the running pod's veth, none of a failed try: " + veths());
+        delete("doomed");
+        awaitGone("doomed");
+    }
+
+    @Test
+    void aSlowPluginHoldsUpOnlyItsOwnPodAndADeleteMeanwhileRemovesWhatItMade() throws Exception {
+        // A plugin of the test's own, first in the list: its ADD blocks until the test writes to a fifo.
+        Path bin = Files.createDirectories(base.resolve("cni-bin"));
+        Path gate = base.resolve("gate");
+        run("mkfifo", gate.toString());
+        Files.writeString(bin.resolve("podshim-test-gate"), """
+                #!/bin/sh
+                cat >/dev/null
+                if [ "$CNI_COMMAND" = ADD ]; then
+                  touch %1$s.entered
+                  read -r _ < %1$s
+                fi
+                echo '{"cniVersion": "1.0.0"}'
+                """.formatted(gate));
+        run("chmod", "755", bin.resolve("podshim-test-gate").toString());
+        Files.writeString(base.resolve("cni-conf/10-gated.conflist"), """
+                {"cniVersion": "1.0.0", "name": "gated", "plugins": [
+                  {"type": "podshim-test-gate"},
+                  {"type": "bridge", "bridge": "gated0", "ipam": {"type": "host-local", "ranges": [[{"subnet": "10.95.0.0/24"}]],
+                   "dataDir": "%s"}}]}
+                """.formatted(base.resolve("gated-leases")));
+        daemon("--cni-bin-dir", bin + ":" + String.join(":", NetworkSettings.DEFAULT_BIN_DIRS.stream().map(Path::toString).toList()));
+        java.util.concurrent.CompletableFuture<Void> applied = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                apply(webPod("held", null));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        awaitFile(Path.of(gate + ".entered"));
+        JsonNode creating = pod("held");
+        assertEquals("ContainerCreating", creating.path("display").asText(), "listed while its sandbox is made: " + creating);
+        // Meanwhile the daemon goes on: a hostNetwork pod needs no plugin and starts.
+        apply("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: free}
+                spec:
+                  hostNetwork: true
+                  containers: [{name: app, image: busybox:local, command: [sleep, "3600"]}]
+                """);
+        await("free", PodNetworkHostTest::running);
+        java.util.concurrent.CompletableFuture<ApiClient.Reply> deleted = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return api().call("DELETE", "/v1/pods/held?gracePeriod=0", null);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        await("held", p -> p.path("display").asText().equals("Terminating"));
+        Files.writeString(gate, "open\n"); // the ADD goes on; what it made is removed whole
+        applied.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+        assertEquals(200, deleted.get(PATIENCE.toSeconds(), TimeUnit.SECONDS).status());
+        awaitGone("held");
+        try (Stream<Path> leases = Files.list(base.resolve("gated-leases/gated"))) {
+            assertEquals(List.of(), leases.map(p -> p.getFileName().toString()).filter(n -> n.matches("[0-9.]+")).toList(),
+                    "the deleted pod's lease was released");
+        }
+        assertEquals(List.of(), veths(), "the deleted pod's veth went");
+        delete("free");
+        awaitGone("free");
+    }
+
+    private static void awaitFile(Path file) {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (!Files.exists(file)) {
+            assertTrue(System.nanoTime() < deadline, "gave up waiting for " + file);
+            Thread.onSpinWait();
+        }
+    }
+
+    /** The pod's FailedCreatePodSandBox event, or a missing node. */
+    private static JsonNode failedSandbox(JsonNode pod) {
+        for (JsonNode e : pod.path("events")) {
+            if (e.path("reason").asText().equals("FailedCreatePodSandBox")) {
+                return e;
+            }
+        }
+        return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
     }
 
     @Test

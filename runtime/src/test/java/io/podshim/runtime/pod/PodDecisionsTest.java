@@ -10,6 +10,7 @@ import static io.podshim.runtime.pod.PodDecisions.Status.TERMINATED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.podshim.runtime.pod.PodAction.BackOff;
+import io.podshim.runtime.pod.PodAction.CreateSandbox;
 import io.podshim.runtime.pod.PodAction.Finish;
 import io.podshim.runtime.pod.PodAction.ImageNeverPulled;
 import io.podshim.runtime.pod.PodAction.Launch;
@@ -122,7 +123,14 @@ class PodDecisionsTest {
 
     private static Pod pod(PodLifecycle lifecycle, RestartPolicy policy, Long deadlineSeconds, C... containers) {
         return new Pod(lifecycle, policy, NOW.minusSeconds(60), deadlineSeconds, lifecycle.stopping() ? STOP_AT : null,
-                Stream.of(containers).map(C::toContainer).toList());
+                PodDecisions.Sandbox.READY, null, Stream.of(containers).map(C::toContainer).toList());
+    }
+
+    /** A pod whose sandbox is {@code sandbox}, to be tried again at {@code retryAt} (or null). */
+    private static Pod sandbox(PodLifecycle lifecycle, PodDecisions.Sandbox sandbox, Instant retryAt, C... containers) {
+        Pod p = pod(lifecycle, ALWAYS, containers);
+        return new Pod(p.lifecycle(), p.restartPolicy(), lifecycle == PodLifecycle.CREATING ? null : p.startTime(),
+                p.activeDeadlineSeconds(), p.stopDeadline(), sandbox, retryAt, p.containers());
     }
 
     private static C init(String name) {
@@ -155,6 +163,22 @@ class PodDecisionsTest {
 
     static Stream<Arguments> table() {
         return Stream.of(
+                // The sandbox first, made off the supervisor thread and waited for.
+                row("a new pod has its sandbox made first",
+                        sandbox(PodLifecycle.CREATING, PodDecisions.Sandbox.NONE, null, init("a"), app("web")), new CreateSandbox()),
+                row("nothing starts while the sandbox is being made",
+                        sandbox(PodLifecycle.CREATING, PodDecisions.Sandbox.MAKING, null, init("a"), app("web"))),
+                row("a failed sandbox is tried again once its back-off is over",
+                        sandbox(PodLifecycle.CREATING, PodDecisions.Sandbox.NONE, NOW.plusSeconds(10), app("web")),
+                        new WakeAt(NOW.plusSeconds(10))),
+                row("a failed sandbox whose back-off is over is made again",
+                        sandbox(PodLifecycle.CREATING, PodDecisions.Sandbox.NONE, NOW.minusMillis(1), app("web")), new CreateSandbox()),
+                row("a pod deleted while its sandbox is being made waits for it, to remove it whole",
+                        sandbox(TERMINATING, PodDecisions.Sandbox.MAKING, null, app("web"))),
+                row("a pod deleted before any sandbox was made is torn down at once",
+                        sandbox(TERMINATING, PodDecisions.Sandbox.NONE, NOW.plusSeconds(10), app("web")), new TearDown()),
+                row("a sandbox being removed is waited for",
+                        sandbox(TERMINATING, PodDecisions.Sandbox.REMOVING, null, app("web").exited(0))),
                 // Init containers, strictly in order.
                 row("a new pod starts its first init container only",
                         pod(INITIALIZING, ALWAYS, init("a"), init("b"), app("web")), new Launch("a")),
