@@ -77,15 +77,19 @@ record CniNetworkList(String cniVersion, String name, List<ObjectNode> plugins, 
 
     /**
      * podshim's own network: a bridge that is the pods' gateway and masquerades what leaves the
-     * subnet, addresses from host-local with its leases under {@code dataDir}, and portmap for
-     * hostPort.
+     * subnet, addresses from host-local with its leases under {@code dataDir}, and portmap for a
+     * pod that publishes a hostPort.
      */
-    static CniNetworkList builtIn(String subnet, Path dataDir) {
+    static CniNetworkList builtIn(String subnet, Path dataDir, boolean publishesPorts) {
         ObjectNode bridge = JSON.createObjectNode().put("type", "bridge").put("bridge", NetworkSettings.DEFAULT_BRIDGE)
                 .put("isGateway", true).put("ipMasq", true).put("hairpinMode", true);
         ObjectNode ipam = bridge.putObject("ipam").put("type", "host-local").put("dataDir", dataDir.toString());
         ipam.putArray("ranges").addArray().addObject().put("subnet", subnet);
         ipam.putArray("routes").addObject().put("dst", "0.0.0.0/0");
+        if (!publishesPorts) {
+            // portmap would only pass the result on: one exec fewer on the pod's start (DEL and CHECK read the list kept).
+            return new CniNetworkList("1.0.0", NetworkSettings.DEFAULT_NETWORK, List.of(bridge), "podshim's own network");
+        }
         ObjectNode portmap = JSON.createObjectNode().put("type", "portmap");
         portmap.putObject("capabilities").put("portMappings", true);
         return new CniNetworkList("1.0.0", NetworkSettings.DEFAULT_NETWORK, List.of(bridge, portmap), "podshim's own network");

@@ -53,10 +53,10 @@ public final class PodNetwork {
         return settings.mode() == NetworkSettings.Mode.CNI;
     }
 
-    /** The network a pod joins now: the conf dir's first, else podshim's own. */
-    CniNetworkList current() {
+    /** The network a pod joins now: the conf dir's first, else podshim's own (with portmap if the pod publishes a port). */
+    CniNetworkList current(boolean publishesPorts) {
         return CniNetworkList.first(settings.confDir()).orElseGet(() -> CniNetworkList.builtIn(settings.podSubnet(),
-                settings.stateDir().resolve("cni").resolve("networks")));
+                settings.stateDir().resolve("cni").resolve("networks"), publishesPorts));
     }
 
     /**
@@ -66,7 +66,7 @@ public final class PodNetwork {
      */
     public NetworkStatus attach(Attachment pod, Path sandboxDir, String netns) {
         synchronized (lock(pod.podUid())) {
-            CniNetworkList list = current();
+            CniNetworkList list = current(!pod.ports().isEmpty());
             ObjectNode cache = JSON.createObjectNode().put("containerId", pod.podUid()).put("ifName", IFNAME)
                     .put("args", args(pod));
             cache.set("network", list.toJson());
