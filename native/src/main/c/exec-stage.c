@@ -9,7 +9,7 @@
  *
  *   podshim-exec [--gate FD] [--status FD] [--cgroupns DIR] [--join-mnt FD] [--proc DIR] [--root DIR]
  *                [--mask PATH]... [--readonly PATH]... [--cwd DIR]
- *                [--caps HEX] [--gid N] [--groups N,N,...] [--uid N] [--no-new-privs]
+ *                [--caps HEX] [--gid N] [--groups N,N,...] [--uid N] [--no-new-privs] [--ctty]
  *                -- PROGRAM ARG...
  *
  * The steps, in this order:
@@ -28,6 +28,9 @@
  *             read-only tmpfs over a directory; missing paths are skipped.
  *   readonly  bind a path onto itself and remount it read-only.
  *   cwd       chdir.
+ *   ctty      make standard input (a terminal of the container's devpts) the controlling terminal
+ *             of this process's session, which the daemon started it in, as a login shell has one:
+ *             Ctrl-C typed there then signals the foreground job.
  *   caps      drop every capability not in HEX from the bounding set.
  *   groups, gid, uid   set the ids; from root to another uid the kernel clears the capabilities.
  *   capset    keep only HEX in the effective, permitted and inheritable sets (for root).
@@ -47,6 +50,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -113,7 +117,7 @@ static int last_cap(void) {
 }
 
 int main(int argc, char **argv) {
-	int gate_fd = -1, mnt_fd = -1, no_new_privs = 0, ngroups = -1;
+	int gate_fd = -1, mnt_fd = -1, no_new_privs = 0, ngroups = -1, ctty = 0;
 	long uid = -1, gid = -1;
 	unsigned long long caps = 0;
 	int have_caps = 0;
@@ -129,7 +133,7 @@ int main(int argc, char **argv) {
 			i++;
 			break;
 		}
-		if (i + 1 >= argc && strcmp(opt, "--no-new-privs") != 0)
+		if (i + 1 >= argc && strcmp(opt, "--no-new-privs") != 0 && strcmp(opt, "--ctty") != 0)
 			usage("option without a value");
 		if (strcmp(opt, "--status") == 0) {
 			status_fd = (int)number(argv[++i], 10);
@@ -168,6 +172,8 @@ int main(int argc, char **argv) {
 			}
 		} else if (strcmp(opt, "--no-new-privs") == 0) {
 			no_new_privs = 1;
+		} else if (strcmp(opt, "--ctty") == 0) {
+			ctty = 1;
 		} else {
 			usage("unknown option");
 		}
@@ -214,6 +220,8 @@ int main(int argc, char **argv) {
 		readonly(readonlys[r]);
 	if (cwd && chdir(cwd) != 0)
 		fail("cwd", errno);
+	if (ctty && ioctl(0, TIOCSCTTY, 0) != 0)
+		fail("ctty", errno);
 
 	if (have_caps) {
 		int last = last_cap();

@@ -37,11 +37,23 @@ public final class ExecStage {
      * @param cgroupMount where to mount cgroup2 (seen before the pivot) in a cgroup namespace the exec
      *     stage creates once past the gate, so that it is rooted at the process's own cgroup
      *     (KERNEL-NOTES #27); null for no cgroup namespace
+     * @param controllingTerminal the payload runs in a session of its own whose controlling terminal
+     *     is its standard input (a terminal: {@link Pty#slave}), so Ctrl-C there signals it
      */
     public record Request(Fd gate, Fd status, String procMount, String root, List<String> masked, List<String> readOnly,
                           String workingDir, Long capabilities, long uid, long gid, List<Long> groups,
                           boolean noNewPrivileges, List<String> argv, List<String> env,
-                          Stdio stdin, Stdio stdout, Stdio stderr, Fd mountNamespace, String cgroupMount) {
+                          Stdio stdin, Stdio stdout, Stdio stderr, Fd mountNamespace, String cgroupMount,
+                          boolean controllingTerminal) {
+
+        /** A request whose payload has no controlling terminal. */
+        public Request(Fd gate, Fd status, String procMount, String root, List<String> masked, List<String> readOnly,
+                       String workingDir, Long capabilities, long uid, long gid, List<Long> groups,
+                       boolean noNewPrivileges, List<String> argv, List<String> env, Stdio stdin, Stdio stdout, Stdio stderr,
+                       Fd mountNamespace, String cgroupMount) {
+            this(gate, status, procMount, root, masked, readOnly, workingDir, capabilities, uid, gid, groups, noNewPrivileges,
+                    argv, env, stdin, stdout, stderr, mountNamespace, cgroupMount, false);
+        }
 
         /** A request that joins a mount namespace, or none, and creates no cgroup namespace. */
         public Request(Fd gate, Fd status, String procMount, String root, List<String> masked, List<String> readOnly,
@@ -49,7 +61,7 @@ public final class ExecStage {
                        boolean noNewPrivileges, List<String> argv, List<String> env, Stdio stdin, Stdio stdout, Stdio stderr,
                        Fd mountNamespace) {
             this(gate, status, procMount, root, masked, readOnly, workingDir, capabilities, uid, gid, groups, noNewPrivileges,
-                    argv, env, stdin, stdout, stderr, mountNamespace, null);
+                    argv, env, stdin, stdout, stderr, mountNamespace, null, false);
         }
 
         /** A request that joins no mount namespace. */
@@ -57,7 +69,13 @@ public final class ExecStage {
                        String workingDir, Long capabilities, long uid, long gid, List<Long> groups,
                        boolean noNewPrivileges, List<String> argv, List<String> env, Stdio stdin, Stdio stdout, Stdio stderr) {
             this(gate, status, procMount, root, masked, readOnly, workingDir, capabilities, uid, gid, groups, noNewPrivileges,
-                    argv, env, stdin, stdout, stderr, null, null);
+                    argv, env, stdin, stdout, stderr, null, null, false);
+        }
+
+        /** This request, its payload in a session of its own with its standard input as controlling terminal. */
+        public Request withControllingTerminal() {
+            return new Request(gate, status, procMount, root, masked, readOnly, workingDir, capabilities, uid, gid, groups,
+                    noNewPrivileges, argv, env, stdin, stdout, stderr, mountNamespace, cgroupMount, true);
         }
 
         public Request {
@@ -111,10 +129,16 @@ public final class ExecStage {
         if (request.noNewPrivileges()) {
             args.add("--no-new-privs");
         }
+        if (request.controllingTerminal()) {
+            args.add("--ctty");
+        }
         args.add("--");
         args.addAll(request.argv());
         SpawnSpec.Builder builder = SpawnSpec.of(helper.toString(), args.toArray(String[]::new))
                 .env(request.env()).stdin(request.stdin()).stdout(request.stdout()).stderr(request.stderr());
+        if (request.controllingTerminal()) {
+            builder.newSession(); // TIOCSCTTY takes a terminal only for a session leader without one
+        }
         inherited.forEach(builder::inherit);
         return builder.build();
     }

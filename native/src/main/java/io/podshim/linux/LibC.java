@@ -67,9 +67,14 @@ final class LibC {
 
         int connect(int fd, @In byte[] address, int length);
 
+        int shutdown(int fd, int how);
+
         int getsockopt(int fd, int level, int name, @Out int[] value, @In @Out int[] length);
 
         int ioctl(int fd, long request, Pointer arg);
+
+        /** For the requests whose argument is a number, not a pointer (TIOCGPTPEER's open flags). */
+        int ioctl(int fd, long request, long arg);
 
         int statfs(String path, Pointer buf);
 

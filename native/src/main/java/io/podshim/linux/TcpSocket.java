@@ -104,6 +104,17 @@ public final class TcpSocket implements AutoCloseable {
         throw new SyscallException("read", "socket " + raw, errno);
     }
 
+    /**
+     * shutdown(SHUT_RDWR): both directions end, and a thread polling or reading the socket sees end
+     * of file, so it can be stopped from another thread without closing a descriptor under it.
+     */
+    public void shutdown() {
+        int raw = fd.value();
+        if (Kernel.libc().shutdown(raw, 2) != 0 && Kernel.lastErrno() != Errno.ENOTCONN) {
+            throw new SyscallException("shutdown", "socket " + raw + ", SHUT_RDWR", Kernel.lastErrno());
+        }
+    }
+
     @Override
     public void close() {
         fd.close();

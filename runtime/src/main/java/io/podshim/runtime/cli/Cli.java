@@ -69,6 +69,7 @@ public final class Cli {
         commands.put("describe", Describe::new);
         commands.put("logs", Logs::new);
         commands.put("exec", Exec::new);
+        commands.put("port-forward", PortForward::new);
         commands.put("ns", Ns::new);
         commands.put("delete", Delete::new);
         commands.put("generate-completion", AutoComplete.GenerateCompletion::new);
@@ -215,7 +216,8 @@ public final class Cli {
     }
 
     @Command(name = "exec", description = "Run a command in a running container (its namespaces, cgroup, user);"
-            + " its exit code becomes podshim's. With -i its standard input is sent whole (piped input; no terminal).")
+            + " its exit code becomes podshim's. -i streams standard input to it as it comes; -t gives it a terminal"
+            + " (-it for a shell).")
     static final class Exec implements Callable<Integer> {
         @ParentCommand
         Cli cli;
@@ -223,8 +225,10 @@ public final class Cli {
         String pod;
         @Option(names = {"-c", "--container"}, description = "The container (needed when the pod has several).")
         String container;
-        @Option(names = {"-i", "--stdin"}, description = "Send podshim's standard input (read to its end) to the command.")
+        @Option(names = {"-i", "--stdin"}, description = "Send podshim's standard input to the command, as it comes.")
         boolean stdin;
+        @Option(names = {"-t", "--tty"}, description = "Give the command a terminal of the container's, this one in raw mode.")
+        boolean tty;
         @Parameters(index = "1..*", arity = "1..*", description = "the command, after --")
         List<String> command;
 
@@ -236,12 +240,11 @@ public final class Cli {
             }
             command.forEach(arg -> target.append("command=").append(q(arg)).append('&'));
             try {
-                byte[] input = null;
-                if (stdin) {
-                    target.append("stdin=true");
-                    input = cli.in.readAllBytes();
+                if (stdin || tty) {
+                    // A stream: input as it comes, a terminal. Without either, one plain request is quicker.
+                    return ExecStream.run(cli, target.substring(0, target.length() - 1), stdin, tty);
                 }
-                ApiClient.Reply r = new ApiClient(cli.socket).call("POST", target.toString(), input);
+                ApiClient.Reply r = new ApiClient(cli.socket).call("POST", target.toString(), null);
                 if (!r.ok()) {
                     return cli.result(r, null);
                 }

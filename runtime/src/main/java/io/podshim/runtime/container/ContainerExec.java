@@ -81,6 +81,54 @@ public final class ContainerExec {
     }
 
     /**
+     * Starts {@code argv} in the container with its streams open to the caller ({@link ExecSession}):
+     * with {@code terminal}, a pseudo-terminal of the container's own devpts as its standard input,
+     * output and error and its controlling terminal, sized {@code columns} x {@code rows} before it
+     * runs; without, a pipe per stream ({@code stdin} false: /dev/null). Returns once it is started
+     * or has failed to start ({@link ExecSession#awaitStart} says which).
+     */
+    public static ExecSession session(Path execStage, PidFd container, LaunchPlan plan, List<String> argv, boolean stdin,
+                                      boolean terminal, int columns, int rows) {
+        try {
+            if (terminal) {
+                io.podshim.linux.Pty pty = io.podshim.linux.Pty.openIn(container.pid());
+                try {
+                    pty.resize(columns > 0 ? columns : 80, rows > 0 ? rows : 24);
+                    Stdio tty = Stdio.of(pty.slave());
+                    Started started = start(execStage, container, plan, argv, tty, tty, tty, true);
+                    pty.slave().close(); // the command's now: the master sees EIO once the command lets go of it
+                    return new ExecSession(started, argv.get(0), pty, null, null, null);
+                } catch (RuntimeException e) {
+                    pty.close();
+                    throw e;
+                }
+            }
+            Pipe in = stdin ? Pipe.open() : null;
+            Pipe out = Pipe.open();
+            Pipe err = Pipe.open();
+            try {
+                Started started = start(execStage, container, plan, argv, in == null ? Stdio.devNull() : Stdio.of(in.readEnd()),
+                        Stdio.of(out.writeEnd()), Stdio.of(err.writeEnd()), false);
+                if (in != null) {
+                    in.readEnd().close();
+                }
+                out.writeEnd().close();
+                err.writeEnd().close();
+                return new ExecSession(started, argv.get(0), null, in, out, err);
+            } catch (RuntimeException e) {
+                for (Pipe p : new Pipe[] {in, out, err}) {
+                    if (p != null) {
+                        p.close();
+                    }
+                }
+                throw e;
+            }
+        } catch (SyscallException e) {
+            throw new PodException("exec in " + plan.describe() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * A command started in a container: the process, which the owner must reap, and the read end of
      * its exec stage's status pipe (end of file once the command runs, a {@link StartFailure} if it
      * could not start; see {@link ExecStage#awaitStart}).
@@ -102,6 +150,11 @@ public final class ContainerExec {
      */
     public static Started start(Path execStage, PidFd container, LaunchPlan plan, List<String> argv, Stdio stdin, Stdio stdout,
                                 Stdio stderr) {
+        return start(execStage, container, plan, argv, stdin, stdout, stderr, false);
+    }
+
+    private static Started start(Path execStage, PidFd container, LaunchPlan plan, List<String> argv, Stdio stdin, Stdio stdout,
+                                 Stdio stderr, boolean terminal) {
         if (argv.isEmpty()) {
             throw PodException.invalid("exec: give a command to run in " + plan.describe());
         }
@@ -114,7 +167,10 @@ public final class ContainerExec {
              Fd mnt = Fd.open(Namespace.MNT.procPath(container.pid()).toString(), Fd.O_RDONLY)) {
             ExecStage.Request request = new ExecStage.Request(gate.childEnd(), status.writeEnd(), null, null, List.of(), List.of(),
                     plan.workingDir(), plan.capabilities(), plan.uid(), plan.gid(), plan.supplementalGroups(),
-                    plan.noNewPrivileges(), argv, plan.env(), stdin, stdout, stderr, mnt);
+                    plan.noNewPrivileges(), argv, terminal ? withTerm(plan.env()) : plan.env(), stdin, stdout, stderr, mnt);
+            if (terminal) {
+                request = request.withControllingTerminal();
+            }
             ChildProcess child = NamespaceThread.spawn(namespaces, ExecStage.spec(execStage, request));
             try {
                 status.writeEnd().close();
@@ -128,6 +184,16 @@ public final class ContainerExec {
         } catch (SyscallException e) {
             throw new PodException("exec in " + plan.describe() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** With a terminal, TERM=xterm unless the container sets TERM, as containerd and CRI-O give it. */
+    private static List<String> withTerm(List<String> env) {
+        if (env.stream().anyMatch(e -> e.startsWith("TERM="))) {
+            return env;
+        }
+        List<String> more = new ArrayList<>(env);
+        more.add("TERM=xterm");
+        return more;
     }
 
     /** As a shell reports a command it could not run: 127 not found, 126 not executable, else 128. */

@@ -247,6 +247,41 @@ public final class RuntimeCore implements AutoCloseable {
         return ContainerExec.run(execStage, container, plan, argv, stdin);
     }
 
+    /** A command in a running container with its streams open to the caller: a terminal of the container's, or pipes. */
+    public io.podshim.runtime.container.ExecSession execSession(PidFd container, LaunchPlan plan, List<String> argv, boolean stdin,
+                                                                boolean terminal, int columns, int rows) {
+        return ContainerExec.session(execStage, container, plan, argv, stdin, terminal, columns, rows);
+    }
+
+    /**
+     * A TCP connection to {@code port} on the loopback of the pod whose pause is {@code pause}, made
+     * in the pod's network namespace (the daemon's own stays the node's), as kubelet forwards a port.
+     */
+    public io.podshim.linux.TcpSocket connectInPod(PidFd pause, int port, Duration timeout) {
+        io.podshim.linux.TcpSocket socket = io.podshim.linux.TcpSocket.openIn(pause);
+        try {
+            java.net.Inet4Address loopback = (java.net.Inet4Address) java.net.InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
+            if (!socket.connect(loopback, port)) {
+                short[] ready = io.podshim.linux.Poll.await(List.of(socket.fd()), new short[] {io.podshim.linux.Poll.POLLOUT},
+                        (int) timeout.toMillis());
+                if (ready[0] == 0) {
+                    throw PodException.unavailable("connect(127.0.0.1:" + port + ") in the pod's network: no answer within "
+                            + timeout.toSeconds() + " s");
+                }
+                Optional<jnr.constants.platform.Errno> error = socket.connectError();
+                if (error.isPresent()) {
+                    throw PodException.unavailable(new io.podshim.linux.SyscallException("connect", "127.0.0.1:" + port,
+                            error.get()).getMessage() + ", in the pod's network: is anything listening there?");
+                }
+            }
+            return socket;
+        } catch (java.net.UnknownHostException | RuntimeException e) {
+            socket.close();
+            throw e instanceof PodException p ? p : new PodException("connect(127.0.0.1:" + port + ") in the pod's network: "
+                    + e.getMessage(), e);
+        }
+    }
+
     /** The exec stage on disk, for commands started in containers without waiting (probes, hooks). */
     public Path execStage() {
         return execStage;

@@ -42,6 +42,7 @@ import org.eclipse.jetty.util.Fields;
  *   POST   /v1/pods/NAME/exec            run a command in a container  ?container=C&amp;command=ARG&amp;command=ARG…
  *                                        &amp;stdin=true: the body is its standard input
  *                                        → {"exitCode": …, "stdout": …, "stderr": …}
+ *   GET    /v1/pods/NAME/exec, /portforward  WebSocket streams (kubectl's exec -it, port-forward): {@link StreamRoutes}
  *   GET    /v1/images                    the image store  ?output=json|yaml|table
  *   POST   /v1/images                    import  ?source=PATH (on this node)&amp;name=NAME
  *   DELETE /v1/images/NAME               remove, unless a pod uses it (409)
@@ -126,14 +127,7 @@ final class ApiHandler extends Handler.Abstract {
                 reply = Reply.of(output, NamespaceTable.ids(columns), NamespaceTable.render(columns) + net);
             } else if (pod.matches() && "/exec".equals(pod.group(2)) && request.getMethod().equals("POST")) {
                 PodStatus status = find(pod.group(1));
-                String container = query.getValue("container");
-                if (container == null) {
-                    if (status.containers().size() != 1) {
-                        throw PodException.invalid("pod " + status.name() + " has " + status.containers().size()
-                                + " containers: choose one with -c " + status.containers().stream().map(ContainerStatus::name).toList());
-                    }
-                    container = status.containers().get(0).name();
-                }
+                String container = containerOf(status, query.getValue("container"));
                 List<String> command = query.getValues("command");
                 byte[] stdin = org.eclipse.jetty.util.BufferUtil.toArray(Content.Source.asByteBuffer(request));
                 reply = new Reply(200, "application/json", Render.json(engine.exec(status.name(), container,
@@ -153,6 +147,23 @@ final class ApiHandler extends Handler.Abstract {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());
         Content.Sink.write(response, true, reply.body(), callback);
         return true;
+    }
+
+    /** {@code wanted}, or the pod's one app container when none is named, as kubectl exec picks it. */
+    static String containerOf(PodStatus status, String wanted) {
+        if (wanted != null) {
+            return wanted;
+        }
+        if (status.containers().size() != 1) {
+            throw PodException.invalid("pod " + status.name() + " has " + status.containers().size()
+                    + " containers: choose one with -c " + status.containers().stream().map(ContainerStatus::name).toList());
+        }
+        return status.containers().get(0).name();
+    }
+
+    /** The API's JSON error for {@code e}, with its status. */
+    static void sendError(Response response, Callback callback, PodException e) {
+        send(response, callback, error(e.kind().httpStatus(), e.getMessage(), e.field()));
     }
 
     private PodStatus find(String name) {

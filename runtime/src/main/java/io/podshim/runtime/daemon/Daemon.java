@@ -71,7 +71,7 @@ public final class Daemon implements AutoCloseable {
         UnixDomainServerConnector connector = new UnixDomainServerConnector(server);
         connector.setUnixDomainPath(options.socket());
         server.addConnector(connector);
-        server.setHandler(new ApiHandler(engine));
+        server.setHandler(StreamRoutes.around(server, new ApiHandler(engine), engine));
         StaticPods staticPods = null;
         try {
             server.start();

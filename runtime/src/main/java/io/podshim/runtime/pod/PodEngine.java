@@ -342,8 +342,50 @@ public final class PodEngine implements AutoCloseable {
 
     /** {@link #exec} with {@code stdin} (or null for none) as the command's standard input. */
     public io.podshim.runtime.container.ContainerExec.Result exec(String pod, String container, List<String> argv, byte[] stdin) {
-        record Target(io.podshim.linux.PidFd pidFd, io.podshim.runtime.container.LaunchPlan plan) {}
-        Target target = Futures.join(supervisor.call(() -> {
+        ExecTarget target = execTarget(pod, container);
+        try (io.podshim.linux.PidFd pidFd = target.pidFd()) {
+            return core.exec(pidFd, target.plan(), argv, stdin);
+        }
+    }
+
+    /**
+     * Starts {@code argv} in the running container {@code container} of pod {@code pod} with its
+     * streams open to the caller ({@code kubectl exec -i}, {@code -t}): a terminal of the
+     * container's sized {@code columns} x {@code rows}, or pipes.
+     */
+    public io.podshim.runtime.container.ExecSession execSession(String pod, String container, List<String> argv, boolean stdin,
+                                                                boolean terminal, int columns, int rows) {
+        ExecTarget target = execTarget(pod, container);
+        try (io.podshim.linux.PidFd pidFd = target.pidFd()) {
+            return core.execSession(pidFd, target.plan(), argv, stdin, terminal, columns, rows);
+        }
+    }
+
+    /**
+     * A connection to {@code port} on pod {@code pod}'s loopback, made inside its network namespace
+     * ({@code kubectl port-forward}); a hostNetwork pod's is the node's.
+     */
+    public io.podshim.linux.TcpSocket connect(String pod, int port) {
+        io.podshim.linux.PidFd pause = Futures.join(supervisor.call(() -> {
+            PodRun run = pods.get(pod);
+            if (run == null) {
+                throw PodException.notFound("pod \"" + pod + "\" not found");
+            }
+            if (run.sandbox == null || run.lifecycle == PodLifecycle.DONE) {
+                throw PodException.conflict(null, "pod " + pod + " has no sandbox (" + run.status().display()
+                        + "): nothing to forward to");
+            }
+            return io.podshim.linux.PidFd.open(run.sandbox.pausePid());
+        }));
+        try (pause) {
+            return core.connectInPod(pause, port, Duration.ofSeconds(10));
+        }
+    }
+
+    private record ExecTarget(io.podshim.linux.PidFd pidFd, io.podshim.runtime.container.LaunchPlan plan) {}
+
+    private ExecTarget execTarget(String pod, String container) {
+        return Futures.join(supervisor.call(() -> {
             PodRun run = pods.get(pod);
             if (run == null) {
                 throw PodException.notFound("pod \"" + pod + "\" not found");
@@ -356,11 +398,8 @@ public final class PodEngine implements AutoCloseable {
             }
             // A pidfd of our own: the container's may be closed at any moment if it exits. It is
             // safe against pid reuse, as the container's shim has not reaped it yet.
-            return new Target(io.podshim.linux.PidFd.open(c.process.pid()), c.plan);
+            return new ExecTarget(io.podshim.linux.PidFd.open(c.process.pid()), c.plan);
         }));
-        try (io.podshim.linux.PidFd pidFd = target.pidFd()) {
-            return core.exec(pidFd, target.plan(), argv, stdin);
-        }
     }
 
     /** The log files of a container, oldest run first. */

@@ -11,70 +11,21 @@ import io.podshim.linux.NamespacePlan;
 import io.podshim.linux.NamespaceThread;
 import io.podshim.linux.Pipe;
 import io.podshim.linux.Stdio;
-import io.podshim.runtime.container.BusyboxImage;
 import io.podshim.runtime.daemon.Daemon;
-import io.podshim.runtime.image.ImageStore;
-import io.podshim.runtime.image.ImportProgress;
 import io.podshim.runtime.pod.BackoffPolicy;
-import io.podshim.testing.HostSnapshot;
 import io.podshim.testing.HostTest;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** CLI stories against a real daemon on a temporary socket and state directory. */
 @HostTest
-class DaemonCliHostTest {
-    private Path base;
-    private Daemon daemon;
-    private HostSnapshot before;
-
-    @BeforeEach
-    void start() throws Exception {
-        before = HostSnapshot.take();
-        String id = UUID.randomUUID().toString().substring(0, 8);
-        base = Path.of("/run/podshim-test-" + id);
-        new ImageStore(base.resolve("images")).importImage(BusyboxImage.create(base.resolve("busybox")), "busybox:local", ImportProgress.NONE);
-        daemon = Daemon.start(new Daemon.Options(base.resolve("podshim.sock"), null, base.resolve("state"), base.resolve("logs"),
-                base.resolve("images"), "podshim-test-" + id, new BackoffPolicy(Duration.ofMillis(100), Duration.ofMillis(400),
-                Duration.ofMinutes(10)), base.resolve("manifests")));
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        daemon.close();
-        try (Stream<Path> walk = Files.walk(base)) {
-            for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
-                Files.delete(p);
-            }
-        }
-        HostSnapshot.takeAndCompare(before);
-    }
-
-    private record Result(int code, String out, String err) {}
-
-    private Result cli(String... args) {
-        return cliAt(base.resolve("podshim.sock"), args);
-    }
-
-    private Path manifest(String yaml) throws IOException {
-        return Files.writeString(base.resolve(UUID.randomUUID() + ".yaml"), yaml);
-    }
-
+class DaemonCliHostTest extends DaemonHarness {
     @Test
     void applyGetDescribeLogsDelete() throws Exception {
         Path pod = manifest("""
@@ -205,16 +156,6 @@ class DaemonCliHostTest {
         assertEquals(1, r.code());
         assertTrue(r.err().contains("cannot reach the podshim daemon at " + base.resolve("absent.sock")), r.err());
         assertTrue(r.err().contains("podshim daemon"), r.err());
-    }
-
-    private Result cliAt(Path socket, String... args) {
-        List<String> all = new ArrayList<>(List.of("--socket", socket.toString()));
-        all.addAll(List.of(args));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Cli.main(all.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
     @Test
