@@ -29,8 +29,8 @@
  *   readonly  bind a path onto itself and remount it read-only.
  *   cwd       chdir.
  *   ctty      make standard input (a terminal of the container's devpts) the controlling terminal
- *             of this process's session, which the daemon started it in, as a login shell has one:
- *             Ctrl-C typed there then signals the foreground job.
+ *             of this process's session (a new one, unless it leads one already), as a login shell
+ *             has one: Ctrl-C typed there then signals the foreground job.
  *   caps      drop every capability not in HEX from the bounding set.
  *   groups, gid, uid   set the ids; from root to another uid the kernel clears the capabilities.
  *   capset    keep only HEX in the effective, permitted and inheritable sets (for root).
@@ -220,8 +220,13 @@ int main(int argc, char **argv) {
 		readonly(readonlys[r]);
 	if (cwd && chdir(cwd) != 0)
 		fail("cwd", errno);
-	if (ctty && ioctl(0, TIOCSCTTY, 0) != 0)
-		fail("ctty", errno);
+	if (ctty) {
+		/* A container's payload is the shim's child, not yet a session leader; an exec is one already (EPERM). */
+		if (setsid() < 0 && errno != EPERM)
+			fail("ctty", errno);
+		if (ioctl(0, TIOCSCTTY, 0) != 0)
+			fail("ctty", errno);
+	}
 
 	if (have_caps) {
 		int last = last_cap();

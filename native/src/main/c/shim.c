@@ -6,7 +6,9 @@
  * next write to a log pipe with no reader kills them with SIGPIPE. Like conmon and containerd's
  * shim, this program sits between the daemon and the container: it is the container's parent,
  * records how it ended in a file, and keeps the log pipes' read ends open (never reading them), so
- * that a restarted daemon can take them back with pidfd_getfd(2) and go on pumping.
+ * that a restarted daemon can take them back with pidfd_getfd(2) and go on pumping; likewise the
+ * write end of a container's stdin pipe (so it sees no end of file) or its terminal's master (so
+ * it is not hung up), which a restarted daemon's attach uses again.
  *
  *   podshim-shim --exit-dir DIR [--pid-ns FD | --new-pid-ns] --report FD [--status FD] [--keep FD]...
  *                -- EXEC-STAGE ARG...

@@ -28,6 +28,15 @@ public final class NamespaceThread {
         return call(plan, () -> Spawn.start(spec));
     }
 
+    /**
+     * As {@link #spawn(NamespacePlan, SpawnSpec)}, the spawn made from what {@code spec} gives on the
+     * thread once the plan's steps have run: for descriptors that can only be opened there (a terminal
+     * of the devpts the plan mounted).
+     */
+    public static ChildProcess spawn(NamespacePlan plan, Callable<SpawnSpec> spec) {
+        return call(plan, () -> Spawn.start(spec.call()));
+    }
+
     /** Enters {@code plan}'s namespaces on a new thread and returns what {@code work} returns there. */
     public static <T> T call(NamespacePlan plan, Callable<T> work) {
         // Initialise JNR here: a thread in a new pid namespace can no longer start its helper thread.

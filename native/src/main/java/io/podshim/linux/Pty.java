@@ -41,8 +41,11 @@ public final class Pty implements AutoCloseable {
         return openInRoot("/proc/" + pid + "/root");
     }
 
-    /** As {@link #openIn}, from the devpts at {@code dev/pts} below {@code rootDir}, taken as "/". */
-    static Pty openInRoot(String rootDir) {
+    /**
+     * As {@link #openIn}, from the devpts at {@code dev/pts} below {@code rootDir}, taken as "/": a
+     * container's root as its namespace thread sees it, before the container runs.
+     */
+    public static Pty openInRoot(String rootDir) {
         String ptmx = rootDir + "/dev/pts/ptmx";
         try (Fd root = Fd.open(rootDir, Fd.O_PATH | Fd.O_DIRECTORY)) {
             Fd master = Fd.adopt(openInRoot(root, rootDir, "dev/pts/ptmx", Fd.O_RDWR | O_NOCTTY | Fd.O_CLOEXEC));
@@ -92,12 +95,16 @@ public final class Pty implements AutoCloseable {
 
     /** Sets the window size; the kernel sends SIGWINCH to the terminal's foreground process group. */
     public void resize(int columns, int rows) {
+        resize(master, columns, rows);
+    }
+
+    /** Sets the window size of the terminal whose master is {@code master} (one taken back from a shim, say). */
+    public static void resize(Fd master, int columns, int rows) {
         Pointer winsize = Memory.allocateDirect(Kernel.runtime(), 8, true); // ws_row, ws_col, ws_xpixel, ws_ypixel
         winsize.putShort(0, (short) rows);
         winsize.putShort(2, (short) columns);
         int fd = master.value();
-        Kernel.check("ioctl", "pty " + number + ", TIOCSWINSZ " + columns + "x" + rows, () -> Kernel.libc().ioctl(fd, TIOCSWINSZ,
-                winsize));
+        Kernel.check("ioctl", master + ", TIOCSWINSZ " + columns + "x" + rows, () -> Kernel.libc().ioctl(fd, TIOCSWINSZ, winsize));
     }
 
     @Override

@@ -70,6 +70,7 @@ public final class Cli {
         commands.put("logs", Logs::new);
         commands.put("exec", Exec::new);
         commands.put("port-forward", PortForward::new);
+        commands.put("attach", Attach::new);
         commands.put("ns", Ns::new);
         commands.put("delete", Delete::new);
         commands.put("generate-completion", AutoComplete.GenerateCompletion::new);
@@ -253,6 +254,34 @@ public final class Cli {
                 cli.err.print(r.field("stderr"));
                 cli.err.flush();
                 return Integer.parseInt(r.field("exitCode"));
+            } catch (IOException e) {
+                return cli.failed(e);
+            }
+        }
+    }
+
+    @Command(name = "attach", description = "Attach to a running container: its output from now on; with -i, its standard input"
+            + " (the container needs stdin: true); -t for one with tty: true.")
+    static final class Attach implements Callable<Integer> {
+        @ParentCommand
+        Cli cli;
+        @Parameters(index = "0", description = "the pod's name")
+        String pod;
+        @Option(names = {"-c", "--container"}, description = "The container (needed when the pod has several).")
+        String container;
+        @Option(names = {"-i", "--stdin"}, description = "Send podshim's standard input to the container.")
+        boolean stdin;
+        @Option(names = {"-t", "--tty"}, description = "The container's terminal: this one in raw mode meanwhile.")
+        boolean tty;
+
+        @Override
+        public Integer call() {
+            try {
+                if (stdin && tty) {
+                    cli.err.println("If you don't see a command prompt, try pressing enter.");
+                }
+                return ExecStream.run(cli, "/v1/pods/" + q(pod) + "/attach?" + (container == null ? "" : "container=" + q(container)),
+                        stdin, tty);
             } catch (IOException e) {
                 return cli.failed(e);
             }

@@ -12,7 +12,7 @@ import org.eclipse.jetty.websocket.api.Session;
 public final class FrameListener implements Session.Listener.AutoDemanding {
     /** What a frame's bytes go to; an IOException fails the frame (and so the stream). */
     @FunctionalInterface
-    interface Frames {
+    public interface Frames {
         void frame(int channel, byte[] data) throws IOException;
     }
 
@@ -20,7 +20,7 @@ public final class FrameListener implements Session.Listener.AutoDemanding {
     private final Runnable ended;
 
     /** @param ended run once the stream has closed or broken */
-    FrameListener(Frames frames, Runnable ended) {
+    public FrameListener(Frames frames, Runnable ended) {
         this.frames = frames;
         this.ended = ended;
     }

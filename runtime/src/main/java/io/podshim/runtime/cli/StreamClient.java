@@ -24,8 +24,9 @@ import org.eclipse.jetty.websocket.client.WebSocketClient;
  * The CLI's streams to the daemon: WebSocket over the daemon's unix socket (Jetty's client), for
  * exec -i/-t and port-forward only; every other command keeps to {@link ApiClient}'s plain HTTP and
  * loads none of this. A request the daemon refuses before the upgrade gives its own message.
+ * Public for tests and tools that speak the streams themselves.
  */
-final class StreamClient implements AutoCloseable {
+public final class StreamClient implements AutoCloseable {
     /** As the daemon's: an idle shell stays open for hours. */
     private static final Duration IDLE_TIMEOUT = Duration.ofHours(4);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
@@ -34,7 +35,7 @@ final class StreamClient implements AutoCloseable {
     private final HttpClient http;
     private final WebSocketClient client;
 
-    StreamClient(Path socket) throws IOException {
+    public StreamClient(Path socket) throws IOException {
         this.socket = socket;
         this.http = new HttpClient(new HttpClientTransportOverHTTP(ClientConnector.forUnixDomain(socket)));
         this.client = new WebSocketClient(http);
@@ -47,7 +48,7 @@ final class StreamClient implements AutoCloseable {
     }
 
     /** Opens the stream {@code target} (a path and query) with one of {@code protocols}; {@code listener} gets its frames. */
-    Session connect(String target, List<String> protocols, Session.Listener listener) throws IOException {
+    public Session connect(String target, List<String> protocols, Session.Listener listener) throws IOException {
         ClientUpgradeRequest upgrade = new ClientUpgradeRequest();
         upgrade.setSubProtocols(protocols);
         ByteArrayOutputStream refusal = new ByteArrayOutputStream();
@@ -82,7 +83,7 @@ final class StreamClient implements AutoCloseable {
     }
 
     /** Sends one frame: {@code channel}, then {@code length} bytes of {@code data}; blocks until it is on its way. */
-    static void send(Session session, int channel, byte[] data, int length) throws IOException {
+    public static void send(Session session, int channel, byte[] data, int length) throws IOException {
         ByteBuffer frame = ByteBuffer.allocate(length + 1);
         frame.put((byte) channel).put(data, 0, length).flip();
         Callback.Completable sent = new Callback.Completable();

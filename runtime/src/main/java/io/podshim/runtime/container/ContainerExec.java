@@ -187,7 +187,7 @@ public final class ContainerExec {
     }
 
     /** With a terminal, TERM=xterm unless the container sets TERM, as containerd and CRI-O give it. */
-    private static List<String> withTerm(List<String> env) {
+    static List<String> withTerm(List<String> env) {
         if (env.stream().anyMatch(e -> e.startsWith("TERM="))) {
             return env;
         }

@@ -11,6 +11,7 @@ import io.podshim.linux.NamespacePlan;
 import io.podshim.linux.NamespaceThread;
 import io.podshim.linux.PidFd;
 import io.podshim.linux.Pipe;
+import io.podshim.linux.Pty;
 import io.podshim.linux.Shim;
 import io.podshim.linux.StartFailure;
 import io.podshim.linux.Stdio;
@@ -78,14 +79,31 @@ public final class ContainerLauncher {
         String rootfs = plan.rootfs().toString();
         // On cgroup v2 each container has a cgroup namespace of its own, as under runc and containerd there.
         String cgroupMount = plan.cgroups().mode() == CgroupMode.V2 ? rootfs + "/sys/fs/cgroup" : null;
+        Pty[] terminal = new Pty[1];
         try (CgroupGate gate = new CgroupGate(); Pipe status = Pipe.open(); Pipe report = Pipe.open()) {
-            ExecStage.Request request = new ExecStage.Request(gate.childEnd(), status.writeEnd(), rootfs + "/proc", rootfs,
-                    plan.maskProc() ? MASKED : List.of(), plan.maskProc() ? READ_ONLY : List.of(), plan.workingDir(),
-                    plan.capabilities(), plan.uid(), plan.gid(), plan.supplementalGroups(), plan.noNewPrivileges(),
-                    plan.argv(), plan.env(), Stdio.devNull(), plan.stdout(), plan.stderr(), null, cgroupMount);
-            Shim.Launch launch = Shim.spec(shim, ExecStage.spec(execStage, request), status.writeEnd(), plan.bundle(), pid,
-                    report.writeEnd(), hold);
-            ChildProcess shimProcess = NamespaceThread.spawn(namespaces, launch.spec());
+            Shim.Launch[] launch = new Shim.Launch[1];
+            // Built on the namespace thread once the mount tree is there: a terminal comes from the container's own devpts.
+            ChildProcess shimProcess = NamespaceThread.spawn(namespaces, () -> {
+                Stdio in = plan.stdin();
+                Stdio out = plan.stdout();
+                Stdio err = plan.stderr();
+                List<Fd> kept = hold;
+                if (plan.terminal()) {
+                    terminal[0] = Pty.openInRoot(rootfs);
+                    in = out = err = Stdio.of(terminal[0].slave());
+                    kept = List.of(terminal[0].master()); // so the terminal is not hung up if this daemon dies
+                }
+                ExecStage.Request request = new ExecStage.Request(gate.childEnd(), status.writeEnd(), rootfs + "/proc", rootfs,
+                        plan.maskProc() ? MASKED : List.of(), plan.maskProc() ? READ_ONLY : List.of(), plan.workingDir(),
+                        plan.capabilities(), plan.uid(), plan.gid(), plan.supplementalGroups(), plan.noNewPrivileges(),
+                        plan.argv(), plan.terminal() ? ContainerExec.withTerm(plan.env()) : plan.env(), in, out, err, null, cgroupMount);
+                launch[0] = Shim.spec(shim, ExecStage.spec(execStage, plan.terminal() ? request.withControllingTerminal() : request),
+                        status.writeEnd(), plan.bundle(), pid, report.writeEnd(), kept);
+                return launch[0].spec();
+            });
+            if (terminal[0] != null) {
+                terminal[0].slave().close(); // the container's now
+            }
             status.writeEnd().close();
             report.writeEnd().close();
             Optional<Integer> containerPid = Shim.awaitReport(report.readEnd());
@@ -106,15 +124,21 @@ public final class ContainerLauncher {
                 shimProcess.close();
                 throw e;
             }
-            ContainerProcess process = ContainerProcess.launched(shimProcess, container, plan.bundle(), launch.keptNumbers());
+            ContainerProcess process = ContainerProcess.launched(shimProcess, container, plan.bundle(), launch[0].keptNumbers());
             Optional<StartFailure> failure = ExecStage.awaitStart(status.readEnd(), plan.argv().get(0));
             if (failure.isPresent()) {
                 Launched failed = Launched.failed(failure.get(), process.waitFor());
                 process.close();
+                if (terminal[0] != null) {
+                    terminal[0].close();
+                }
                 return failed;
             }
-            return Launched.running(process);
+            return Launched.running(process, terminal[0] == null ? null : terminal[0].master());
         } catch (SyscallException | PodException e) {
+            if (terminal[0] != null) {
+                terminal[0].close();
+            }
             throw new PodException(plan.describe() + ": " + e.getMessage(), e);
         }
     }

@@ -18,12 +18,26 @@ import java.util.Objects;
  * @param capabilities the capability bits the process keeps
  * @param uid the user, -1 for the image's default (root); likewise gid
  * @param maskProc false for privileged containers: /proc and /sys are shown unmasked
+ * @param stdin the container's standard input (/dev/null, or a pipe kept for attach)
+ * @param terminal the container gets a terminal of its devpts as stdin, stdout, stderr and
+ *     controlling terminal (then {@code stdin}, {@code stdout} and {@code stderr} are not used)
  */
 public record LaunchPlan(String podName, String containerName, PodSandbox sandbox, Path image, Path bundle,
                          boolean readOnlyRootFilesystem, List<BindMount> mounts, List<String> argv, List<String> env,
                          String workingDir, long uid, long gid, List<Long> supplementalGroups, long capabilities,
                          boolean noNewPrivileges, boolean maskProc, boolean sharePidNamespace,
-                         CgroupManager cgroups, CgroupPath cgroup, Stdio stdout, Stdio stderr) {
+                         CgroupManager cgroups, CgroupPath cgroup, Stdio stdout, Stdio stderr, Stdio stdin, boolean terminal) {
+
+    /** A plan whose container reads /dev/null and has no terminal. */
+    public LaunchPlan(String podName, String containerName, PodSandbox sandbox, Path image, Path bundle,
+                      boolean readOnlyRootFilesystem, List<BindMount> mounts, List<String> argv, List<String> env,
+                      String workingDir, long uid, long gid, List<Long> supplementalGroups, long capabilities,
+                      boolean noNewPrivileges, boolean maskProc, boolean sharePidNamespace,
+                      CgroupManager cgroups, CgroupPath cgroup, Stdio stdout, Stdio stderr) {
+        this(podName, containerName, sandbox, image, bundle, readOnlyRootFilesystem, mounts, argv, env, workingDir, uid, gid,
+                supplementalGroups, capabilities, noNewPrivileges, maskProc, sharePidNamespace, cgroups, cgroup, stdout, stderr,
+                Stdio.devNull(), false);
+    }
 
     public LaunchPlan {
         Objects.requireNonNull(sandbox, "sandbox");

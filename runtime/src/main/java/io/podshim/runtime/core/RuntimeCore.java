@@ -237,9 +237,20 @@ public final class RuntimeCore implements AutoCloseable {
 
     /** Pumps a container run's stdout and stderr into its CRI log file; completes once both have reached it. */
     public CompletableFuture<Void> attachLogs(Fd stdout, Fd stderr, Path file) {
+        return attachLogs(stdout, stderr, file, new io.podshim.runtime.logs.Taps());
+    }
+
+    /** As {@link #attachLogs(Fd, Fd, Path)}, what is logged handed to {@code taps} too (attach sessions). */
+    public CompletableFuture<Void> attachLogs(Fd stdout, Fd stderr, Path file, io.podshim.runtime.logs.Taps taps) {
         CriLogFile log = new CriLogFile(file);
-        return CompletableFuture.allOf(logs.attach(stdout, log, CriLogFile.Stream.STDOUT), logs.attach(stderr, log, CriLogFile.Stream.STDERR))
-                .whenComplete((ok, failure) -> log.close());
+        return CompletableFuture.allOf(logs.attach(stdout, log, CriLogFile.Stream.STDOUT, taps, false),
+                logs.attach(stderr, log, CriLogFile.Stream.STDERR, taps, false)).whenComplete((ok, failure) -> log.close());
+    }
+
+    /** Pumps a container's terminal (its master; the pump owns it) into its CRI log as stdout, and to {@code taps}. */
+    public CompletableFuture<Void> attachTerminalLog(Fd master, Path file, io.podshim.runtime.logs.Taps taps) {
+        CriLogFile log = new CriLogFile(file);
+        return logs.attach(master, log, CriLogFile.Stream.STDOUT, taps, true).whenComplete((ok, failure) -> log.close());
     }
 
     /** Runs {@code argv} in the running container behind {@code container} (kubectl exec, not interactive). */

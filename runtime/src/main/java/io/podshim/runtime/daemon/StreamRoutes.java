@@ -5,6 +5,7 @@ import io.podshim.runtime.PodException;
 import io.podshim.runtime.container.ExecSession;
 import io.podshim.runtime.pod.PodEngine;
 import io.podshim.runtime.pod.PodStatus;
+import io.podshim.runtime.stream.AttachStreams;
 import io.podshim.runtime.stream.ExecStreams;
 import io.podshim.runtime.stream.PortForwardStreams;
 import io.podshim.runtime.stream.StreamProtocol;
@@ -26,6 +27,7 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
  * <pre>
  *   GET /v1/pods/NAME/exec         ?container=C&amp;command=ARG…&amp;stdin=true&amp;tty=true[&amp;width=W&amp;height=H]
  *                                  subprotocol v5.channel.k8s.io or v4.channel.k8s.io
+ *   GET /v1/pods/NAME/attach       ?container=C&amp;stdin=true   subprotocol v5.channel.k8s.io or v4.channel.k8s.io
  *   GET /v1/pods/NAME/portforward  ?ports=P[,P…]   subprotocol portforward.k8s.io
  * </pre>
  * Anything else goes on to the plain API. A request that cannot be served (no such pod, a container
@@ -35,7 +37,7 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 final class StreamRoutes {
     /** kubelet's default streaming-connection-idle-timeout: an idle shell stays open that long. */
     static final Duration IDLE_TIMEOUT = Duration.ofHours(4);
-    private static final Pattern STREAM = Pattern.compile("/v1/pods/([^/]+)/(exec|portforward)");
+    private static final Pattern STREAM = Pattern.compile("/v1/pods/([^/]+)/(exec|attach|portforward)");
 
     private StreamRoutes() {}
 
@@ -45,6 +47,14 @@ final class StreamRoutes {
             container.addMapping("regex|^/v1/pods/[^/]+/exec$", (request, response, callback) -> {
                 try {
                     return exec(engine, request, response);
+                } catch (PodException e) {
+                    ApiHandler.sendError(response, callback, e);
+                    return null;
+                }
+            });
+            container.addMapping("regex|^/v1/pods/[^/]+/attach$", (request, response, callback) -> {
+                try {
+                    return attach(engine, request, response);
                 } catch (PodException e) {
                     ApiHandler.sendError(response, callback, e);
                     return null;
@@ -77,6 +87,16 @@ final class StreamRoutes {
                 number(query, "width"), number(query, "height"));
         response.setAcceptedSubProtocol(protocol);
         return new WebSocketStream(new ExecStreams(session, "exec " + command + " in " + pod.name() + "/" + container));
+    }
+
+    private static Object attach(PodEngine engine, ServerUpgradeRequest request, ServerUpgradeResponse response) {
+        String protocol = choose(request, StreamProtocol.REMOTE_COMMAND);
+        Fields query = Request.extractQueryParameters(request);
+        PodStatus pod = pod(engine, request);
+        String container = ApiHandler.containerOf(pod, query.getValue("container"));
+        PodEngine.Attached attached = engine.attach(pod.name(), container, "true".equals(query.getValue("stdin")));
+        response.setAcceptedSubProtocol(protocol);
+        return new WebSocketStream(new AttachStreams(attached));
     }
 
     private static Object portForward(PodEngine engine, ServerUpgradeRequest request, ServerUpgradeResponse response) {

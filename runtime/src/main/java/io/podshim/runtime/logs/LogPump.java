@@ -17,9 +17,14 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * <p>What a pipe holds is copied with tee(2), written to the log, and only then taken out of the
  * pipe: a daemon killed in between leaves it in the pipe (which the container's shim keeps open)
  * for the next daemon, instead of losing it (KERNEL-NOTES #29). At worst a record is written twice.
+ *
+ * <p>A terminal's master (a container with {@code tty: true}) cannot be teed: it is read, and what a
+ * killed daemon had read and not yet written is lost. It ends with EIO once the container and its
+ * children have let go of the terminal. What is read is also handed to the run's {@link Taps}.
  */
 public final class LogPump implements AutoCloseable {
-    private record Source(Fd fd, CriLogFile file, CriLogFile.Stream stream, CompletableFuture<Void> ended) {}
+    private record Source(Fd fd, CriLogFile file, CriLogFile.Stream stream, CompletableFuture<Void> ended, Taps taps,
+                          boolean terminal) {}
 
     private final Pipe wakeUp = Pipe.open();
     /** Where tee(2) puts a copy of what a source holds; emptied at once, on the pump's thread. */
@@ -40,8 +45,13 @@ public final class LogPump implements AutoCloseable {
      * or exceptionally if the log cannot be written.
      */
     public CompletableFuture<Void> attach(Fd readEnd, CriLogFile file, CriLogFile.Stream stream) {
+        return attach(readEnd, file, stream, new Taps(), false);
+    }
+
+    /** As {@link #attach(Fd, CriLogFile, CriLogFile.Stream)}, handing what is logged to {@code taps} too; {@code terminal}: a pty master. */
+    public CompletableFuture<Void> attach(Fd readEnd, CriLogFile file, CriLogFile.Stream stream, Taps taps, boolean terminal) {
         CompletableFuture<Void> ended = new CompletableFuture<>();
-        added.add(new Source(readEnd, file, stream, ended));
+        added.add(new Source(readEnd, file, stream, ended, taps, terminal));
         wakeUp.writeEnd().write(new byte[] {1});
         return ended;
     }
@@ -71,10 +81,21 @@ public final class LogPump implements AutoCloseable {
                     continue;
                 }
                 try {
+                    if (s.terminal()) {
+                        int n = readTerminal(s.fd(), buffer);
+                        if (n > 0) {
+                            s.file().write(s.stream(), buffer, n, Instant.now());
+                            s.taps().deliver(s.stream(), buffer, n);
+                        } else {
+                            ended.add(s);
+                        }
+                        continue;
+                    }
                     long n = s.fd().teeTo(copies.writeEnd(), buffer.length);
                     if (n > 0) {
                         int copied = readExactly(copies.readEnd(), buffer, (int) n, spare);
                         s.file().write(s.stream(), buffer, copied, Instant.now());
+                        s.taps().deliver(s.stream(), buffer, copied);
                         s.fd().discard(n, spare);
                     } else if (n == 0) {
                         ended.add(s);
@@ -105,6 +126,18 @@ public final class LogPump implements AutoCloseable {
                 return;
             }
             sources.removeAll(ended);
+        }
+    }
+
+    /** A read of a terminal's master: 0 once nobody holds its other end any more (EIO). */
+    private static int readTerminal(Fd master, byte[] buffer) {
+        try {
+            return master.read(buffer);
+        } catch (io.podshim.linux.SyscallException e) {
+            if (e.errno() == jnr.constants.platform.Errno.EIO) {
+                return 0;
+            }
+            throw e;
         }
     }
 

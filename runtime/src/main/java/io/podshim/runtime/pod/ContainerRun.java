@@ -46,6 +46,18 @@ final class ContainerRun {
     io.podshim.runtime.probe.Attempt hook;
     /** Completes once the current run's stdout and stderr have reached its log file. */
     java.util.concurrent.CompletableFuture<Void> logsWritten = java.util.concurrent.CompletableFuture.completedFuture(null);
+    /**
+     * The current run's standard input as attach writes to it (with {@code stdin: true}): its pipe's
+     * write end, or with {@code tty: true} its terminal's master; null without, or once closed
+     * ({@code stdinOnce} after the first attach).
+     */
+    io.podshim.linux.Fd stdin;
+    /** The current run's terminal master, for a resize (with {@code tty: true}); the same descriptor as {@link #stdin}. */
+    io.podshim.linux.Fd terminal;
+    /** Who sees the current run's output as it is logged: its attach sessions. */
+    io.podshim.runtime.logs.Taps taps = new io.podshim.runtime.logs.Taps();
+    /** An attach with stdin has ended (what {@code stdinOnce} waits for). */
+    boolean attachedOnce;
 
     ContainerRun(PodManifest.Container spec, boolean init, String field) {
         this.spec = spec;
@@ -73,6 +85,18 @@ final class ContainerRun {
 
     boolean running() {
         return process != null;
+    }
+
+    /** The run has ended: what attach held for it is let go. */
+    void closeStreams() {
+        if (stdin != null) {
+            stdin.close();
+        }
+        if (terminal != null && terminal != stdin) {
+            terminal.close();
+        }
+        stdin = null;
+        terminal = null;
     }
 
     /** Running, its postStart hook done and its startup probe passed: Kubernetes' {@code started}. */

@@ -43,21 +43,46 @@ final class ContainerStarts {
         }
         c.freshPull = false; // the next run asks again, as its policy says
         PodEngine engine = pod.engine;
+        boolean tty = c.spec.tty();
         Pipe out = Pipe.open();
         Pipe err = Pipe.open();
+        Pipe in = c.spec.stdin() && !tty ? Pipe.open() : null;
         try {
-            LaunchPlan plan = plan(c, Stdio.of(out.writeEnd()), Stdio.of(err.writeEnd()));
+            LaunchPlan plan = plan(c, Stdio.of(out.writeEnd()), Stdio.of(err.writeEnd()), in == null ? Stdio.devNull()
+                    : Stdio.of(in.readEnd()));
             c.plan = plan;
             c.oomKillsBefore = engine.core().oomKills(c.cgroup);
             c.startedAt = Instant.now();
+            c.taps = new io.podshim.runtime.logs.Taps();
+            c.attachedOnce = false;
             // The shim keeps the read ends open, so the container never writes to a pipe without a
-            // reader if this daemon dies; a restarted one takes them back.
-            Launched launched = engine.core().startContainer(plan, List.of(out.readEnd(), err.readEnd()));
+            // reader if this daemon dies; a restarted one takes them back. Likewise a terminal's
+            // master, and stdin's write end (not with stdinOnce: the daemon alone must be able to end it).
+            List<io.podshim.linux.Fd> hold = new ArrayList<>();
+            if (!tty) {
+                hold.addAll(List.of(out.readEnd(), err.readEnd()));
+                if (in != null && !c.spec.stdinOnce()) {
+                    hold.add(in.writeEnd());
+                }
+            }
+            Launched launched = engine.core().startContainer(plan, hold);
             out.writeEnd().close();
             err.writeEnd().close();
-            c.logsWritten = engine.core().attachLogs(out.readEnd().dupAtLeast(0), err.readEnd().dupAtLeast(0),
-                    engine.logFile(pod.manifest, c.name(), c.restartCount));
+            Path log = engine.logFile(pod.manifest, c.name(), c.restartCount);
+            if (launched.terminalMaster().isPresent()) {
+                io.podshim.linux.Fd master = launched.terminalMaster().get();
+                c.logsWritten = engine.core().attachTerminalLog(master.dupAtLeast(0), log, c.taps);
+                c.terminal = master;
+                c.stdin = c.spec.stdin() ? master : null;
+            } else {
+                c.logsWritten = engine.core().attachLogs(out.readEnd().dupAtLeast(0), err.readEnd().dupAtLeast(0), log, c.taps);
+            }
+            if (in != null) {
+                in.readEnd().close();
+                c.stdin = in.writeEnd().dupAtLeast(0);
+            }
             if (launched.failure().isPresent()) {
+                c.closeStreams();
                 pod.events.add("Warning", "Failed", c.name(), "Error: " + launched.failure().get().message());
                 pod.exited(c, null, Termination.startError(launched.failure().get()), Instant.now());
                 return;
@@ -69,11 +94,15 @@ final class ContainerStarts {
             watch(c);
             pod.health.started(c);
         } catch (PodException | SyscallException e) {
+            c.closeStreams();
             pod.events.add("Warning", "Failed", c.name(), "Error: " + e.getMessage());
             pod.exited(c, null, new Termination("StartError", 128, e.getMessage()), Instant.now());
         } finally {
             out.close();
             err.close();
+            if (in != null) {
+                in.close();
+            }
         }
     }
 
@@ -92,13 +121,25 @@ final class ContainerStarts {
         pod.engine.supervisor().watch(c.process.exitFd(), () -> pod.shimExited(c));
     }
 
-    /** Takes the log pipes' read ends back from the shim and appends to the run's log file again. */
+    /**
+     * Takes back from the shim what it kept (the log pipes' read ends and stdin's write end, or the
+     * terminal's master) and appends to the run's log file again.
+     */
     void resumeLogs(ContainerRun c) {
-        List<io.podshim.linux.Fd> pipes = c.process.takeKept();
-        c.logsWritten = pod.engine.core().attachLogs(pipes.get(0), pipes.get(1), pod.engine.logFile(pod.manifest, c.name(), c.restartCount));
+        List<io.podshim.linux.Fd> kept = c.process.takeKept();
+        Path log = pod.engine.logFile(pod.manifest, c.name(), c.restartCount);
+        c.taps = new io.podshim.runtime.logs.Taps();
+        if (c.spec.tty()) {
+            c.terminal = kept.get(0);
+            c.stdin = c.spec.stdin() ? c.terminal : null;
+            c.logsWritten = pod.engine.core().attachTerminalLog(c.terminal.dupAtLeast(0), log, c.taps);
+            return;
+        }
+        c.logsWritten = pod.engine.core().attachLogs(kept.get(0), kept.get(1), log, c.taps);
+        c.stdin = kept.size() > 2 ? kept.get(2) : null;
     }
 
-    LaunchPlan plan(ContainerRun c, Stdio stdout, Stdio stderr) {
+    LaunchPlan plan(ContainerRun c, Stdio stdout, Stdio stderr, Stdio stdin) {
         PodManifest manifest = pod.manifest;
         PodManifest.Container spec = c.spec;
         PodManifest.PodSecurity podSecurity = manifest.spec().security();
@@ -122,7 +163,8 @@ final class ContainerStarts {
                 ProcessCommand.workingDir(c.image.config().workingDir(), spec.workingDir()), user.uid(), user.gid(),
                 user.groups(), SecurityCapabilities.of(sec.privileged(), sec.capabilitiesAdd(), sec.capabilitiesDrop(), securityField),
                 Boolean.FALSE.equals(sec.allowPrivilegeEscalation()), !sec.privileged(),
-                manifest.spec().shareProcessNamespace(), pod.engine.core().cgroupManager(), c.cgroup, stdout, stderr);
+                manifest.spec().shareProcessNamespace(), pod.engine.core().cgroupManager(), c.cgroup, stdout, stderr, stdin,
+                c.spec.tty());
     }
 
     /**

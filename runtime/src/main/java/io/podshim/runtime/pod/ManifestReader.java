@@ -32,8 +32,8 @@ public final class ManifestReader {
     private static final Set<String> CONTAINER_KEYS = Field.keys("name", "image", "command", "args", "env", "workingDir",
             "resources", "volumeMounts", "securityContext", "restartPolicy", "imagePullPolicy", "ports",
             "terminationMessagePath", "terminationMessagePolicy", "livenessProbe", "readinessProbe", "startupProbe",
-            "lifecycle", "restartPolicyRules");
-    private static final Set<String> CONTAINER_LATER = Field.keys("envFrom", "stdin", "stdinOnce", "tty", "volumeDevices", "resizePolicy");
+            "lifecycle", "restartPolicyRules", "stdin", "stdinOnce", "tty");
+    private static final Set<String> CONTAINER_LATER = Field.keys("envFrom", "volumeDevices", "resizePolicy");
 
     private ManifestReader() {}
 
@@ -285,7 +285,8 @@ public final class ManifestReader {
                 c.has("livenessProbe") ? ProbeReader.probe(c.get("livenessProbe"), "livenessProbe", ports) : null,
                 c.has("readinessProbe") ? ProbeReader.probe(c.get("readinessProbe"), "readinessProbe", ports) : null,
                 c.has("lifecycle") ? ProbeReader.lifecycle(c.get("lifecycle"), ports) : io.podshim.runtime.probe.Lifecycle.NONE,
-                hostPorts);
+                hostPorts, Boolean.TRUE.equals(c.bool("stdin")), Boolean.TRUE.equals(c.bool("stdinOnce")),
+                Boolean.TRUE.equals(c.bool("tty")));
     }
 
     /** restartPolicyRules (KEP-5307): only on an app container that sets its own restartPolicy, at most 20. */

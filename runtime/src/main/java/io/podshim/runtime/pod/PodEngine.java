@@ -382,6 +382,54 @@ public final class PodEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * What an attach to a running container holds, as {@code kubectl attach} reaches it: its own
+     * copies of the container's standard input (null unless wanted and the container has one) and
+     * terminal master (null without {@code tty}), the run's output {@link io.podshim.runtime.logs.Taps},
+     * the end of the run's output, and what to call once the client has gone.
+     */
+    public record Attached(io.podshim.linux.Fd stdin, io.podshim.linux.Fd terminal, io.podshim.runtime.logs.Taps taps,
+                           CompletableFuture<Void> ended, Runnable detached) {}
+
+    /** Attaches to the running container {@code container} of pod {@code pod}; {@code stdin}: the client will write to it. */
+    public Attached attach(String pod, String container, boolean stdin) {
+        return Futures.join(supervisor.call(() -> {
+            PodRun run = pods.get(pod);
+            if (run == null) {
+                throw PodException.notFound("pod \"" + pod + "\" not found");
+            }
+            ContainerRun c = run.container(container).orElseThrow(() ->
+                    PodException.notFound("pod " + pod + " has no container \"" + container + "\""));
+            if (!c.running()) {
+                throw PodException.conflict(null, "container " + container + " of pod " + pod + " is not running (" + c.state.kind()
+                        .name().toLowerCase() + "): nothing to attach to");
+            }
+            if (stdin && !c.spec.stdin()) {
+                throw PodException.invalid("container " + container + " of pod " + pod + " was not started with stdin: true:"
+                        + " attach without -i, or set stdin in its spec");
+            }
+            if (stdin && c.stdin == null) {
+                throw PodException.conflict(null, "the standard input of container " + container + " of pod " + pod + " is closed"
+                        + (c.spec.stdinOnce() ? " (stdinOnce: its first attach has ended)" : " (the daemon restarted)"));
+            }
+            io.podshim.linux.Fd in = stdin ? c.stdin.dupAtLeast(0) : null;
+            io.podshim.linux.Fd tty = c.terminal == null ? null : c.terminal.dupAtLeast(0);
+            io.podshim.linux.Fd held = c.stdin;
+            Runnable detached = () -> supervisor.call(() -> {
+                // stdinOnce: the first attach that had stdin ends it, for good (the shim keeps no copy).
+                if (stdin && c.spec.stdinOnce() && c.stdin == held && held != null && !c.attachedOnce) {
+                    c.attachedOnce = true;
+                    if (c.stdin != c.terminal) {
+                        c.stdin.close();
+                    }
+                    c.stdin = null;
+                }
+                return null;
+            });
+            return new Attached(in, tty, c.taps, c.logsWritten, detached);
+        }));
+    }
+
     private record ExecTarget(io.podshim.linux.PidFd pidFd, io.podshim.runtime.container.LaunchPlan plan) {}
 
     private ExecTarget execTarget(String pod, String container) {

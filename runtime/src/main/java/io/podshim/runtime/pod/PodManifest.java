@@ -34,14 +34,16 @@ public record PodManifest(String name, String namespace, String uid, Map<String,
      * One container. {@code sidecar} marks an init container with restartPolicy Always;
      * {@code restartPolicy} is an app container's own (null: the pod's), and {@code restartPolicyRules}
      * come before it. {@code command} and {@code args} are null when unset, which Kubernetes treats
-     * differently from empty; so are the probes.
+     * differently from empty; so are the probes. {@code stdin} keeps the container's standard input
+     * open for attach ({@code stdinOnce}: closed after the first attach ends); {@code tty} gives it a
+     * terminal of its own.
      */
     public record Container(String name, String image, List<String> command, List<String> args, Map<String, String> env,
                             String workingDir, Resources resources, List<VolumeMount> volumeMounts,
                             ContainerSecurity security, boolean sidecar, RestartPolicy restartPolicy,
                             List<RestartRule> restartPolicyRules, String imagePullPolicy, Probe startupProbe,
                             Probe livenessProbe, Probe readinessProbe, Lifecycle lifecycle,
-                            List<io.podshim.runtime.network.PortMapping> hostPorts) {
+                            List<io.podshim.runtime.network.PortMapping> hostPorts, boolean stdin, boolean stdinOnce, boolean tty) {
         public Container {
             lifecycle = lifecycle == null ? Lifecycle.NONE : lifecycle;
             hostPorts = hostPorts == null ? List.of() : List.copyOf(hostPorts);

@@ -98,7 +98,7 @@ final class PodRecovery {
                     + " has left the store");
         }
         try {
-            c.plan = pod.starts.plan(c, Stdio.devNull(), Stdio.devNull()); // what an exec into it must match
+            c.plan = pod.starts.plan(c, Stdio.devNull(), Stdio.devNull(), Stdio.devNull()); // what an exec into it must match
         } catch (PodException e) {
             pod.events.add("Warning", "Failed", c.name(), "exec into " + c.name() + " will not work: " + e.getMessage());
         }

@@ -304,6 +304,7 @@ final class PodRun {
                 : engine.core().termination(status, c.cgroup, c.oomKillsBefore);
         health.stop(c);
         c.stopRequested = false;
+        c.closeStreams();
         if (c.process != null) {
             c.process.close();
             c.process = null;

@@ -179,6 +179,40 @@ class StreamsHostTest extends DaemonHarness {
         }
     }
 
+    static final String ATTACHABLE = """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: held}
+            spec:
+              terminationGracePeriodSeconds: 1
+              containers:
+              - {name: echo, image: busybox:local, command: [sh, -c, 'while read l; do echo "got $l"; done'], stdin: true}
+              - {name: term, image: busybox:local, command: [sh], stdin: true, tty: true}
+              - {name: quiet, image: busybox:local, command: [sleep, "3600"]}
+            """;
+
+    @Test
+    void attachReachesARunningContainersInputAndOutputWhileItsLogGoesOn() throws Exception {
+        applyAndAwait("held", ATTACHABLE, DaemonHarness::running);
+        try (Stream echo = new Stream("/v1/pods/held/attach?container=echo&stdin=true&stdout=true&stderr=true")) {
+            echo.send(0, "ping\n");
+            echo.await(1, "got ping\n");
+            echo.send(0, "pong\n");
+            echo.await(1, "got pong\n");
+        }
+        assertEquals("got ping\ngot pong\n", cli("logs", "held", "-c", "echo").out(), "the output still went to the log");
+        try (Stream term = new Stream("/v1/pods/held/attach?container=term&stdin=true&stdout=true&tty=true")) {
+            term.send(4, "{\"Width\":90,\"Height\":20}");
+            term.send(0, "echo $((6*7)) on $(tty); stty size\r");
+            term.await(1, "42 on /dev/pts/0");
+            term.await(1, "20 90");
+        }
+        IOException noStdin = assertThrows(IOException.class, () -> new Stream("/v1/pods/held/attach?container=quiet&stdin=true"));
+        assertTrue(noStdin.getMessage().contains("was not started with stdin: true"), noStdin.getMessage());
+        assertEquals("0 0 0", daemon.engine().status("held").orElseThrow().containers().stream()
+                .map(c -> String.valueOf(c.restartCount())).reduce((a, b) -> a + " " + b).orElseThrow(), "no container was restarted");
+    }
+
     @Test
     void portForwardCarriesTwentyConnectionsAtOnceToThePodsLoopback() throws Exception {
         applyAndAwait("web", """

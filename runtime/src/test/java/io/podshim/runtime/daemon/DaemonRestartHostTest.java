@@ -232,6 +232,55 @@ class DaemonRestartHostTest {
         }
     }
 
+    @Test
+    void aKilledDaemonStartedAgainStillReachesEachContainersStdinAndTerminal() throws Exception {
+        Path manifest = Files.writeString(base.resolve("pod.yaml"), """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: held}
+                spec:
+                  terminationGracePeriodSeconds: 1
+                  containers:
+                  - {name: echo, image: busybox:local, command: [sh, -c, 'while read l; do echo "got $l"; done'], stdin: true}
+                  - {name: term, image: busybox:local, command: [sh], stdin: true, tty: true}
+                """);
+        startDaemon();
+        assertEquals(0, cli("apply", "-f", manifest.toString()).code());
+        cliUntil(r -> r.out().matches("(?s).*\\nheld +2/2 +Running +0 .*"), "get", "pods");
+        attachAndSee("echo", "before\n", "got before");
+
+        Process first = daemons.get(0);
+        first.destroyForcibly(); // SIGKILL: the containers keep their stdin and terminal in their shims
+        assertEquals(137, first.waitFor());
+        startDaemon();
+        cliUntil(r -> r.out().matches("(?s).*\\nheld +2/2 +Running +0 .*"), "get", "pods");
+
+        // Neither container saw its input end (which would have ended it and started it again: RESTARTS 0 says not).
+        attachAndSee("echo", "after\n", "got after");
+        attachAndSee("term", "echo $((6*7)) again\r", "42 again");
+        assertTrue(cli("get", "pods").out().matches("(?s).*\\nheld +2/2 +Running +0 .*"), cli("get", "pods").out());
+        assertEquals("got before\ngot after\n", cli("logs", "held", "-c", "echo").out(), "one log across both daemons");
+    }
+
+    /** Attaches to {@code container} of pod held, types {@code input}, waits (bounded) for {@code wanted} in its output. */
+    private void attachAndSee(String container, String input, String wanted) throws Exception {
+        StringBuffer seen = new StringBuffer();
+        try (io.podshim.runtime.cli.StreamClient client = new io.podshim.runtime.cli.StreamClient(base.resolve("podshim.sock"))) {
+            org.eclipse.jetty.websocket.api.Session session = client.connect("/v1/pods/held/attach?container=" + container
+                    + "&stdin=true&stdout=true&tty=" + container.equals("term"), List.of("v5.channel.k8s.io"),
+                    new io.podshim.runtime.cli.FrameListener((channel, data) -> seen.append(new String(data, StandardCharsets.UTF_8)),
+                            () -> { }));
+            byte[] bytes = input.getBytes(StandardCharsets.UTF_8);
+            io.podshim.runtime.cli.StreamClient.send(session, 0, bytes, bytes.length);
+            long deadline = System.nanoTime() + PATIENCE.toNanos();
+            while (!seen.toString().contains(wanted)) {
+                assertTrue(System.nanoTime() < deadline, "attach to " + container + ": gave up waiting for " + wanted + "; saw " + seen);
+                Thread.onSpinWait();
+            }
+            session.close();
+        }
+    }
+
     /** The host pids of the running containers in {@code get pods -o json} (in spec order). */
     private static List<Integer> containerPids(String json) {
         List<Integer> pids = new ArrayList<>();

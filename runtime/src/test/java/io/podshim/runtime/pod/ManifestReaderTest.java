@@ -98,6 +98,15 @@ class ManifestReaderTest {
     }
 
     @Test
+    void stdinStdinOnceAndTtyAreReadForAttach() {
+        PodManifest.Container plain = ManifestReader.read(WEB).spec().containers().get(0);
+        assertFalse(plain.stdin() || plain.stdinOnce() || plain.tty(), "none by default, as Kubernetes defaults them");
+        PodManifest.Container held = ManifestReader.read(WEB.replace("workingDir: /srv", "workingDir: /srv\n    stdin: true\n"
+                + "    stdinOnce: true\n    tty: true")).spec().containers().get(0);
+        assertTrue(held.stdin() && held.stdinOnce() && held.tty());
+    }
+
+    @Test
     void hostnameAndSubdomainNameThePodAsKubeletNamesIt() {
         io.podshim.runtime.container.PodHostname plain = ManifestReader.read(WEB).spec().hostname();
         assertEquals("web", plain.kernelHostname());
