@@ -71,6 +71,7 @@ public final class Cli {
         commands.put("exec", Exec::new);
         commands.put("port-forward", PortForward::new);
         commands.put("attach", Attach::new);
+        commands.put("debug", Debug::new);
         commands.put("ns", Ns::new);
         commands.put("delete", Delete::new);
         commands.put("generate-completion", AutoComplete.GenerateCompletion::new);

@@ -72,6 +72,7 @@ public final class ContainerLauncher {
         Set<Namespace> join = EnumSet.copyOf(plan.sandbox().namespaces());
         // The shim enters the pid namespace for its child: the shim itself stays out of the pod.
         Shim.PidNamespace pid = !join.remove(Namespace.PID) ? new Shim.PidNamespace.Host()
+                : plan.pidNamespaceOf() != null ? new Shim.PidNamespace.Join(plan.pidNamespaceOf())
                 : plan.sharePidNamespace() ? new Shim.PidNamespace.Join(plan.sandbox().pausePidFd())
                 : new Shim.PidNamespace.Create();
         NamespacePlan namespaces = plan.sandbox().joinPlan("ctr-" + plan.containerName(), join).create(Namespace.MNT)

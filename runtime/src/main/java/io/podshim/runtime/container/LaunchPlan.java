@@ -21,12 +21,15 @@ import java.util.Objects;
  * @param stdin the container's standard input (/dev/null, or a pipe kept for attach)
  * @param terminal the container gets a terminal of its devpts as stdin, stdout, stderr and
  *     controlling terminal (then {@code stdin}, {@code stdout} and {@code stderr} are not used)
+ * @param pidNamespaceOf a process whose pid namespace the container joins (an ephemeral container's
+ *     target), or null for the pod's (or its own, as {@code sharePidNamespace} says)
  */
 public record LaunchPlan(String podName, String containerName, PodSandbox sandbox, Path image, Path bundle,
                          boolean readOnlyRootFilesystem, List<BindMount> mounts, List<String> argv, List<String> env,
                          String workingDir, long uid, long gid, List<Long> supplementalGroups, long capabilities,
                          boolean noNewPrivileges, boolean maskProc, boolean sharePidNamespace,
-                         CgroupManager cgroups, CgroupPath cgroup, Stdio stdout, Stdio stderr, Stdio stdin, boolean terminal) {
+                         CgroupManager cgroups, CgroupPath cgroup, Stdio stdout, Stdio stderr, Stdio stdin, boolean terminal,
+                         io.podshim.linux.PidFd pidNamespaceOf) {
 
     /** A plan whose container reads /dev/null and has no terminal. */
     public LaunchPlan(String podName, String containerName, PodSandbox sandbox, Path image, Path bundle,
@@ -36,7 +39,7 @@ public record LaunchPlan(String podName, String containerName, PodSandbox sandbo
                       CgroupManager cgroups, CgroupPath cgroup, Stdio stdout, Stdio stderr) {
         this(podName, containerName, sandbox, image, bundle, readOnlyRootFilesystem, mounts, argv, env, workingDir, uid, gid,
                 supplementalGroups, capabilities, noNewPrivileges, maskProc, sharePidNamespace, cgroups, cgroup, stdout, stderr,
-                Stdio.devNull(), false);
+                Stdio.devNull(), false, null);
     }
 
     public LaunchPlan {
@@ -53,6 +56,13 @@ public record LaunchPlan(String podName, String containerName, PodSandbox sandbo
             throw new IllegalArgumentException("container " + containerName + " of pod " + podName
                     + " has no command: set command or args, or use an image with an Entrypoint or Cmd");
         }
+    }
+
+    /** This plan, the container in the pid namespace of {@code process}. */
+    public LaunchPlan withPidNamespaceOf(io.podshim.linux.PidFd process) {
+        return new LaunchPlan(podName, containerName, sandbox, image, bundle, readOnlyRootFilesystem, mounts, argv, env, workingDir,
+                uid, gid, supplementalGroups, capabilities, noNewPrivileges, maskProc, sharePidNamespace, cgroups, cgroup, stdout,
+                stderr, stdin, terminal, process);
     }
 
     /** "container 'web' of pod 'shop'": the context added to errors at this edge. */

@@ -42,7 +42,8 @@ import org.eclipse.jetty.util.Fields;
  *   POST   /v1/pods/NAME/exec            run a command in a container  ?container=C&amp;command=ARG&amp;command=ARG…
  *                                        &amp;stdin=true: the body is its standard input
  *                                        → {"exitCode": …, "stdout": …, "stderr": …}
- *   GET    /v1/pods/NAME/exec, /portforward  WebSocket streams (kubectl's exec -it, port-forward): {@link StreamRoutes}
+ *   POST   /v1/pods/NAME/ephemeralcontainers  add one (an EphemeralContainer, YAML or JSON): kubectl debug
+ *   GET    /v1/pods/NAME/exec, /attach, /portforward  WebSocket streams (kubectl's exec -it, port-forward): {@link StreamRoutes}
  *   GET    /v1/images                    the image store  ?output=json|yaml|table
  *   POST   /v1/images                    import  ?source=PATH (on this node)&amp;name=NAME
  *   DELETE /v1/images/NAME               remove, unless a pod uses it (409)
@@ -50,7 +51,7 @@ import org.eclipse.jetty.util.Fields;
  * Errors are JSON: {@code {"message": …, "field": …}}, the field when a manifest field is at fault.
  */
 final class ApiHandler extends Handler.Abstract {
-    private static final Pattern POD = Pattern.compile("/v1/pods/([^/]+)(/logs|/events|/namespaces|/exec)?");
+    private static final Pattern POD = Pattern.compile("/v1/pods/([^/]+)(/logs|/events|/namespaces|/exec|/ephemeralcontainers)?");
     private static final Pattern IMAGE = Pattern.compile("/v1/images/([^/]+)");
 
     private final PodEngine engine;
@@ -120,6 +121,7 @@ final class ApiHandler extends Handler.Abstract {
                 columns.put("pause", (long) status.pausePid());
                 List<ContainerStatus> all = new ArrayList<>(status.initContainers());
                 all.addAll(status.containers());
+                all.addAll(status.ephemeralContainers());
                 all.stream().filter(c -> c.pid() > 0).forEach(c -> columns.put(c.name(), (long) c.pid()));
                 // Next to the net namespace, what the pod has there.
                 String net = status.podInterface() != null ? "net: " + status.podInterface() + " " + String.join(", ", status.podIPs())
@@ -132,6 +134,9 @@ final class ApiHandler extends Handler.Abstract {
                 byte[] stdin = org.eclipse.jetty.util.BufferUtil.toArray(Content.Source.asByteBuffer(request));
                 reply = new Reply(200, "application/json", Render.json(engine.exec(status.name(), container,
                         command == null ? List.of() : command, "true".equals(query.getValue("stdin")) ? stdin : null)));
+            } else if (pod.matches() && "/ephemeralcontainers".equals(pod.group(2)) && request.getMethod().equals("POST")) {
+                String body = Content.Source.asString(request, StandardCharsets.UTF_8);
+                reply = new Reply(201, "application/json", Render.json(engine.addEphemeralContainer(find(pod.group(1)).name(), body)));
             } else if (pod.matches() && "/logs".equals(pod.group(2)) && request.getMethod().equals("GET")) {
                 logs(response, callback, find(pod.group(1)), query);
                 return true;
@@ -185,6 +190,7 @@ final class ApiHandler extends Handler.Abstract {
             return;
         }
         String container = wanted != null ? wanted : all.get(0).name();
+        all.addAll(pod.ephemeralContainers()); // named only: never the one a bare `logs POD` shows
         if (all.stream().noneMatch(c -> c.name().equals(container))) {
             send(response, callback, error(404, "pod " + pod.name() + " has no container \"" + container + "\""));
             return;
@@ -229,6 +235,7 @@ final class ApiHandler extends Handler.Abstract {
         }
         List<ContainerStatus> all = new ArrayList<>(now.get().initContainers());
         all.addAll(now.get().containers());
+        all.addAll(now.get().ephemeralContainers());
         return all.stream().anyMatch(c -> c.name().equals(container) && !c.state().is(ContainerState.Kind.TERMINATED));
     }
 

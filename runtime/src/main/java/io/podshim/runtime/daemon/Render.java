@@ -79,6 +79,9 @@ final class Render {
         p.conditions().forEach((k, v) -> out.append(String.format("  %-16s %s%n", k, v ? "True" : "False")));
         containers(out, "Init Containers:", p.initContainers());
         containers(out, "Containers:", p.containers());
+        if (!p.ephemeralContainers().isEmpty()) {
+            containers(out, "Ephemeral Containers:", p.ephemeralContainers());
+        }
         out.append("Events:\n");
         if (p.events().isEmpty()) {
             out.append("  <none>\n");

@@ -9,7 +9,10 @@ import java.time.Instant;
 final class ContainerRun {
     final PodManifest.Container spec;
     final boolean init;
+    final boolean ephemeral;
     final String field;
+    /** An ephemeral container's targetContainerName: it runs in that container's pid namespace. Null otherwise. */
+    String target;
     /** The image its next (or current) run is made from; null until the store has it. */
     StoredImage image;
     /** Where the pull of its image stands, and since when it failed (see {@link PodDecisions.Image}). */
@@ -60,8 +63,14 @@ final class ContainerRun {
     boolean attachedOnce;
 
     ContainerRun(PodManifest.Container spec, boolean init, String field) {
+        this(spec, init, false, field);
+    }
+
+    /** @param ephemeral added to the running pod (spec.ephemeralContainers): run once, never restarted */
+    ContainerRun(PodManifest.Container spec, boolean init, boolean ephemeral, String field) {
         this.spec = spec;
         this.init = init;
+        this.ephemeral = ephemeral;
         this.field = field;
     }
 
@@ -110,7 +119,8 @@ final class ContainerRun {
     }
 
     PodDecisions.Role role() {
-        return !init ? PodDecisions.Role.APP : spec.sidecar() ? PodDecisions.Role.SIDECAR : PodDecisions.Role.INIT;
+        return ephemeral ? PodDecisions.Role.EPHEMERAL : !init ? PodDecisions.Role.APP
+                : spec.sidecar() ? PodDecisions.Role.SIDECAR : PodDecisions.Role.INIT;
     }
 
     PullPolicy pullPolicy() {

@@ -47,9 +47,17 @@ final class ContainerStarts {
         Pipe out = Pipe.open();
         Pipe err = Pipe.open();
         Pipe in = c.spec.stdin() && !tty ? Pipe.open() : null;
+        io.podshim.linux.PidFd target = null;
         try {
             LaunchPlan plan = plan(c, Stdio.of(out.writeEnd()), Stdio.of(err.writeEnd()), in == null ? Stdio.devNull()
                     : Stdio.of(in.readEnd()));
+            if (c.target != null) {
+                // kubectl debug --target: the target's processes are what the debugger is there to see.
+                ContainerRun t = pod.container(c.target).filter(ContainerRun::running).orElseThrow(() ->
+                        new PodException("its target container " + c.target + " is not running"));
+                target = io.podshim.linux.PidFd.open(t.process.pid());
+                plan = plan.withPidNamespaceOf(target);
+            }
             c.plan = plan;
             c.oomKillsBefore = engine.core().oomKills(c.cgroup);
             c.startedAt = Instant.now();
@@ -102,6 +110,9 @@ final class ContainerStarts {
             err.close();
             if (in != null) {
                 in.close();
+            }
+            if (target != null) {
+                target.close();
             }
         }
     }
@@ -164,7 +175,7 @@ final class ContainerStarts {
                 user.groups(), SecurityCapabilities.of(sec.privileged(), sec.capabilitiesAdd(), sec.capabilitiesDrop(), securityField),
                 Boolean.FALSE.equals(sec.allowPrivilegeEscalation()), !sec.privileged(),
                 manifest.spec().shareProcessNamespace(), pod.engine.core().cgroupManager(), c.cgroup, stdout, stderr, stdin,
-                c.spec.tty());
+                c.spec.tty(), null);
     }
 
     /**

@@ -199,6 +199,41 @@ public final class ManifestReader {
         return new io.podshim.runtime.container.PodDns(policy, servers, searches, options);
     }
 
+    /** An ephemeral container to add to a running pod, and the container whose processes it is to see (or null). */
+    public record Ephemeral(PodManifest.Container container, String targetContainerName) {}
+
+    /** What an ephemeral container may not have, as the API server refuses it. */
+    private static final Set<String> NOT_EPHEMERAL = Field.keys("ports", "livenessProbe", "readinessProbe", "startupProbe",
+            "lifecycle", "resources", "restartPolicy", "restartPolicyRules");
+
+    /**
+     * An EphemeralContainer (YAML or JSON) for {@code pod}: a container without ports, probes,
+     * lifecycle hooks or resources, its volume mounts among the pod's volumes, checked as the
+     * ephemeralcontainers subresource checks it.
+     */
+    public static Ephemeral ephemeralContainer(String text, PodManifest pod) {
+        JsonNode node;
+        try {
+            node = YAML.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw PodException.invalid("the ephemeral container is not valid YAML or JSON: " + e.getOriginalMessage());
+        }
+        if (node == null || !node.isObject()) {
+            throw PodException.invalid("give one ephemeral container: {name: …, image: …}");
+        }
+        Field c = new Field(node, "spec.ephemeralContainers");
+        for (String key : NOT_EPHEMERAL) {
+            if (c.has(key)) {
+                throw c.get(key).error("is not allowed for ephemeral containers");
+            }
+        }
+        String target = c.has("targetContainerName") ? c.string("targetContainerName") : null;
+        ((com.fasterxml.jackson.databind.node.ObjectNode) node).remove("targetContainerName");
+        Set<String> volumes = new HashSet<>();
+        pod.spec().volumes().forEach(v -> volumes.add(v.name()));
+        return new Ephemeral(container(c, false, volumes), target);
+    }
+
     private static PodManifest.Container container(Field c, boolean init, Set<String> volumes) {
         c.onlyKeys(CONTAINER_KEYS, CONTAINER_LATER);
         String name = c.string("name");

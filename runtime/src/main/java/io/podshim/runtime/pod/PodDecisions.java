@@ -14,7 +14,8 @@ import java.util.List;
 final class PodDecisions {
     private PodDecisions() {}
 
-    enum Role { INIT, SIDECAR, APP }
+    /** EPHEMERAL: added to the running pod to debug it; started once, never restarted, no part of the pod's outcome. */
+    enum Role { INIT, SIDECAR, APP, EPHEMERAL }
 
     /** Where a container is, as the executor saw it last. */
     enum Status {
@@ -117,6 +118,13 @@ final class PodDecisions {
 
     private static List<PodAction> run(Pod pod, Instant now, BackoffPolicy backoff) {
         List<PodAction> actions = new ArrayList<>();
+        // As kubelet: ephemeral containers start as soon as they are added, ahead of init containers
+        // (a pod whose init fails can still be debugged), and run once.
+        for (Container c : pod.of(Role.EPHEMERAL)) {
+            if (c.status() == Status.NOT_STARTED) {
+                launch(c, now, actions);
+            }
+        }
         if (pod.activeDeadlineSeconds() != null && pod.startTime() != null) {
             Instant deadline = pod.startTime().plusSeconds(pod.activeDeadlineSeconds());
             if (!now.isBefore(deadline)) {
@@ -132,7 +140,7 @@ final class PodDecisions {
         }
         // Init containers strictly in order; a sidecar must be started up before the next one goes.
         for (Container c : pod.containers()) {
-            if (c.role() == Role.APP) {
+            if (c.role() == Role.APP || c.role() == Role.EPHEMERAL) {
                 continue;
             }
             if (c.role() == Role.SIDECAR) {

@@ -383,6 +383,22 @@ public final class PodEngine implements AutoCloseable {
     }
 
     /**
+     * Adds the ephemeral container {@code yaml} (an EphemeralContainer) to the running pod
+     * {@code pod} ({@code kubectl debug}): it starts at once, is never restarted and goes with the pod.
+     */
+    public PodStatus addEphemeralContainer(String pod, String yaml) {
+        return Futures.join(supervisor.call(() -> {
+            PodRun run = pods.get(pod);
+            if (run == null) {
+                throw PodException.notFound("pod \"" + pod + "\" not found");
+            }
+            ManifestReader.Ephemeral added = ManifestReader.ephemeralContainer(yaml, run.manifest);
+            run.addEphemeral(added.container(), added.targetContainerName());
+            return run.status();
+        }));
+    }
+
+    /**
      * What an attach to a running container holds, as {@code kubectl attach} reaches it: its own
      * copies of the container's standard input (null unless wanted and the container has one) and
      * terminal master (null without {@code tty}), the run's output {@link io.podshim.runtime.logs.Taps},

@@ -23,10 +23,18 @@ import java.util.Optional;
  * @param stopDeadline while FINISHING or TERMINATING: when what still runs gets SIGKILL
  * @param outcome the phase the pod reports once its containers have stopped (Succeeded or Failed),
  *     once decided; else null
+ * @param ephemeralContainers those added to the running pod, in order (none in a record of an earlier podshim)
  */
 record PodRecord(PodManifest manifest, PodLifecycle lifecycle, Instant startTime, Instant stopDeadline,
                  long terminatingGraceSeconds, PodPhase outcome, String outcomeReason, List<PodEvent> events,
-                 List<ContainerRecord> containers) {
+                 List<ContainerRecord> containers, List<Ephemeral> ephemeralContainers) {
+
+    PodRecord {
+        ephemeralContainers = ephemeralContainers == null ? List.of() : List.copyOf(ephemeralContainers);
+    }
+
+    /** An ephemeral container's spec, and the container whose pid namespace it joined (or null). */
+    record Ephemeral(PodManifest.Container spec, String targetContainerName) {}
 
     static final String FILE = "pod.json";
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())

@@ -30,8 +30,10 @@ final class PodRecovery {
         List<PodRecord.ContainerRecord> containers = pod.containers.stream().map(c -> new PodRecord.ContainerRecord(c.name(),
                 c.restartCount, c.backToBackRestarts, c.started, c.restartAt, c.state, c.lastState, c.startedAt,
                 c.oomKillsBefore, c.process == null ? null : c.process.saved(), c.startupPassed)).toList();
+        List<PodRecord.Ephemeral> ephemeral = pod.containers.stream().filter(c -> c.ephemeral)
+                .map(c -> new PodRecord.Ephemeral(c.spec, c.target)).toList();
         return new PodRecord(pod.manifest, pod.lifecycle, pod.startTime, pod.stopDeadline, pod.terminatingGraceSeconds,
-                pod.outcome, pod.outcomeReason, pod.events.list(), containers);
+                pod.outcome, pod.outcomeReason, pod.events.list(), containers, ephemeral);
     }
 
     /**
@@ -45,6 +47,8 @@ final class PodRecovery {
      */
     static PodRun adopt(PodEngine engine, PodRecord record, PodSandbox sandbox, String networkProblem) {
         PodRun pod = new PodRun(engine, record.manifest());
+        record.ephemeralContainers().forEach(e -> pod.containers.add(PodRun.ephemeral(e.spec(), e.targetContainerName(),
+                pod.containers)));
         pod.images.refresh();
         pod.sandbox = sandbox;
         pod.sandboxState = PodDecisions.Sandbox.READY;

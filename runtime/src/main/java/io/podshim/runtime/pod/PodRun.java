@@ -409,6 +409,40 @@ final class PodRun {
         }
     }
 
+    /**
+     * Adds an ephemeral container to this running pod, as the ephemeralcontainers subresource does:
+     * its name unique among all the pod's containers, its target (if any) one of the pod's own; it
+     * gets a cgroup in the pod's and starts at once. It is never restarted and goes with the pod.
+     */
+    void addEphemeral(PodManifest.Container spec, String targetContainerName) {
+        if (sandbox == null || (lifecycle != PodLifecycle.INITIALIZING && lifecycle != PodLifecycle.RUNNING)) {
+            throw PodException.conflict(null, "pod " + manifest.name() + " is not running (" + status().display()
+                    + "): an ephemeral container joins a running pod");
+        }
+        if (container(spec.name()).isPresent()) {
+            throw PodException.conflict("spec.ephemeralContainers.name", "spec.ephemeralContainers.name: \"" + spec.name()
+                    + "\" is the name of a container of pod " + manifest.name() + " already: names must be unique");
+        }
+        if (targetContainerName != null && container(targetContainerName).filter(t -> !t.ephemeral).isEmpty()) {
+            throw PodException.invalid("spec.ephemeralContainers.targetContainerName", "pod " + manifest.name()
+                    + " has no container \"" + targetContainerName + "\"");
+        }
+        ContainerRun c = ephemeral(spec, targetContainerName, containers);
+        c.cgroup = engine.core().createContainerCgroup(new PodSandboxHandle(sandbox, podCgroup, volumes, network), resourcesOf(c));
+        containers.add(c);
+        events.add("Normal", "Added", c.name(), "Ephemeral container " + c.name() + " added"
+                + (targetContainerName == null ? "" : ", in the pid namespace of " + targetContainerName));
+        sync();
+    }
+
+    /** An ephemeral container's run, the next of {@code existing}'s. */
+    static ContainerRun ephemeral(PodManifest.Container spec, String targetContainerName, List<ContainerRun> existing) {
+        long before = existing.stream().filter(c -> c.ephemeral).count();
+        ContainerRun c = new ContainerRun(spec, false, true, "spec.ephemeralContainers[" + before + "]");
+        c.target = targetContainerName;
+        return c;
+    }
+
     /** The phase Kubernetes would report now. */
     PodPhase phase() {
         boolean appsStarted = containers.stream().anyMatch(c -> c.role() == PodDecisions.Role.APP && c.started);
@@ -433,7 +467,7 @@ final class PodRun {
     static ContainerResources resourcesOf(ContainerRun c) {
         PodManifest.Resources r = c.spec.resources();
         ContainerResources.Kind kind = switch (c.role()) {
-            case APP -> ContainerResources.Kind.APP;
+            case APP, EPHEMERAL -> ContainerResources.Kind.APP;
             case SIDECAR -> ContainerResources.Kind.SIDECAR;
             case INIT -> ContainerResources.Kind.INIT;
         };

@@ -11,12 +11,13 @@ import java.util.Map;
  * the pod cgroup with the limits written to it. {@code podIP} and {@code podIPs} are the pod's
  * addresses on the pod network (the node's with hostNetwork; null and empty without a network),
  * {@code hostIP} the node's, {@code podInterface} the interface the pod has them on (eth0), if its own.
+ * {@code ephemeralContainers} are those added to the running pod ({@code podshim debug}).
  */
 public record PodStatus(String name, String namespace, String uid, String phase, String reason, String display,
                         Map<String, Boolean> conditions, List<ContainerStatus> initContainers,
                         List<ContainerStatus> containers, String qosClass, Instant startTime, List<PodEvent> events,
                         int pausePid, String cgroup, Map<String, String> cgroupLimits, String podIP, List<String> podIPs,
-                        String hostIP, String podInterface) {
+                        String hostIP, String podInterface, List<ContainerStatus> ephemeralContainers) {
 
     public boolean finished() {
         return phase.equals("Succeeded") || phase.equals("Failed");

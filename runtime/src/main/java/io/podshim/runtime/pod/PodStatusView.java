@@ -12,8 +12,9 @@ final class PodStatusView {
 
     static PodStatus of(PodRun pod) {
         List<ContainerStatus> initStatus = pod.containers.stream().filter(c -> c.init).map(ContainerRun::status).toList();
-        List<ContainerStatus> appStatus = pod.containers.stream().filter(c -> !c.init).map(ContainerRun::status).toList();
-        boolean initialized = pod.containers.stream().anyMatch(c -> !c.init && c.started)
+        List<ContainerStatus> appStatus = pod.containers.stream().filter(c -> !c.init && !c.ephemeral).map(ContainerRun::status).toList();
+        List<ContainerStatus> ephemeralStatus = pod.containers.stream().filter(c -> c.ephemeral).map(ContainerRun::status).toList();
+        boolean initialized = pod.containers.stream().anyMatch(c -> !c.init && !c.ephemeral && c.started)
                 || pod.containers.stream().filter(c -> c.init).allMatch(c -> c.spec.sidecar()
                 ? c.startedUp() : c.state.is(ContainerState.Kind.TERMINATED) && c.state.exitCode() == 0);
         PodPhase phase = pod.phase();
@@ -35,7 +36,7 @@ final class PodStatusView {
                 pod.resources == null ? "" : pod.resources.qos().kubernetesName(), pod.startTime, pod.events.list(),
                 present ? pod.sandbox.pausePid() : 0, pod.podCgroup == null ? "" : pod.podCgroup.toString(), cgroupLimits(pod),
                 ips.isEmpty() ? null : ips.get(0), ips, pod.engine.hostIP(),
-                pod.manifest.spec().hostNetwork() || ips.isEmpty() ? null : pod.network.interfaceName());
+                pod.manifest.spec().hostNetwork() || ips.isEmpty() ? null : pod.network.interfaceName(), ephemeralStatus);
     }
 
     /** The pod's addresses: its CNI result's, or with hostNetwork the node's; none once it is gone. */

@@ -78,6 +78,33 @@ class TerminalHostTest extends DaemonHarness {
         }
     }
 
+    @Test
+    void aDebuggerWithATargetIsAShellAmongTheTargetsProcesses() throws Exception {
+        applyAndAwait("lone", """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: lone}
+                spec:
+                  shareProcessNamespace: false
+                  terminationGracePeriodSeconds: 1
+                  containers: [{name: target, image: busybox:local, command: [sleep, "4242"]}]
+                """, DaemonHarness::running);
+        String server = "podshim-test-" + UUID.randomUUID().toString().substring(0, 8);
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        String pane = q(java) + " -cp " + q(System.getProperty("java.class.path")) + " io.podshim.runtime.Main --socket "
+                + q(socket().toString()) + " debug lone -it --image busybox:local --target target -- sh; echo \"exited $?\"; exec sleep 3600";
+        tmux(server, "new-session", "-d", "-s", "t", "-x", "80", "-y", "24", pane);
+        try {
+            awaitPane(server, "(?m)^Defaulting debug container name to debugger-\\w{5}\\.$");
+            type(server, "ps -o pid,args", "Enter");
+            awaitPane(server, "(?m)^ +1 sleep 4242$"); // the target's pid 1: its pid namespace
+            type(server, "exit 5", "Enter");
+            awaitPane(server, "(?m)^exited 5$");
+        } finally {
+            tmux(server, "kill-server");
+        }
+    }
+
     private static String q(String word) {
         return "'" + word.replace("'", "'\\''") + "'";
     }
