@@ -11,8 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * An attach on the channels of {@link StreamProtocol}: the running container's output from the
@@ -22,8 +20,6 @@ import java.util.regex.Pattern;
  * the output is let go rather than holding the log pump up.
  */
 public final class AttachStreams implements StreamHandler {
-    private static final Pattern WIDTH = Pattern.compile("\"Width\"\\s*:\\s*(\\d+)");
-    private static final Pattern HEIGHT = Pattern.compile("\"Height\"\\s*:\\s*(\\d+)");
     /** Chunks of output waiting for a slow client before it is let go. */
     private static final int BACKLOG = 4096;
 
@@ -89,12 +85,7 @@ public final class AttachStreams implements StreamHandler {
                 data.get(bytes);
                 attached.stdin().write(bytes);
             } else if (channel == StreamProtocol.RESIZE && attached.terminal() != null) {
-                String size = StandardCharsets.UTF_8.decode(data).toString();
-                Matcher w = WIDTH.matcher(size);
-                Matcher h = HEIGHT.matcher(size);
-                if (w.find() && h.find() && Integer.parseInt(w.group(1)) > 0 && Integer.parseInt(h.group(1)) > 0) {
-                    Pty.resize(attached.terminal(), Integer.parseInt(w.group(1)), Integer.parseInt(h.group(1)));
-                }
+                StreamProtocol.size(data).ifPresent(size -> Pty.resize(attached.terminal(), size.columns(), size.rows()));
             } else if (channel == StreamProtocol.CLOSE && data.hasRemaining() && data.get() == StreamProtocol.STDIN
                     && attached.stdin() != null && attached.terminal() == null) {
                 attached.stdin().close();

@@ -11,8 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import jnr.constants.platform.Signal;
 
 /**
@@ -24,9 +22,6 @@ import jnr.constants.platform.Signal;
  * (SIGHUP, as closing a terminal does) or closes the standard input; the command is not killed.
  */
 public final class ExecStreams implements StreamHandler {
-    private static final Pattern WIDTH = Pattern.compile("\"Width\"\\s*:\\s*(\\d+)");
-    private static final Pattern HEIGHT = Pattern.compile("\"Height\"\\s*:\\s*(\\d+)");
-
     private final ExecSession session;
     private final String what;
     private volatile StreamFrames frames;
@@ -61,14 +56,7 @@ public final class ExecStreams implements StreamHandler {
                         stdin.write(bytes);
                     }
                 }
-                case StreamProtocol.RESIZE -> {
-                    String size = StandardCharsets.UTF_8.decode(data).toString();
-                    Matcher w = WIDTH.matcher(size);
-                    Matcher h = HEIGHT.matcher(size);
-                    if (w.find() && h.find()) {
-                        session.resize(Integer.parseInt(w.group(1)), Integer.parseInt(h.group(1)));
-                    }
-                }
+                case StreamProtocol.RESIZE -> StreamProtocol.size(data).ifPresent(size -> session.resize(size.columns(), size.rows()));
                 case StreamProtocol.CLOSE -> {
                     if (data.hasRemaining() && data.get() == StreamProtocol.STDIN) {
                         session.closeStdin();

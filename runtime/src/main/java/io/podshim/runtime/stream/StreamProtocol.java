@@ -29,6 +29,24 @@ public final class StreamProtocol {
     public static final int CLOSE = 255;
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final java.util.regex.Pattern WIDTH = java.util.regex.Pattern.compile("\"Width\"\\s*:\\s*(\\d{1,5})");
+    private static final java.util.regex.Pattern HEIGHT = java.util.regex.Pattern.compile("\"Height\"\\s*:\\s*(\\d{1,5})");
+
+    /** A terminal's size, as a resize frame gives it. */
+    public record Size(int columns, int rows) {}
+
+    /** The size in a resize frame ({"Width": 80, "Height": 24}); empty if it holds none a terminal can have. */
+    public static java.util.Optional<Size> size(java.nio.ByteBuffer frame) {
+        String text = java.nio.charset.StandardCharsets.UTF_8.decode(frame).toString();
+        java.util.regex.Matcher w = WIDTH.matcher(text);
+        java.util.regex.Matcher h = HEIGHT.matcher(text);
+        if (!w.find() || !h.find()) {
+            return java.util.Optional.empty();
+        }
+        Size size = new Size(Integer.parseInt(w.group(1)), Integer.parseInt(h.group(1)));
+        boolean fits = size.columns() > 0 && size.rows() > 0 && size.columns() <= 0xffff && size.rows() <= 0xffff; // struct winsize
+        return fits ? java.util.Optional.of(size) : java.util.Optional.empty();
+    }
 
     private StreamProtocol() {}
 

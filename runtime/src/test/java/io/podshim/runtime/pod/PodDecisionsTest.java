@@ -1,6 +1,7 @@
 package io.podshim.runtime.pod;
 
 import static io.podshim.runtime.pod.PodDecisions.Role.APP;
+import static io.podshim.runtime.pod.PodDecisions.Role.EPHEMERAL;
 import static io.podshim.runtime.pod.PodDecisions.Role.INIT;
 import static io.podshim.runtime.pod.PodDecisions.Role.SIDECAR;
 import static io.podshim.runtime.pod.PodDecisions.Status.BACKING_OFF;
@@ -179,6 +180,17 @@ class PodDecisionsTest {
                         sandbox(TERMINATING, PodDecisions.Sandbox.NONE, NOW.plusSeconds(10), app("web")), new TearDown()),
                 row("a sandbox being removed is waited for",
                         sandbox(TERMINATING, PodDecisions.Sandbox.REMOVING, null, app("web").exited(0))),
+                // Ephemeral containers: at once, ahead of init, once.
+                row("an ephemeral container starts at once, while an init container still runs",
+                        pod(INITIALIZING, ALWAYS, init("a").running(), app("web"), C.of("debugger", EPHEMERAL)), new Launch("debugger")),
+                row("an ended ephemeral container is never started again, whatever the pod's policy",
+                        pod(RUNNING_POD, ALWAYS, app("web").running(), C.of("debugger", EPHEMERAL).exited(1))),
+                row("an ephemeral container still running does not keep the pod from its outcome",
+                        pod(RUNNING_POD, NEVER, app("web").exited(0), C.of("debugger", EPHEMERAL).running()),
+                        new Finish(PodPhase.SUCCEEDED, null, null)),
+                row("a pod being deleted stops its ephemeral containers with its apps",
+                        pod(TERMINATING, ALWAYS, app("web").running(), C.of("debugger", EPHEMERAL).running()),
+                        new Stop("web", STOP_AT), new Stop("debugger", STOP_AT)),
                 // Init containers, strictly in order.
                 row("a new pod starts its first init container only",
                         pod(INITIALIZING, ALWAYS, init("a"), init("b"), app("web")), new Launch("a")),
