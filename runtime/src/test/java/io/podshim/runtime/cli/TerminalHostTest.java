@@ -65,6 +65,10 @@ class TerminalHostTest extends DaemonHarness {
             type(server, "C-c");
             type(server, "echo still here", "Enter");
             awaitPane(server, "(?m)^still here$"); // Ctrl-C ended the sleep, not the shell
+            type(server, "cat", "Enter");
+            type(server, "C-d"); // end of file for cat, through the container's terminal
+            type(server, "echo cat is done", "Enter");
+            awaitPane(server, "(?m)^cat is done$");
             type(server, "exit 3", "Enter");
             awaitPane(server, "(?m)^exited 3$"); // the command's exit code is podshim's
             long deadline = System.nanoTime() + PATIENCE.toNanos();
