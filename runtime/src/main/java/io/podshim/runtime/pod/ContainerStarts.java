@@ -51,6 +51,7 @@ final class ContainerStarts {
         try {
             LaunchPlan plan = plan(c, Stdio.of(out.writeEnd()), Stdio.of(err.writeEnd()), in == null ? Stdio.devNull()
                     : Stdio.of(in.readEnd()));
+            c.plan = plan; // what an exec into it must match (without the target's pidfd, closed below)
             if (c.target != null) {
                 // kubectl debug --target: the target's processes are what the debugger is there to see.
                 ContainerRun t = pod.container(c.target).filter(ContainerRun::running).orElseThrow(() ->
@@ -58,7 +59,6 @@ final class ContainerStarts {
                 target = io.podshim.linux.PidFd.open(t.process.pid());
                 plan = plan.withPidNamespaceOf(target);
             }
-            c.plan = plan;
             c.oomKillsBefore = engine.core().oomKills(c.cgroup);
             c.startedAt = Instant.now();
             c.taps = new io.podshim.runtime.logs.Taps();

@@ -158,6 +158,12 @@ final class PodRun {
                         + (network.podIP() == null ? "" : ", " + network.interfaceName() + " " + network.podIP() + " on network "
                         + network.network() + " (ADD: " + String.join(", ", network.took()) + ")"));
             }
+            // The first decisions on the next turn: whoever created the pod sees it created, with its
+            // sandbox, even when its first container fails at once and the pod ends in the same breath.
+            engine.publish(this);
+            created.complete(status());
+            engine.supervisor().after(java.time.Duration.ZERO, this::sync);
+            return;
         } else {
             sandboxState = PodDecisions.Sandbox.NONE;
             PodException e = failure instanceof PodException p ? p : new PodException("pod " + manifest.name() + ": " + failure, failure);
