@@ -10,6 +10,8 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -227,12 +229,15 @@ class StreamsHostTest extends DaemonHarness {
                 """, DaemonHarness::running);
         // The CLI as a user runs it: a process of its own, until it is stopped.
         String java = ProcessHandle.current().info().command().orElseThrow();
+        // Its standard error apart: a JVM may say things there first (JAVA_TOOL_OPTIONS).
+        Path errors = base.resolve("port-forward.err");
         Process forward = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "io.podshim.runtime.Main",
-                "--socket", socket().toString(), "port-forward", "web", ":8080").redirectErrorStream(true).start();
+                "--socket", socket().toString(), "port-forward", "web", ":8080").redirectError(errors.toFile()).start();
         try {
             BufferedReader said = new BufferedReader(new InputStreamReader(forward.getInputStream(), StandardCharsets.UTF_8));
             String first = said.readLine();
-            assertTrue(first != null && first.matches("Forwarding from 127\\.0\\.0\\.1:\\d+ -> 8080"), String.valueOf(first));
+            assertTrue(first != null && first.matches("Forwarding from 127\\.0\\.0\\.1:\\d+ -> 8080"), first + "; its errors: "
+                    + Files.readString(errors));
             int port = Integer.parseInt(first.replaceAll(".*:(\\d+) ->.*", "$1"));
             Thread drain = new Thread(() -> said.lines().forEach(l -> { }));
             drain.setDaemon(true);
