@@ -367,10 +367,7 @@ public final class PodEngine implements AutoCloseable {
      */
     public io.podshim.linux.TcpSocket connect(String pod, int port) {
         io.podshim.linux.PidFd pause = Futures.join(supervisor.call(() -> {
-            PodRun run = pods.get(pod);
-            if (run == null) {
-                throw PodException.notFound("pod \"" + pod + "\" not found");
-            }
+            PodRun run = podRun(pod);
             if (run.sandbox == null || run.lifecycle == PodLifecycle.DONE) {
                 throw PodException.conflict(null, "pod " + pod + " has no sandbox (" + run.status().display()
                         + "): nothing to forward to");
@@ -388,10 +385,7 @@ public final class PodEngine implements AutoCloseable {
      */
     public PodStatus addEphemeralContainer(String pod, String yaml) {
         return Futures.join(supervisor.call(() -> {
-            PodRun run = pods.get(pod);
-            if (run == null) {
-                throw PodException.notFound("pod \"" + pod + "\" not found");
-            }
+            PodRun run = podRun(pod);
             ManifestReader.Ephemeral added = ManifestReader.ephemeralContainer(yaml, run.manifest);
             run.addEphemeral(added.container(), added.targetContainerName());
             return run.status();
@@ -410,16 +404,8 @@ public final class PodEngine implements AutoCloseable {
     /** Attaches to the running container {@code container} of pod {@code pod}; {@code stdin}: the client will write to it. */
     public Attached attach(String pod, String container, boolean stdin) {
         return Futures.join(supervisor.call(() -> {
-            PodRun run = pods.get(pod);
-            if (run == null) {
-                throw PodException.notFound("pod \"" + pod + "\" not found");
-            }
-            ContainerRun c = run.container(container).orElseThrow(() ->
-                    PodException.notFound("pod " + pod + " has no container \"" + container + "\""));
-            if (!c.running()) {
-                throw PodException.conflict(null, "container " + container + " of pod " + pod + " is not running (" + c.state.kind()
-                        .name().toLowerCase() + "): nothing to attach to");
-            }
+            PodRun run = podRun(pod);
+            ContainerRun c = runningContainer(run, container, "attach to");
             if (stdin && !c.spec.stdin()) {
                 throw PodException.invalid("container " + container + " of pod " + pod + " was not started with stdin: true:"
                         + " attach without -i, or set stdin in its spec");
@@ -446,20 +432,33 @@ public final class PodEngine implements AutoCloseable {
         }));
     }
 
+    /** Supervisor thread only: pod {@code name}, or NOT_FOUND. */
+    private PodRun podRun(String name) {
+        PodRun run = pods.get(name);
+        if (run == null) {
+            throw PodException.notFound("pod \"" + name + "\" not found");
+        }
+        return run;
+    }
+
+    /** Supervisor thread only: {@code run}'s container {@code name} if it runs; else why there is nothing to {@code doWith}. */
+    private static ContainerRun runningContainer(PodRun run, String name, String doWith) {
+        String pod = run.manifest.name();
+        ContainerRun c = run.container(name).orElseThrow(() ->
+                PodException.notFound("pod " + pod + " has no container \"" + name + "\""));
+        if (!c.running()) {
+            throw PodException.conflict(null, "container " + name + " of pod " + pod + " is not running (" + c.state.kind()
+                    .name().toLowerCase() + "): nothing to " + doWith);
+        }
+        return c;
+    }
+
     private record ExecTarget(io.podshim.linux.PidFd pidFd, io.podshim.runtime.container.LaunchPlan plan) {}
 
     private ExecTarget execTarget(String pod, String container) {
         return Futures.join(supervisor.call(() -> {
-            PodRun run = pods.get(pod);
-            if (run == null) {
-                throw PodException.notFound("pod \"" + pod + "\" not found");
-            }
-            ContainerRun c = run.container(container).orElseThrow(() ->
-                    PodException.notFound("pod " + pod + " has no container \"" + container + "\""));
-            if (!c.running()) {
-                throw PodException.conflict(null, "container " + container + " of pod " + pod + " is not running (" + c.state.kind()
-                        .name().toLowerCase() + "): nothing to exec into");
-            }
+            PodRun run = podRun(pod);
+            ContainerRun c = runningContainer(run, container, "exec into");
             // A pidfd of our own: the container's may be closed at any moment if it exits. It is
             // safe against pid reuse, as the container's shim has not reaped it yet.
             return new ExecTarget(io.podshim.linux.PidFd.open(c.process.pid()), c.plan);
