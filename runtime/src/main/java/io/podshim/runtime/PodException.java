@@ -55,6 +55,11 @@ public final class PodException extends RuntimeException {
         return new PodException(Kind.INVALID, field, field + ": " + problem, null);
     }
 
+    /** Bad input at {@code field}, its {@code message} saying so in its own words (as the API server's validation does). */
+    public static PodException invalidAt(String field, String message) {
+        return new PodException(Kind.INVALID, field, message, null);
+    }
+
     /** Bad input that no single manifest field stands for. */
     public static PodException invalid(String message) {
         return new PodException(Kind.INVALID, null, message, null);

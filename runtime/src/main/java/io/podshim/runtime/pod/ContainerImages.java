@@ -28,6 +28,17 @@ final class ContainerImages {
         }
     }
 
+    /** {@code c}'s spec names another image now: its next run looks for that one, as its policy says. */
+    void forget(ContainerRun c) {
+        c.image = null;
+        c.freshPull = false;
+        c.pull = PodDecisions.Pull.NONE;
+        c.pullFailures = 0;
+        c.pullFailedAt = null;
+        c.pullRetryAt = null;
+        c.pullError = null;
+    }
+
     void pull(ContainerRun c) {
         c.pull = PodDecisions.Pull.PULLING;
         if (!c.running()) {
@@ -51,13 +62,9 @@ final class ContainerImages {
     }
 
     private void pulled(ContainerRun c, ImagePuller.Pulled pulled, Duration took) {
+        forget(c); // what any earlier pull left
         c.image = pulled.image();
         c.freshPull = true;
-        c.pull = PodDecisions.Pull.NONE;
-        c.pullFailures = 0;
-        c.pullFailedAt = null;
-        c.pullRetryAt = null;
-        c.pullError = null;
         String seconds = String.format(java.util.Locale.ROOT, "%.3fs", took.toNanos() / 1e9);
         pod.events.add("Normal", "Pulled", c.name(), "Successfully pulled image \"" + c.spec.image() + "\" in " + seconds
                 + (pulled.fetched() ? "" : " (already in the store: only its manifest was fetched)") + ". Image size: "

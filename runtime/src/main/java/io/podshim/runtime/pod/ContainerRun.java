@@ -7,7 +7,10 @@ import java.time.Instant;
 
 /** One container of a running pod, as the supervisor tracks it. Supervisor thread only. */
 final class ContainerRun {
-    final PodManifest.Container spec;
+    /** What it runs from; an update may change its image. */
+    PodManifest.Container spec;
+    /** Its spec was updated while it ran: the run is of the old one, and is to be replaced. */
+    boolean changed;
     final boolean init;
     final boolean ephemeral;
     final String field;
@@ -139,11 +142,25 @@ final class ContainerRun {
                 ? java.time.Duration.between(ended.startedAt(), ended.finishedAt()) : null;
         return new PodDecisions.Container(name(), role(), spec.restartPolicy(), spec.restartPolicyRules(), status, startedUp(),
                 stopRequested, hasEnded ? ended.exitCode() : null, ran, backToBackRestarts, restartAt,
-                new PodDecisions.Image(pullPolicy(), image != null, freshPull, pull, pullFailedAt, pullRetryAt));
+                new PodDecisions.Image(pullPolicy(), image != null, freshPull, pull, pullFailedAt, pullRetryAt), changed);
     }
 
-    ContainerStatus status() {
+    /** Its status in pod {@code podUid}: a run that began has an id of its own, as a CRI runtime gives each container. */
+    ContainerStatus status(String podUid) {
+        boolean ran = !state.is(ContainerState.Kind.WAITING) || lastState != null;
+        String id = ran ? "podshim://" + runId(podUid, state.is(ContainerState.Kind.WAITING) ? restartCount - 1 : restartCount) : null;
+        String imageID = image == null || !ran ? null : image.id().contains(":") ? image.id() : "sha256:" + image.id();
         return new ContainerStatus(spec.name(), spec.image(), init, spec.sidecar(), state, lastState, restartCount,
-                ready(), startedUp(), process == null ? 0 : process.pid());
+                ready(), startedUp(), process == null ? 0 : process.pid(), id, imageID);
+    }
+
+    private String runId(String podUid, int run) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest((podUid + "/" + spec.name() + "/" + Math.max(0, run)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -28,6 +28,10 @@ final class Field {
         return path;
     }
 
+    JsonNode node() {
+        return node;
+    }
+
     PodException error(String problem) {
         return PodException.invalid(path, problem);
     }
@@ -48,14 +52,51 @@ final class Field {
         for (var it = node.fieldNames(); it.hasNext(); ) {
             String key = it.next();
             if (unsupported.contains(key)) {
-                throw get(key).error("is not supported by podshim yet: remove it to run this pod here");
+                throw get(key).error("is a Kubernetes field podshim does not support yet: remove it to run this pod here");
             }
             if (!known.contains(key)) {
-                throw get(key).error("unknown field: podshim refuses fields it does not know rather than ignore them;"
-                        + " supported here: " + new TreeSet<>(known));
+                String near = nearest(key, known, unsupported);
+                throw get(key).error("unknown field" + (near == null ? "" : " (did you mean " + near + "?)")
+                        + ": podshim refuses fields it does not know rather than ignore them; supported here: " + new TreeSet<>(known));
             }
         }
         return this;
+    }
+
+    /** The known name closest to {@code key} by edit distance, if it is close (a typo or a case slip); else null. */
+    private static String nearest(String key, Set<String> known, Set<String> unsupported) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (Set<String> names : List.of(known, unsupported)) {
+            for (String name : new TreeSet<>(names)) {
+                String k = key.toLowerCase();
+                String n = name.toLowerCase();
+                int d = k.startsWith(n) || n.startsWith(k) ? 1 : distance(k, n); // workingDirectory for workingDir
+                if (d < bestDistance) {
+                    best = name;
+                    bestDistance = d;
+                }
+            }
+        }
+        return bestDistance <= Math.max(2, key.length() / 3) ? best : null;
+    }
+
+    private static int distance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] row = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            row[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                row[j] = Math.min(Math.min(row[j - 1], previous[j]) + 1, previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+            }
+            int[] t = previous;
+            previous = row;
+            row = t;
+        }
+        return previous[b.length()];
     }
 
     String text() {

@@ -32,8 +32,8 @@ public final class ManifestReader {
     private static final Set<String> CONTAINER_KEYS = Field.keys("name", "image", "command", "args", "env", "workingDir",
             "resources", "volumeMounts", "securityContext", "restartPolicy", "imagePullPolicy", "ports",
             "terminationMessagePath", "terminationMessagePolicy", "livenessProbe", "readinessProbe", "startupProbe",
-            "lifecycle", "restartPolicyRules", "stdin", "stdinOnce", "tty");
-    private static final Set<String> CONTAINER_LATER = Field.keys("envFrom", "volumeDevices", "resizePolicy");
+            "lifecycle", "restartPolicyRules", "stdin", "stdinOnce", "tty", "resizePolicy");
+    private static final Set<String> CONTAINER_LATER = Field.keys("envFrom", "volumeDevices");
 
     private ManifestReader() {}
 
@@ -62,7 +62,10 @@ public final class ManifestReader {
         if (!"Pod".equals(root.string("kind"))) {
             throw root.get("kind").error("\"" + root.string("kind") + "\" is not supported: podshim runs a Pod");
         }
-        Field metadata = root.get("metadata").onlyKeys(Field.keys("name", "namespace", "uid", "labels", "annotations"), Set.of());
+        // What the API server sets (a manifest saved with get -o yaml has them) is taken and left alone.
+        Field metadata = root.get("metadata").onlyKeys(Field.keys("name", "namespace", "uid", "labels", "annotations",
+                "resourceVersion", "generation", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds",
+                "managedFields", "selfLink", "ownerReferences", "finalizers"), Set.of());
         String name = metadata.string("name");
         if (name.length() > 253 || !SUBDOMAIN.matcher(name).matches()) {
             throw metadata.get("name").error("\"" + name + "\" is not a valid pod name: use lowercase letters, digits,"
@@ -73,18 +76,39 @@ public final class ManifestReader {
         String uid = metadata.string("uid", UUID.randomUUID().toString());
         Map<String, String> labels = new LinkedHashMap<>();
         metadata.entries("labels").forEach((k, v) -> labels.put(k, v.text()));
+        Map<String, String> annotations = new LinkedHashMap<>();
+        metadata.entries("annotations").forEach((k, v) -> annotations.put(k, v.text()));
         if (!root.has("spec")) {
             throw root.get("spec").error("required");
         }
-        return new PodManifest(name, namespace, uid, Map.copyOf(labels), spec(root.get("spec"), name, namespace));
+        PodManifest.Spec spec = spec(root.get("spec"), name, namespace);
+        return new PodManifest(name, namespace, uid, labels, annotations, spec, root.node().deepCopy());
+    }
+
+    /** As kubelet admits a pod: one for another OS than this node's is refused, naming the field. */
+    private static void os(Field spec) {
+        if (!spec.has("os")) {
+            return;
+        }
+        Field os = spec.get("os").onlyKeys(Field.keys("name"), Set.of());
+        String name = os.string("name");
+        if (!name.equals("linux")) {
+            throw os.get("name").error("\"" + name + "\": Pod was rejected (PodOSNotSupported): this node runs linux pods;"
+                    + " set spec.os.name to linux, or run the pod on a " + name + " node");
+        }
     }
 
     private static PodManifest.Spec spec(Field spec, String name, String namespace) {
+        // What only a scheduler or the API server reads is taken as a kubelet takes it (nodeSelector and
+        // required node affinity are checked against this node's labels, see NodeAdmission).
         spec.onlyKeys(Field.keys("initContainers", "containers", "volumes", "restartPolicy", "terminationGracePeriodSeconds",
                 "activeDeadlineSeconds", "shareProcessNamespace", "hostNetwork", "hostPID", "hostIPC", "securityContext",
-                "dnsPolicy", "dnsConfig", "hostAliases", "hostname", "subdomain", "setHostnameAsFQDN"), Field.keys("affinity", "nodeSelector",
-                "tolerations", "serviceAccountName", "imagePullSecrets", "runtimeClassName", "overhead", "readinessGates",
-                "ephemeralContainers", "topologySpreadConstraints", "priorityClassName"));
+                "dnsPolicy", "dnsConfig", "hostAliases", "hostname", "subdomain", "setHostnameAsFQDN", "os", "affinity",
+                "nodeSelector", "tolerations", "topologySpreadConstraints", "priorityClassName", "priority", "schedulerName",
+                "schedulingGates", "nodeName", "serviceAccountName", "serviceAccount", "automountServiceAccountToken",
+                "enableServiceLinks", "preemptionPolicy", "imagePullSecrets"), Field.keys("runtimeClassName", "overhead",
+                "readinessGates", "ephemeralContainers", "resourceClaims", "resources", "hostUsers", "hostnameOverride"));
+        os(spec);
         io.podshim.runtime.container.PodDns dns = dns(spec);
         List<io.podshim.runtime.container.HostAlias> aliases = spec.list("hostAliases", a -> {
             a.onlyKeys(Field.keys("ip", "hostnames"), Set.of());
@@ -433,7 +457,9 @@ public final class ManifestReader {
 
     private static Volume volume(Field v) {
         v.onlyKeys(Field.keys("name", "emptyDir", "hostPath"), Field.keys("configMap", "secret", "persistentVolumeClaim",
-                "projected", "downwardAPI", "nfs", "csi", "ephemeral", "image"));
+                "projected", "downwardAPI", "nfs", "csi", "ephemeral", "image", "gitRepo", "iscsi", "rbd", "cephfs", "flexVolume",
+                "fc", "azureFile", "azureDisk", "vsphereVolume", "quobyte", "portworxVolume", "scaleIO", "storageos", "glusterfs",
+                "photonPersistentDisk", "awsElasticBlockStore", "gcePersistentDisk", "cinder", "flocker"));
         String name = v.string("name");
         label(v.get("name"), name);
         if (v.has("emptyDir")) {
@@ -452,7 +478,7 @@ public final class ManifestReader {
             Field h = v.get("hostPath").onlyKeys(Field.keys("path", "type"), Set.of());
             return new Volume(name, new Volume.HostPath(h.string("path"), h.string("type", "")));
         }
-        throw v.error("needs a source: emptyDir or hostPath (the kinds podshim supports)");
+        return new Volume(name, new Volume.EmptyDir("", null)); // no source: an emptyDir, as the API server defaults it
     }
 
     private static void label(Field field, String value) {

@@ -26,6 +26,12 @@ sealed interface PodAction {
     /** Stop the running container (preStop, stop signal, SIGKILL at {@code deadline}). */
     record Stop(String container, Instant deadline) implements PodAction {}
 
+    /**
+     * The container's spec changed while it ran: stop it (preStop, stop signal, SIGKILL after the
+     * pod's grace period), and once it has ended run it again, now, with the new spec.
+     */
+    record Replace(String container) implements PodAction {}
+
     /** The pod's outcome is decided: stop what still runs, then report {@code phase}. */
     record Finish(PodPhase phase, String reason, String message) implements PodAction {}
 

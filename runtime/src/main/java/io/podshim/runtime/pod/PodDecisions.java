@@ -70,12 +70,20 @@ final class PodDecisions {
      * @param stopping a stop of the running container is under way
      * @param exitCode how its last run ended, if it has ended
      * @param ran how long its last run ran (for the back-off reset), if it has ended
+     * @param changed its spec was updated (a new image) while it ran: that run is of the old one
      */
     record Container(String name, Role role, RestartPolicy restartPolicy, List<RestartRule> rules, Status status,
                      boolean startedUp, boolean stopping, Integer exitCode, Duration ran, int backToBackRestarts,
-                     Instant restartAt, Image image) {
+                     Instant restartAt, Image image, boolean changed) {
         Container {
             rules = List.copyOf(rules);
+        }
+
+        Container(String name, Role role, RestartPolicy restartPolicy, List<RestartRule> rules, Status status,
+                  boolean startedUp, boolean stopping, Integer exitCode, Duration ran, int backToBackRestarts,
+                  Instant restartAt, Image image) {
+            this(name, role, restartPolicy, rules, status, startedUp, stopping, exitCode, ran, backToBackRestarts, restartAt,
+                    image, false);
         }
     }
 
@@ -134,8 +142,12 @@ final class PodDecisions {
             actions.add(new PodAction.WakeAt(deadline));
         }
         if (pod.lifecycle() == PodLifecycle.RUNNING) {
-            // Init is over: sidecars only run again when they end; the app containers go their own way.
-            pod.of(Role.SIDECAR).forEach(c -> restartIfNeeded(c, true, now, backoff, actions));
+            // Init is over: sidecars only run again when they end (or their spec changed); the app containers go their own way.
+            pod.of(Role.SIDECAR).forEach(c -> {
+                if (!replaced(c, actions)) {
+                    restartIfNeeded(c, true, now, backoff, actions);
+                }
+            });
             return apps(pod, now, backoff, actions);
         }
         // Init containers strictly in order; a sidecar must be started up before the next one goes.
@@ -174,7 +186,9 @@ final class PodDecisions {
         boolean done = true;
         boolean allSucceeded = true;
         for (Container c : pod.of(Role.APP)) {
-            if (c.status() == Status.NOT_STARTED) {
+            if (replaced(c, actions)) {
+                done = false;
+            } else if (c.status() == Status.NOT_STARTED) {
                 launch(c, now, actions);
                 done = false;
             } else if (c.status() == Status.TERMINATED || c.status() == Status.BACKING_OFF) {
@@ -191,6 +205,20 @@ final class PodDecisions {
             return List.of(new PodAction.Finish(allSucceeded ? PodPhase.SUCCEEDED : PodPhase.FAILED, null, null));
         }
         return actions;
+    }
+
+    /**
+     * A container whose spec changed while it ran (an image update): it is stopped, then run again
+     * at once whatever its restart policy, as kubelet does when a running container's hash changes.
+     */
+    private static boolean replaced(Container c, List<PodAction> actions) {
+        if (!c.changed() || c.status() != Status.RUNNING && c.status() != Status.TERMINATED) {
+            return false;
+        }
+        if (!c.stopping()) {
+            actions.add(new PodAction.Replace(c.name()));
+        }
+        return true;
     }
 
     /** For an ended container that must run again: its back-off, then its launch once the back-off is over. */

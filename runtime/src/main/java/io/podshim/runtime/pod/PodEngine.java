@@ -35,7 +35,17 @@ public final class PodEngine implements AutoCloseable {
      * @param network where pods get their network: CNI, or none (their loopback only)
      */
     public record Config(Path stateDir, Path logDir, String cgroupRoot, Long podPidsLimit, BackoffPolicy backoff,
-                         io.podshim.runtime.network.NetworkSettings network) {
+                         io.podshim.runtime.network.NetworkSettings network, Map<String, String> nodeLabels) {
+        /** @param nodeLabels besides the node's own (kubernetes.io/os, arch, hostname), what nodeSelector may match */
+        public Config {
+            nodeLabels = NodeAdmission.nodeLabels(nodeLabels);
+        }
+
+        public Config(Path stateDir, Path logDir, String cgroupRoot, Long podPidsLimit, BackoffPolicy backoff,
+                      io.podshim.runtime.network.NetworkSettings network) {
+            this(stateDir, logDir, cgroupRoot, podPidsLimit, backoff, network, null);
+        }
+
         /** Pods with their loopback only. */
         public Config(Path stateDir, Path logDir, String cgroupRoot, Long podPidsLimit, BackoffPolicy backoff) {
             this(stateDir, logDir, cgroupRoot, podPidsLimit, backoff, io.podshim.runtime.network.NetworkSettings.none());
@@ -58,6 +68,8 @@ public final class PodEngine implements AutoCloseable {
     private final Map<String, PodRun> pods = new LinkedHashMap<>();
     private final Map<String, PodStatus> published = new ConcurrentHashMap<>();
     private final List<Watcher> watchers = new ArrayList<>();
+    /** Who follows every change of every pod (the watch API); supervisor thread only. */
+    private final List<java.util.function.BiConsumer<String, PodStatus>> followers = new ArrayList<>();
     private String hostIP;
     private long hostIPAt;
 
@@ -130,6 +142,7 @@ public final class PodEngine implements AutoCloseable {
      * the pod Pending and tried again; one that failed for the manifest's refuses the pod.
      */
     public PodStatus run(PodManifest manifest) {
+        NodeAdmission.check(manifest, config.nodeLabels());
         return Futures.join(Futures.join(supervisor.call(() -> {
             if (pods.containsKey(manifest.name())) {
                 throw PodException.conflict("metadata.name", "metadata.name: a pod named \"" + manifest.name() + "\" already runs here; delete it first");
@@ -144,6 +157,37 @@ public final class PodEngine implements AutoCloseable {
                 throw e;
             }
         })));
+    }
+
+    /** What {@link #apply} did: created, configured or unchanged, as kubectl apply says it. */
+    public record Applied(String action, PodStatus status) {}
+
+    /**
+     * Creates {@code manifest}'s pod, or updates the pod of that name as Kubernetes allows a pod to
+     * be updated ({@link PodUpdate}): a changed image replaces that container alone; anything the
+     * API server forbids is refused and the pod is left as it was.
+     */
+    public Applied apply(PodManifest manifest) {
+        Applied updated = Futures.join(supervisor.call(() -> {
+            PodRun pod = pods.get(manifest.name());
+            if (pod == null) {
+                return null;
+            }
+            if (pod.lifecycle == PodLifecycle.TERMINATING) {
+                throw PodException.conflict("metadata.name", "pod " + manifest.name() + " is being deleted: apply it again once it is gone");
+            }
+            PodUpdate update = PodUpdate.of(pod.manifest, manifest);
+            if (update.changed()) {
+                pod.update(update.manifest(), update.changedImages());
+            }
+            return new Applied(update.changed() ? "configured" : "unchanged", pod.status());
+        }));
+        return updated != null ? updated : new Applied("created", run(manifest));
+    }
+
+    /** The node's name and labels, as nodeSelector sees them. */
+    public Map<String, String> nodeLabels() {
+        return config.nodeLabels();
     }
 
     /** Imports {@code source} (a path on this node) into the store as {@code name}, or as the archive names it (null). */
@@ -221,13 +265,40 @@ public final class PodEngine implements AutoCloseable {
         }).thenCompose(f -> f);
     }
 
+    /**
+     * Follows every pod, as Kubernetes' watch does: {@code change} gets ADDED for each pod there is
+     * now, then ADDED, MODIFIED and DELETED with each pod's new status as they happen, in order, on
+     * the supervisor thread (it must not block) until the returned handle is closed.
+     */
+    public AutoCloseable follow(java.util.function.BiConsumer<String, PodStatus> change) {
+        Futures.join(supervisor.call(() -> {
+            list().forEach(p -> change.accept("ADDED", p));
+            followers.add(change);
+            return null;
+        }));
+        return () -> supervisor.call(() -> followers.remove(change));
+    }
+
+    private void tell(String type, PodStatus status) {
+        for (var f : List.copyOf(followers)) {
+            try {
+                f.accept(type, status);
+            } catch (RuntimeException e) {
+                followers.remove(f); // a follower that fails is let go; the pods go on
+            }
+        }
+    }
+
     // --- for PodRun, on the supervisor thread ---
 
     void publish(PodRun pod) {
         PodStatus status = pod.status();
         // A pod that was deleted (forgotten) must not come back through a late publish.
         if (pods.get(pod.manifest.name()) == pod) {
-            published.put(pod.manifest.name(), status);
+            PodStatus before = published.put(pod.manifest.name(), status);
+            if (!status.equals(before)) {
+                tell(before == null ? "ADDED" : "MODIFIED", status);
+            }
         }
         try {
             pod.save();
@@ -241,7 +312,10 @@ public final class PodEngine implements AutoCloseable {
     /** A deleted pod goes, and with it its log directory, as kubelet removes it with the pod (once the last lines are in). */
     void forget(PodRun pod) {
         pods.remove(pod.manifest.name(), pod);
-        published.remove(pod.manifest.name());
+        PodStatus last = published.remove(pod.manifest.name());
+        if (last != null) {
+            tell("DELETED", last);
+        }
         Path dir = logDir(pod.manifest.namespace(), pod.manifest.name(), pod.manifest.uid());
         CompletableFuture.allOf(pod.containers.stream().map(c -> c.logsWritten).toArray(CompletableFuture[]::new))
                 .whenComplete((ok, failed) -> {

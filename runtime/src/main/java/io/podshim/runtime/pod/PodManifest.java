@@ -7,8 +7,20 @@ import io.podshim.runtime.probe.Probe;
 import java.util.List;
 import java.util.Map;
 
-/** A Kubernetes Pod as podshim runs it: the subset of v1.Pod it supports, validated. */
-public record PodManifest(String name, String namespace, String uid, Map<String, String> labels, Spec spec) {
+/**
+ * A Kubernetes Pod as podshim runs it: the subset of v1.Pod it supports, validated.
+ *
+ * @param annotations the pod's, as given
+ * @param source the submitted object as it was read (what {@code get -o yaml} shows as the spec, the
+ *     API server's defaults filled in; what an update is compared with); null in a record of an
+ *     earlier podshim
+ */
+public record PodManifest(String name, String namespace, String uid, Map<String, String> labels, Map<String, String> annotations,
+                          Spec spec, com.fasterxml.jackson.databind.JsonNode source) {
+    public PodManifest {
+        labels = labels == null ? Map.of() : Map.copyOf(labels);
+        annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
+    }
 
     /**
      * @param shareProcessNamespace true unless the manifest says false: sharing the pod's pid
@@ -23,6 +35,11 @@ public record PodManifest(String name, String namespace, String uid, Map<String,
             dns = dns == null ? io.podshim.runtime.container.PodDns.DEFAULT : dns;
             java.util.Objects.requireNonNull(hostname, "hostname");
             hostAliases = hostAliases == null ? List.of() : List.copyOf(hostAliases);
+        }
+
+        Spec with(List<Container> initContainers, List<Container> containers, Long activeDeadlineSeconds) {
+            return new Spec(initContainers, containers, volumes, restartPolicy, terminationGracePeriodSeconds, activeDeadlineSeconds,
+                    shareProcessNamespace, hostNetwork, hostPID, hostIPC, security, dns, hostAliases, hostname);
         }
     }
 
@@ -48,6 +65,12 @@ public record PodManifest(String name, String namespace, String uid, Map<String,
             lifecycle = lifecycle == null ? Lifecycle.NONE : lifecycle;
             hostPorts = hostPorts == null ? List.of() : List.copyOf(hostPorts);
             restartPolicyRules = restartPolicyRules == null ? List.of() : List.copyOf(restartPolicyRules);
+        }
+
+        Container withImage(String image) {
+            return new Container(name, image, command, args, env, workingDir, resources, volumeMounts, security, sidecar, restartPolicy,
+                    restartPolicyRules, imagePullPolicy, startupProbe, livenessProbe, readinessProbe, lifecycle, hostPorts, stdin,
+                    stdinOnce, tty);
         }
     }
 

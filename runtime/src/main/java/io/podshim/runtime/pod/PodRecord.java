@@ -24,14 +24,21 @@ import java.util.Optional;
  * @param outcome the phase the pod reports once its containers have stopped (Succeeded or Failed),
  *     once decided; else null
  * @param ephemeralContainers those added to the running pod, in order (none in a record of an earlier podshim)
+ * @param meta the object's metadata podshim keeps (null in a record of an earlier podshim)
  */
 record PodRecord(PodManifest manifest, PodLifecycle lifecycle, Instant startTime, Instant stopDeadline,
                  long terminatingGraceSeconds, PodPhase outcome, String outcomeReason, List<PodEvent> events,
-                 List<ContainerRecord> containers, List<Ephemeral> ephemeralContainers) {
+                 List<ContainerRecord> containers, List<Ephemeral> ephemeralContainers, Meta meta) {
 
     PodRecord {
         ephemeralContainers = ephemeralContainers == null ? List.of() : List.copyOf(ephemeralContainers);
     }
+
+    /** A pod condition's value, and since when it has had it. */
+    record Condition(boolean status, Instant since) {}
+
+    record Meta(Instant creationTimestamp, Instant deletionTimestamp, Long deletionGracePeriodSeconds, long generation,
+                java.util.Map<String, Condition> conditions) {}
 
     /** An ephemeral container's spec, and the container whose pid namespace it joined (or null). */
     record Ephemeral(PodManifest.Container spec, String targetContainerName) {}

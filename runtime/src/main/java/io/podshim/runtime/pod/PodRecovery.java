@@ -33,7 +33,8 @@ final class PodRecovery {
         List<PodRecord.Ephemeral> ephemeral = pod.containers.stream().filter(c -> c.ephemeral)
                 .map(c -> new PodRecord.Ephemeral(c.spec, c.target)).toList();
         return new PodRecord(pod.manifest, pod.lifecycle, pod.startTime, pod.stopDeadline, pod.terminatingGraceSeconds,
-                pod.outcome, pod.outcomeReason, pod.events.list(), containers, ephemeral);
+                pod.outcome, pod.outcomeReason, pod.events.list(), containers, ephemeral, new PodRecord.Meta(pod.creationTimestamp,
+                pod.deletionTimestamp, pod.deletionGracePeriodSeconds, pod.generation, new java.util.LinkedHashMap<>(pod.conditions)));
     }
 
     /**
@@ -63,6 +64,17 @@ final class PodRecovery {
         pod.outcome = record.outcome();
         pod.outcomeReason = record.outcomeReason();
         pod.events.restore(record.events());
+        if (record.meta() != null) {
+            pod.creationTimestamp = record.meta().creationTimestamp();
+            pod.deletionTimestamp = record.meta().deletionTimestamp();
+            pod.deletionGracePeriodSeconds = record.meta().deletionGracePeriodSeconds();
+            pod.generation = record.meta().generation();
+            if (record.meta().conditions() != null) {
+                pod.conditions.putAll(record.meta().conditions());
+            }
+        } else {
+            pod.creationTimestamp = record.startTime();
+        }
         pod.events.add("Normal", "Recovered", "pod", "The daemon restarted and took the pod over (pause " + sandbox.pausePid() + ")");
         if (networkProblem != null) {
             pod.events.add("Warning", "NetworkNotReady", "pod", "the pod's network is not as it was set up: " + networkProblem);

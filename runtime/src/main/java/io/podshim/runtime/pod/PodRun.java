@@ -35,7 +35,8 @@ final class PodRun {
     private static final int MAX_ROUNDS = 1000;
 
     final PodEngine engine;
-    final PodManifest manifest;
+    /** What it runs from: replaced by an update (an image, the active deadline, labels and annotations). */
+    PodManifest manifest;
     final List<ContainerRun> containers = new ArrayList<>();
     final PodEvents events = new PodEvents();
     final PodHealth health;
@@ -57,6 +58,13 @@ final class PodRun {
     /** Its place on the pod network, from the CNI result ({@link io.podshim.runtime.network.NetworkStatus#NONE} without one). */
     io.podshim.runtime.network.NetworkStatus network = io.podshim.runtime.network.NetworkStatus.NONE;
     Instant startTime;
+    /** The object's own: when it was accepted, when and with what grace it is being deleted, its spec's version. */
+    Instant creationTimestamp = Instant.now();
+    Instant deletionTimestamp;
+    Long deletionGracePeriodSeconds;
+    long generation = 1;
+    /** Each condition's value and since when it has it (its lastTransitionTime). */
+    final java.util.Map<String, PodRecord.Condition> conditions = new java.util.LinkedHashMap<>();
     PodLifecycle lifecycle = PodLifecycle.CREATING;
     /** Once decided, the phase reported when every container has stopped, and why. */
     PodPhase outcome;
@@ -259,6 +267,17 @@ final class PodRun {
             starts.backOff(container(backOff.container()).orElseThrow(), backOff);
         } else if (action instanceof PodAction.Stop stop) {
             return stopContainer(container(stop.container()).orElseThrow(), stop.deadline());
+        } else if (action instanceof PodAction.Replace replace) {
+            ContainerRun c = container(replace.container()).orElseThrow();
+            if (c.running()) {
+                return stopContainer(c, Instant.now().plusSeconds(manifest.spec().terminationGracePeriodSeconds()));
+            }
+            // Ended: its next run is due now, of the new image, with no back-off and whatever the restart policy.
+            c.changed = false;
+            images.forget(c);
+            c.lastState = c.state;
+            c.restartAt = Instant.now();
+            c.state = ContainerState.waiting("ContainerCreating", null);
         } else if (action instanceof PodAction.Finish finish) {
             outcome = finish.phase();
             outcomeReason = finish.reason();
@@ -337,6 +356,8 @@ final class PodRun {
         lifecycle = lifecycle.to(PodLifecycle.TERMINATING);
         terminatingGraceSeconds = grace.toSeconds();
         Instant deadline = Instant.now().plus(grace);
+        deletionTimestamp = deadline; // as the API server sets it: when the grace period ends
+        deletionGracePeriodSeconds = grace.toSeconds();
         stopDeadline = finishing && stopDeadline.isBefore(deadline) ? stopDeadline : deadline;
         events.add("Normal", "Killing", "pod", "Stopping pod " + manifest.name() + " (grace period " + grace.toSeconds() + "s)");
         sync();
@@ -420,6 +441,34 @@ final class PodRun {
      * its name unique among all the pod's containers, its target (if any) one of the pod's own; it
      * gets a cgroup in the pod's and starts at once. It is never restarted and goes with the pod.
      */
+    /**
+     * Runs from {@code next} from now on, an update {@link PodUpdate} allowed: a container whose image
+     * changed while it runs is replaced (stopped, then run again with the new image, as kubelet does);
+     * one that is not running takes the new image on its next run; an init container that has done
+     * its work is not run again. The active deadline, labels and annotations take effect at once.
+     */
+    void update(PodManifest next, List<String> changedImages) {
+        PodManifest before = manifest;
+        manifest = next;
+        if (!changedImages.isEmpty() || !java.util.Objects.equals(next.spec().activeDeadlineSeconds(),
+                before.spec().activeDeadlineSeconds())) {
+            generation++; // as the API server counts changes of the spec, not of the metadata
+        }
+        for (ContainerRun c : containers) {
+            if (c.ephemeral || !changedImages.contains(c.name())) {
+                continue;
+            }
+            c.spec = next.allContainers().stream().filter(s -> s.name().equals(c.name())).findFirst().orElseThrow();
+            if (c.running() && c.role() != PodDecisions.Role.INIT) {
+                c.changed = true;
+                events.add("Normal", "Killing", c.name(), "Container " + c.name() + " definition changed, will be restarted");
+            } else if (!c.running()) {
+                images.forget(c);
+            }
+        }
+        sync();
+    }
+
     void addEphemeral(PodManifest.Container spec, String targetContainerName) {
         if (sandbox == null || (lifecycle != PodLifecycle.INITIALIZING && lifecycle != PodLifecycle.RUNNING)) {
             throw PodException.conflict(null, "pod " + manifest.name() + " is not running (" + status().display()

@@ -12,12 +12,19 @@ import java.util.Map;
  * addresses on the pod network (the node's with hostNetwork; null and empty without a network),
  * {@code hostIP} the node's, {@code podInterface} the interface the pod has them on (eth0), if its own.
  * {@code ephemeralContainers} are those added to the running pod ({@code podshim debug}).
+ * {@code manifest} is what the pod runs from (its labels, annotations and the submitted object);
+ * {@code creationTimestamp}, {@code deletionTimestamp} (while it is deleted: when its grace period
+ * ends), {@code deletionGracePeriodSeconds} and {@code generation} are the object's metadata, as the
+ * API server keeps them; {@code conditionTimes} when each condition took its value; {@code message}
+ * says why the pod ended as it did, if it says anything.
  */
 public record PodStatus(String name, String namespace, String uid, String phase, String reason, String display,
                         Map<String, Boolean> conditions, List<ContainerStatus> initContainers,
                         List<ContainerStatus> containers, String qosClass, Instant startTime, List<PodEvent> events,
                         int pausePid, String cgroup, Map<String, String> cgroupLimits, String podIP, List<String> podIPs,
-                        String hostIP, String podInterface, List<ContainerStatus> ephemeralContainers) {
+                        String hostIP, String podInterface, List<ContainerStatus> ephemeralContainers,
+                        PodManifest manifest, Instant creationTimestamp, Instant deletionTimestamp,
+                        Long deletionGracePeriodSeconds, long generation, Map<String, Instant> conditionTimes, String message) {
 
     public boolean finished() {
         return phase.equals("Succeeded") || phase.equals("Failed");

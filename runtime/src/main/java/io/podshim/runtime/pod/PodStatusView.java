@@ -2,6 +2,7 @@ package io.podshim.runtime.pod;
 
 import io.podshim.cgroups.CgroupLimits;
 import io.podshim.cgroups.CpuConversions;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,9 +12,9 @@ final class PodStatusView {
     private PodStatusView() {}
 
     static PodStatus of(PodRun pod) {
-        List<ContainerStatus> initStatus = pod.containers.stream().filter(c -> c.init).map(ContainerRun::status).toList();
-        List<ContainerStatus> appStatus = pod.containers.stream().filter(c -> !c.init && !c.ephemeral).map(ContainerRun::status).toList();
-        List<ContainerStatus> ephemeralStatus = pod.containers.stream().filter(c -> c.ephemeral).map(ContainerRun::status).toList();
+        List<ContainerStatus> initStatus = pod.containers.stream().filter(c -> c.init).map(c -> c.status(pod.manifest.uid())).toList();
+        List<ContainerStatus> appStatus = pod.containers.stream().filter(c -> !c.init && !c.ephemeral).map(c -> c.status(pod.manifest.uid())).toList();
+        List<ContainerStatus> ephemeralStatus = pod.containers.stream().filter(c -> c.ephemeral).map(c -> c.status(pod.manifest.uid())).toList();
         boolean initialized = pod.containers.stream().anyMatch(c -> !c.init && !c.ephemeral && c.started)
                 || pod.containers.stream().filter(c -> c.init).allMatch(c -> c.spec.sidecar()
                 ? c.startedUp() : c.state.is(ContainerState.Kind.TERMINATED) && c.state.exitCode() == 0);
@@ -28,6 +29,17 @@ final class PodStatusView {
         conditions.put("Initialized", initialized);
         conditions.put("ContainersReady", ready);
         conditions.put("Ready", ready);
+        // As the status manager: a condition's lastTransitionTime moves only when its value does.
+        Instant now = Instant.now();
+        Map<String, Instant> since = new LinkedHashMap<>();
+        conditions.forEach((type, value) -> {
+            PodRecord.Condition was = pod.conditions.get(type);
+            if (was == null || was.status() != value) {
+                was = new PodRecord.Condition(value, now);
+                pod.conditions.put(type, was);
+            }
+            since.put(type, was.since());
+        });
         String reason = phase.finished() ? pod.outcomeReason : null;
         boolean present = pod.sandbox != null && pod.lifecycle != PodLifecycle.DONE;
         List<String> ips = podIPs(pod);
@@ -36,7 +48,10 @@ final class PodStatusView {
                 pod.resources == null ? "" : pod.resources.qos().kubernetesName(), pod.startTime, pod.events.list(),
                 present ? pod.sandbox.pausePid() : 0, pod.podCgroup == null ? "" : pod.podCgroup.toString(), cgroupLimits(pod),
                 ips.isEmpty() ? null : ips.get(0), ips, pod.engine.hostIP(),
-                pod.manifest.spec().hostNetwork() || ips.isEmpty() ? null : pod.network.interfaceName(), ephemeralStatus);
+                pod.manifest.spec().hostNetwork() || ips.isEmpty() ? null : pod.network.interfaceName(), ephemeralStatus,
+                pod.manifest, pod.creationTimestamp, pod.deletionTimestamp, pod.deletionGracePeriodSeconds, pod.generation, since,
+                reason == null ? null : pod.events.list().stream().filter(e -> reason.equals(e.reason())).map(PodEvent::message)
+                        .reduce((a, b) -> b).orElse(null));
     }
 
     /** The pod's addresses: its CNI result's, or with hostNetwork the node's; none once it is gone. */

@@ -11,6 +11,7 @@ import static io.podshim.runtime.pod.PodDecisions.Status.TERMINATED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.podshim.runtime.pod.PodAction.BackOff;
+import io.podshim.runtime.pod.PodAction.Replace;
 import io.podshim.runtime.pod.PodAction.CreateSandbox;
 import io.podshim.runtime.pod.PodAction.Finish;
 import io.podshim.runtime.pod.PodAction.ImageNeverPulled;
@@ -45,47 +46,53 @@ class PodDecisionsTest {
     /** A container as the executor observed it; the fluent setters make the table read as sentences. */
     private record C(String name, PodDecisions.Role role, RestartPolicy policy, List<RestartRule> rules,
                      PodDecisions.Status status, boolean startedUp, boolean stopping, Integer exit, Duration ran, int backToBack,
-                     Instant restartAt, PodDecisions.Image image) {
+                     Instant restartAt, PodDecisions.Image image, boolean changed) {
         static C of(String name, PodDecisions.Role role) {
-            return new C(name, role, null, List.of(), NOT_STARTED, false, false, null, null, 0, null, PodDecisions.Image.ready(PullPolicy.IF_NOT_PRESENT));
+            return new C(name, role, null, List.of(), NOT_STARTED, false, false, null, null, 0, null,
+                    PodDecisions.Image.ready(PullPolicy.IF_NOT_PRESENT), false);
+        }
+
+        /** Its spec was updated (a new image) while this run went on. */
+        C respecified() {
+            return new C(name, role, policy, rules, status, startedUp, stopping, exit, ran, backToBack, restartAt, image, true);
         }
 
         C running() {
-            return new C(name, role, policy, rules, RUNNING, false, false, null, null, backToBack, null, image);
+            return new C(name, role, policy, rules, RUNNING, false, false, null, null, backToBack, null, image, changed);
         }
 
         C up() {
-            return new C(name, role, policy, rules, RUNNING, true, false, null, null, backToBack, null, image);
+            return new C(name, role, policy, rules, RUNNING, true, false, null, null, backToBack, null, image, changed);
         }
 
         C beingStopped() {
-            return new C(name, role, policy, rules, RUNNING, startedUp, true, null, null, backToBack, null, image);
+            return new C(name, role, policy, rules, RUNNING, startedUp, true, null, null, backToBack, null, image, changed);
         }
 
         C exited(int code) {
-            return new C(name, role, policy, rules, TERMINATED, false, false, code, Duration.ofSeconds(5), backToBack, null, image);
+            return new C(name, role, policy, rules, TERMINATED, false, false, code, Duration.ofSeconds(5), backToBack, null, image, changed);
         }
 
         C ranFor(Duration d) {
-            return new C(name, role, policy, rules, status, startedUp, stopping, exit, d, backToBack, restartAt, image);
+            return new C(name, role, policy, rules, status, startedUp, stopping, exit, d, backToBack, restartAt, image, changed);
         }
 
         C backToBack(int n) {
-            return new C(name, role, policy, rules, status, startedUp, stopping, exit, ran, n, restartAt, image);
+            return new C(name, role, policy, rules, status, startedUp, stopping, exit, ran, n, restartAt, image, changed);
         }
 
         C backingOffUntil(Instant at) {
-            return new C(name, role, policy, rules, BACKING_OFF, false, false, exit == null ? 1 : exit, ran, backToBack + 1, at, image);
+            return new C(name, role, policy, rules, BACKING_OFF, false, false, exit == null ? 1 : exit, ran, backToBack + 1, at, image, changed);
         }
 
         C policy(RestartPolicy p) {
-            return new C(name, role, p, rules, status, startedUp, stopping, exit, ran, backToBack, restartAt, image);
+            return new C(name, role, p, rules, status, startedUp, stopping, exit, ran, backToBack, restartAt, image, changed);
         }
 
         C rule(boolean in, Integer... codes) {
             List<RestartRule> more = new ArrayList<>(rules);
             more.add(new RestartRule(in, Set.of(codes)));
-            return new C(name, role, policy, more, status, startedUp, stopping, exit, ran, backToBack, restartAt, image);
+            return new C(name, role, policy, more, status, startedUp, stopping, exit, ran, backToBack, restartAt, image, changed);
         }
 
         /** Its image under {@code policy}: in the store or not, no pull yet for its next run. */
@@ -110,11 +117,11 @@ class PodDecisionsTest {
         }
 
         private C withImage(PodDecisions.Image i) {
-            return new C(name, role, policy, rules, status, startedUp, stopping, exit, ran, backToBack, restartAt, i);
+            return new C(name, role, policy, rules, status, startedUp, stopping, exit, ran, backToBack, restartAt, i, changed);
         }
 
         Container toContainer() {
-            return new Container(name, role, policy, rules, status, startedUp, stopping, exit, ran, backToBack, restartAt, image);
+            return new Container(name, role, policy, rules, status, startedUp, stopping, exit, ran, backToBack, restartAt, image, changed);
         }
     }
 
@@ -180,6 +187,17 @@ class PodDecisionsTest {
                         sandbox(TERMINATING, PodDecisions.Sandbox.NONE, NOW.plusSeconds(10), app("web")), new TearDown()),
                 row("a sandbox being removed is waited for",
                         sandbox(TERMINATING, PodDecisions.Sandbox.REMOVING, null, app("web").exited(0))),
+                // An update's new image: the running container is replaced, at once, whatever the policy.
+                row("an app whose image changed while it runs is stopped to be replaced",
+                        pod(RUNNING_POD, ALWAYS, app("web").up().respecified(), app("db").up()), new Replace("web")),
+                row("one being stopped for it is waited for",
+                        pod(RUNNING_POD, ALWAYS, app("web").beingStopped().respecified(), app("db").up())),
+                row("once it has ended it runs again at once, under Never too, with no back-off",
+                        pod(RUNNING_POD, NEVER, app("web").exited(143).respecified(), app("db").up()), new Replace("web")),
+                row("a sidecar whose image changed is replaced the same way",
+                        pod(RUNNING_POD, ALWAYS, sidecar("log").up().respecified(), app("web").up()), new Replace("log")),
+                row("an app that was not changed ends and follows its policy as before",
+                        pod(RUNNING_POD, NEVER, app("web").exited(0), app("db").up())),
                 // Ephemeral containers: at once, ahead of init, once.
                 row("an ephemeral container starts at once, while an init container still runs",
                         pod(INITIALIZING, ALWAYS, init("a").running(), app("web"), C.of("debugger", EPHEMERAL)), new Launch("debugger")),
