@@ -34,7 +34,7 @@ import org.testcontainers.containers.wait.strategy.AbstractWaitStrategy;
  * <pre>{@code
  * try (PodshimContainer podshim = new PodshimContainer().withPod(Path.of("web.yaml"))) {
  *     podshim.start();
- *     JsonNode web = podshim.awaitPod("web", pod -> pod.path("display").asText().equals("Running"));
+ *     JsonNode web = podshim.awaitPod("web", pod -> PodshimContainer.status(pod).equals("Running"));
  *     String table = podshim.cli("get", "pods").getStdout();
  * }
  * }</pre>
@@ -173,29 +173,63 @@ public class PodshimContainer extends GenericContainer<PodshimContainer> {
         return new ApiClient(apiDir.resolve("podshim.sock"));
     }
 
-    /** POST /v1/pods: the pod as created. */
+    /** kubectl's STATUS word for {@code pod} (a v1 Pod): Running, Init:1/2, CrashLoopBackOff, Completed… */
+    public static String status(JsonNode pod) {
+        return pod.path("metadata").path("annotations").path("podshim.io/status").asText();
+    }
+
+    /** POST /v1/pods: the pod as created (a v1 Pod). */
     public JsonNode apply(String manifest) {
         return json(call("POST", "/v1/pods", manifest.getBytes(StandardCharsets.UTF_8)), "apply");
     }
 
-    /** GET /v1/pods/NAME: the pod's status (phase, display, conditions, containers, events, …). */
+    /** GET /v1/pods/NAME: the pod, a v1 Pod (metadata, spec, status). */
     public JsonNode pod(String name) {
         return json(call("GET", "/v1/pods/" + name, null), "get pod " + name);
     }
 
-    /** Waits (up to two minutes) until {@code condition} holds for pod {@code name}, and returns that status. */
+    /**
+     * Waits (up to two minutes) until {@code condition} holds for pod {@code name} (a v1 Pod), and
+     * returns the pod then: on the daemon's watch, each change as it happens, not by looking again.
+     */
     public JsonNode awaitPod(String name, Predicate<JsonNode> condition) {
         JsonNode[] last = {null};
-        boolean reached = until(Duration.ofMinutes(2), () -> {
-            ApiClient.Reply r = call("GET", "/v1/pods/" + name, null);
-            last[0] = r.ok() ? json(r, name) : last[0];
-            return r.ok() && condition.test(last[0]);
-        });
-        if (!reached) {
-            throw new AssertionError("pod " + name + " did not reach the state awaited within 2 minutes; last seen: " + last[0]);
+        final class Reached extends RuntimeException {
+            Reached() {
+                super(null, null, false, false);
+            }
         }
-        return last[0];
+        java.io.OutputStream lines = new java.io.OutputStream() {
+            private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+
+            @Override
+            public void write(int b) throws IOException {
+                if (b != '\n') {
+                    line.write(b);
+                    return;
+                }
+                JsonNode event = JSON.readTree(line.toByteArray());
+                line.reset();
+                if (!event.path("type").asText().equals("DELETED")) {
+                    last[0] = event.path("object");
+                    if (condition.test(last[0])) {
+                        throw new Reached();
+                    }
+                }
+            }
+        };
+        try {
+            int status = api().call("GET", "/v1/pods?watch=true&timeoutSeconds=120&name=" + name, null,
+                    code -> code == 200 ? lines : java.io.OutputStream.nullOutputStream());
+            throw new AssertionError("pod " + name + " did not reach the state awaited within 2 minutes (watch: HTTP " + status
+                    + "); last seen: " + last[0]);
+        } catch (Reached reached) {
+            return last[0];
+        } catch (IOException e) {
+            throw new UncheckedIOException("watch pod " + name + ": " + e.getMessage(), e);
+        }
     }
+
 
     /** The {@code podshim} command inside the container, as a user types it. */
     public Container.ExecResult cli(String... args) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.podshim.testcontainers.PodshimContainer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
  */
 class PodPatternsIT extends PodshimStories {
     private static boolean running(JsonNode pod) {
-        return pod.path("display").asText().equals("Running");
+        return PodshimContainer.status(pod).equals("Running");
     }
 
     @Test
@@ -67,7 +68,7 @@ class PodPatternsIT extends PodshimStories {
                     image: busybox:local
                     command: [sh, -c, "until wget -qO- http://127.0.0.1:9100/metrics; do sleep 0.2; done; exec sleep 1000"]
                 """);
-        podshim.awaitPod("adapter", p -> p.path("containers").get(1).path("ready").asBoolean());
+        podshim.awaitPod("adapter", p -> p.path("status").path("containerStatuses").get(1).path("ready").asBoolean());
         await(() -> logLines("adapter", "consumer").contains("app_errors_total 3"), "the consumer reads the adapter's format");
         assertEquals(List.of("app_requests_total 42", "app_errors_total 3"), logLines("adapter", "consumer"));
         cli("delete", "pod", "adapter", "--grace-period", "1");
@@ -95,8 +96,8 @@ class PodPatternsIT extends PodshimStories {
                     image: busybox:local
                     command: [sh, -c, "until wget -qO- http://localhost:8000/; do sleep 0.2; done; exec sleep 1000"]
                 """);
-        podshim.awaitPod("ambassador", p -> p.path("containers").get(0).path("ready").asBoolean()
-                && p.path("containers").get(1).path("ready").asBoolean());
+        podshim.awaitPod("ambassador", p -> p.path("status").path("containerStatuses").get(0).path("ready").asBoolean()
+                && p.path("status").path("containerStatuses").get(1).path("ready").asBoolean());
         await(() -> logLines("ambassador", "app").contains("hello from the backend"), "the app's request went through");
         assertTrue(cli("get", "pods").lines().anyMatch(l -> l.startsWith("ambassador") && l.contains("Running")));
         cli("delete", "pod", "ambassador", "--grace-period", "1");
@@ -122,10 +123,10 @@ class PodPatternsIT extends PodshimStories {
                     command: [sh, -c, "test -f /config/app.conf && cat /config/app.conf"]
                     volumeMounts: [{name: config, mountPath: /config, readOnly: true}]
                 """);
-        JsonNode done = podshim.awaitPod("init", p -> p.path("phase").asText().equals("Succeeded"));
-        assertEquals("Completed", done.path("initContainers").get(0).path("state").path("reason").asText());
+        JsonNode done = podshim.awaitPod("init", p -> p.path("status").path("phase").asText().equals("Succeeded"));
+        assertEquals("Completed", done.path("status").path("initContainerStatuses").get(0).path("state").path("terminated").path("reason").asText());
         assertEquals(List.of("listen=8080"), logLines("init", "app"));
-        assertTrue(cli("describe", "pod", "init").contains("Initialized      True"));
+        assertTrue(cli("describe", "pod", "init").matches("(?s).*\n  Initialized +True\n.*"));
         cli("delete", "pod", "init");
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.podshim.testcontainers.PodshimContainer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +23,7 @@ class RuntimeStoriesIT extends PodshimStories {
                   - {name: web, image: busybox:local, command: [sleep, "1000"]}
                   - {name: tool, image: busybox:local, command: [sleep, "1000"]}
                 """);
-        podshim.awaitPod("shared", p -> p.path("display").asText().equals("Running"));
+        podshim.awaitPod("shared", p -> PodshimContainer.status(p).equals("Running"));
         JsonNode table = new com.fasterxml.jackson.databind.ObjectMapper().readTree(cli("ns", "shared", "-o", "json"));
         String text = cli("ns", "shared");
         assertTrue(text.contains("pause") && text.contains("web") && text.contains("tool"), text);
@@ -54,8 +55,8 @@ class RuntimeStoriesIT extends PodshimStories {
                     command: [dd, if=/dev/zero, of=/dev/null, bs=64M, count=1]
                     resources: {limits: {memory: 32Mi}}
                 """);
-        JsonNode done = podshim.awaitPod("hog", p -> p.path("phase").asText().equals("Failed"));
-        JsonNode state = done.path("containers").get(0).path("state");
+        JsonNode done = podshim.awaitPod("hog", p -> p.path("status").path("phase").asText().equals("Failed"));
+        JsonNode state = done.path("status").path("containerStatuses").get(0).path("state").path("terminated");
         assertEquals("OOMKilled", state.path("reason").asText());
         assertEquals(137, state.path("exitCode").asInt());
         assertTrue(cli("get", "pods").lines().anyMatch(l -> l.startsWith("hog") && l.contains("OOMKilled")));
@@ -76,10 +77,10 @@ class RuntimeStoriesIT extends PodshimStories {
                   containers:
                   - {name: app, image: busybox:local, command: [echo, never]}
                 """);
-        JsonNode failed = podshim.awaitPod("broken", p -> p.path("phase").asText().equals("Failed"));
-        assertEquals("Init:Error", failed.path("display").asText());
-        assertEquals(2, failed.path("initContainers").get(0).path("state").path("exitCode").asInt());
-        assertEquals("WAITING", failed.path("containers").get(0).path("state").path("kind").asText(), "the app never started");
+        JsonNode failed = podshim.awaitPod("broken", p -> p.path("status").path("phase").asText().equals("Failed"));
+        assertEquals("Init:Error", PodshimContainer.status(failed));
+        assertEquals(2, failed.path("status").path("initContainerStatuses").get(0).path("state").path("terminated").path("exitCode").asInt());
+        assertTrue(failed.path("status").path("containerStatuses").get(0).path("state").has("waiting"), "the app never started: " + failed);
         assertTrue(cli("get", "pods").lines().anyMatch(l -> l.startsWith("broken") && l.contains("Init:Error")));
         assertEquals("migration failed\n", cli("logs", "broken", "-c", "migrate"));
         cli("delete", "pod", "broken");
@@ -97,16 +98,16 @@ class RuntimeStoriesIT extends PodshimStories {
                     image: busybox:local
                     command: [sh, -c, "i=0; while true; do i=$((i+1)); echo tick $i; sleep 0.2; done"]
                 """);
-        JsonNode before = podshim.awaitPod("durable", p -> p.path("display").asText().equals("Running"));
-        int pid = before.path("containers").get(0).path("pid").asInt();
+        JsonNode before = podshim.awaitPod("durable", p -> PodshimContainer.status(p).equals("Running"));
+        int pid = before.path("metadata").path("annotations").path("podshim.io/pid.counter").asInt();
         int daemon = podshim.daemonPid();
 
         int next = podshim.killDaemon();
         assertNotEquals(daemon, next);
         JsonNode after = podshim.pod("durable");
-        assertEquals("Running", after.path("display").asText());
-        assertEquals(pid, after.path("containers").get(0).path("pid").asInt(), "the same container process, taken over");
-        assertEquals(0, after.path("restartCount").asInt() + after.path("containers").get(0).path("restartCount").asInt());
+        assertEquals("Running", PodshimContainer.status(after));
+        assertEquals(pid, after.path("metadata").path("annotations").path("podshim.io/pid.counter").asInt(), "the same container process, taken over");
+        assertEquals(0, after.path("status").path("containerStatuses").get(0).path("restartCount").asInt());
         assertTrue(cli("describe", "pod", "durable").contains("took the pod over"));
         // Its log goes on with no gap: every tick, in order, across the daemon's death.
         List<String> ticks = cli("logs", "durable").lines().toList();

@@ -12,7 +12,7 @@ import java.nio.file.Path;
 final class DaemonCommand {
     private static final String USAGE = "usage: podshim daemon [--socket PATH] [--socket-group GROUP] [--state DIR]"
             + " [--logs DIR] [--store DIR] [--manifests DIR] [--cgroup-root NAME] [--backoff INITIAL:MAX (e.g. 10s:300s)]"
-            + " [--network cni|none] [--cni-conf-dir DIR] [--cni-bin-dir DIR[:DIR...]] [--pod-subnet CIDR]";
+            + " [--network cni|none] [--cni-conf-dir DIR] [--cni-bin-dir DIR[:DIR...]] [--pod-subnet CIDR] [--node-labels K=V,…]";
 
     private DaemonCommand() {}
 
@@ -27,6 +27,7 @@ final class DaemonCommand {
         String cgroupRoot = d.cgroupRoot();
         io.podshim.runtime.pod.BackoffPolicy backoff = d.backoff();
         io.podshim.runtime.network.NetworkSettings net = d.network();
+        java.util.Map<String, String> nodeLabels = new java.util.LinkedHashMap<>();
         for (int i = 1; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             if (value == null) {
@@ -60,6 +61,17 @@ final class DaemonCommand {
                     }
                     net = new io.podshim.runtime.network.NetworkSettings(net.mode(), net.confDir(), net.binDirs(), value, net.stateDir());
                 }
+                case "--node-labels" -> {
+                    for (String pair : value.split(",")) {
+                        String[] kv = pair.split("=", 2);
+                        if (kv.length != 2 || kv[0].isBlank()) {
+                            err.println("podshim daemon: --node-labels " + value + ": give KEY=VALUE pairs joined by commas, such as"
+                                    + " disktype=ssd,zone=lab");
+                            return 2;
+                        }
+                        nodeLabels.put(kv[0].trim(), kv[1].trim());
+                    }
+                }
                 case "--backoff" -> {
                     String[] bounds = value.split(":");
                     try {
@@ -81,7 +93,7 @@ final class DaemonCommand {
         }
         // podshim's own network keeps its files (host-local's leases) beside the daemon's state.
         net = new io.podshim.runtime.network.NetworkSettings(net.mode(), net.confDir(), net.binDirs(), net.podSubnet(), state);
-        Daemon.Options o = new Daemon.Options(socket, group, state, logs, store, cgroupRoot, backoff, manifests, net);
+        Daemon.Options o = new Daemon.Options(socket, group, state, logs, store, cgroupRoot, backoff, manifests, net, nodeLabels);
         Daemon daemon;
         try {
             daemon = Daemon.start(o);

@@ -33,7 +33,7 @@ public final class ApiClient {
      * Sends the request and copies the body, as it arrives, to the stream {@code sinkFor} picks for
      * the response's HTTP status; returns that status.
      */
-    int call(String method, String target, byte[] body, IntFunction<OutputStream> sinkFor) throws IOException {
+    public int call(String method, String target, byte[] body, IntFunction<OutputStream> sinkFor) throws IOException {
         try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             try {
                 channel.connect(UnixDomainSocketAddress.of(socket));

@@ -20,10 +20,10 @@ import picocli.CommandLine.ParentCommand;
 
 /**
  * The commands that talk to a running daemon, kubectl-style. They print what the daemon rendered
- * and load no runtime class, so they answer quickly. Exit code 0 on success, 1 on an error (the
- * daemon's message is printed), 2 on a usage error.
+ * and load no runtime class, so they answer quickly. Exit codes as kubectl's: 0 on success, 1 on
+ * any error (the daemon's message is printed) and on a usage error.
  */
-@Command(name = "podshim", mixinStandardHelpOptions = true, version = "podshim 0.1.0",
+@Command(name = "podshim", mixinStandardHelpOptions = true, versionProvider = Cli.VersionProvider.class,
         description = "Run Kubernetes pods on this node. Commands without a daemon: run -f, image import, daemon, ns-demo.")
 public final class Cli {
     @Option(names = "--socket", defaultValue = "${env:PODSHIM_SOCKET:-/run/podshim/podshim.sock}",
@@ -34,6 +34,19 @@ public final class Cli {
     public static Path defaultSocket() {
         String env = System.getenv("PODSHIM_SOCKET");
         return Path.of(env != null ? env : "/run/podshim/podshim.sock");
+    }
+
+    /** This build's version: the jar's (Implementation-Version), or "dev" when run from classes. */
+    public static String version() {
+        String v = Cli.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"podshim " + version()};
+        }
     }
 
     PrintStream out = System.out;
@@ -59,6 +72,11 @@ public final class Cli {
         }
         line.setOut(new java.io.PrintWriter(out, true));
         line.setErr(new java.io.PrintWriter(err, true));
+        line.setParameterExceptionHandler((e, given) -> {
+            err.println("error: " + e.getMessage());
+            err.println("See 'podshim " + (command == null ? "" : command + " ") + "--help' for usage.");
+            return 1;
+        });
         return line.execute(args);
     }
 
@@ -73,6 +91,7 @@ public final class Cli {
         commands.put("attach", Attach::new);
         commands.put("debug", Debug::new);
         commands.put("ns", Ns::new);
+        commands.put("version", Version::new);
         commands.put("delete", Delete::new);
         commands.put("generate-completion", AutoComplete.GenerateCompletion::new);
         commands.put("help", CommandLine.HelpCommand::new);
@@ -121,44 +140,147 @@ public final class Cli {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
-    @Command(name = "apply", description = "Create the pod of a manifest (YAML or JSON).")
+    /** The namespace a command is about, as kubectl's -n and -A choose it. */
+    static final class Scope {
+        @Option(names = {"-n", "--namespace"}, description = "The namespace (default: default).")
+        String namespace;
+        @Option(names = {"-A", "--all-namespaces"}, description = "Every namespace.")
+        boolean all;
+
+        /** The query parameter: none for every namespace. */
+        String query() {
+            return all ? "" : "&namespace=" + q(namespace == null ? "default" : namespace);
+        }
+    }
+
+    /**
+     * The documents of {@code file}, or of every .yaml, .yml and .json file in it if it is a
+     * directory (in name order), split at YAML's {@code ---} lines, as kubectl apply -f reads them.
+     */
+    static List<String> documents(Path file) throws IOException {
+        List<Path> files = new java.util.ArrayList<>();
+        if (Files.isDirectory(file)) {
+            try (var list = Files.list(file)) {
+                list.filter(f -> f.toString().matches(".*\\.(yaml|yml|json)$")).sorted().forEach(files::add);
+            }
+        } else if (file.toString().equals("-")) {
+            files.add(null);
+        } else {
+            files.add(file);
+        }
+        List<String> documents = new java.util.ArrayList<>();
+        for (Path f : files) {
+            String text = f == null ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8) : Files.readString(f);
+            for (String doc : text.split("(?m)^---[ \t]*(#.*)?$")) {
+                if (doc.lines().anyMatch(l -> !l.isBlank() && !l.trim().startsWith("#"))) {
+                    documents.add(doc);
+                }
+            }
+        }
+        return documents;
+    }
+
+    @Command(name = "apply", description = "Create or update the pods of a manifest (YAML or JSON; several documents; a directory):"
+            + " an update may change images (that container is restarted), shorten activeDeadlineSeconds, add tolerations,"
+            + " change labels and annotations.")
     static final class Apply implements Callable<Integer> {
         @ParentCommand
         Cli cli;
-        @Option(names = {"-f", "--filename"}, required = true, description = "The Pod manifest.")
+        @Option(names = {"-f", "--filename"}, required = true, description = "A manifest, a directory of them, or - for standard input.")
         Path file;
 
         @Override
         public Integer call() {
             try {
-                ApiClient.Reply r = new ApiClient(cli.socket).call("POST", "/v1/pods", Files.readAllBytes(file));
-                return cli.result(r, "pod/" + r.field("name") + " created\n");
+                int code = 0;
+                List<String> documents = documents(file);
+                if (documents.isEmpty()) {
+                    cli.err.println("error: no objects passed to apply");
+                    return 1;
+                }
+                for (String doc : documents) {
+                    ApiClient.Reply r = new ApiClient(cli.socket).call("POST", "/v1/pods?apply=true", doc.getBytes(StandardCharsets.UTF_8));
+                    code |= cli.result(r, "pod/" + r.field("name") + " " + r.field("action") + "\n");
+                }
+                return code;
             } catch (IOException e) {
                 return cli.failed(e);
             }
         }
     }
 
-    @Command(name = "get", description = "List pods: NAME READY STATUS RESTARTS AGE.")
+    @Command(name = "get", description = "List pods (NAME READY STATUS RESTARTS AGE) or events, as kubectl get does.")
     static final class Get implements Callable<Integer> {
         @ParentCommand
         Cli cli;
-        @Parameters(index = "0", description = "pods")
+        @Parameters(index = "0", description = "pods (pod, po) or events (event, ev)")
         String kind;
-        @Option(names = {"-o", "--output"}, description = "wide, json or yaml")
+        @Parameters(index = "1..*", description = "the pods' names (default: every pod)")
+        List<String> names = List.of();
+        @Option(names = {"-o", "--output"}, description = "wide, json, yaml, name or jsonpath=TEMPLATE")
         String output;
+        @Option(names = {"-l", "--selector"}, description = "A label selector: app=web, tier!=db, env in (a,b), !canary")
+        String selector;
+        @Option(names = "--show-labels", description = "A LABELS column.")
+        boolean showLabels;
+        @Option(names = {"-w", "--watch"}, description = "After the list, a line for every change.")
+        boolean watch;
+        @Option(names = "--request-timeout", description = "How long a watch lasts (10s, 5m; default: until interrupted).")
+        String timeout;
+        @picocli.CommandLine.Mixin
+        Scope scope = new Scope();
 
         @Override
         public Integer call() {
-            if (!kind.equals("pods") && !kind.equals("pod") && !kind.equals("po")) {
-                cli.err.println("podshim: get " + kind + ": podshim knows pods only");
-                return 2;
+            String format = output == null ? "table" : output.startsWith("jsonpath=") || output.startsWith("jsonpath='") ? output
+                    .replaceFirst("^jsonpath='(.*)'$", "jsonpath=$1") : output;
+            if (List.of("events", "event", "ev").contains(kind)) {
+                return cli.request("GET", "/v1/events?output=" + q(format) + scope.query(), null, null);
             }
-            return cli.request("GET", "/v1/pods?output=" + q(output == null ? "table" : output), null, null);
+            if (!List.of("pods", "pod", "po").contains(kind)) {
+                cli.err.println("error: the server doesn't have a resource type \"" + kind + "\": podshim serves pods and events");
+                return 1;
+            }
+            StringBuilder target = new StringBuilder(names.size() == 1 && !watch ? "/v1/pods/" + q(names.get(0)) : "/v1/pods");
+            target.append("?output=").append(q(format)).append(scope.query());
+            if (names.size() != 1 || watch) {
+                names.forEach(n -> target.append("&name=").append(q(n)));
+            }
+            if (selector != null) {
+                target.append("&labelSelector=").append(q(selector));
+            }
+            if (showLabels) {
+                target.append("&showLabels=true");
+            }
+            if (!watch) {
+                return cli.request("GET", target.toString(), null, null);
+            }
+            target.append("&watch=true");
+            if (timeout != null) {
+                Long seconds = Logs.seconds(timeout);
+                if (seconds == null) {
+                    cli.err.println("error: invalid argument \"" + timeout + "\" for \"--request-timeout\": give a duration such as 30s");
+                    return 1;
+                }
+                target.append("&timeoutSeconds=").append(seconds);
+            }
+            return cli.stream(target.toString());
         }
     }
 
-    @Command(name = "describe", description = "Show a pod in detail: containers, states, restarts, events, pause and cgroup.")
+    /** A request whose answer goes on (a watch, a followed log): printed as it comes. */
+    int stream(String target) {
+        try {
+            java.io.ByteArrayOutputStream errorBody = new java.io.ByteArrayOutputStream();
+            int status = new ApiClient(socket).call("GET", target, null, code -> code / 100 == 2 ? out : errorBody);
+            return status / 100 == 2 ? 0 : result(new ApiClient.Reply(status, errorBody.toString(StandardCharsets.UTF_8)), null);
+        } catch (IOException e) {
+            return failed(e);
+        }
+    }
+
+    @Command(name = "describe", description = "Show a pod in detail, as kubectl describe: containers, states, restarts, conditions,"
+            + " volumes, events; and the pause and cgroup.")
     static final class Describe implements Callable<Integer> {
         @ParentCommand
         Cli cli;
@@ -166,38 +288,99 @@ public final class Cli {
         String kind;
         @Parameters(index = "1", description = "the pod's name")
         String name;
+        @picocli.CommandLine.Mixin
+        Scope scope = new Scope();
 
         @Override
         public Integer call() {
-            return cli.request("GET", "/v1/pods/" + q(name) + "?output=describe", null, null);
+            return cli.request("GET", "/v1/pods/" + q(name) + "?output=describe" + scope.query(), null, null);
         }
     }
 
-    @Command(name = "logs", description = "Print a container's log.")
+    @Command(name = "version", description = "The versions of this client and of the daemon.")
+    static final class Version implements Callable<Integer> {
+        @ParentCommand
+        Cli cli;
+
+        @Override
+        public Integer call() {
+            cli.out.println("Client Version: " + version());
+            try {
+                ApiClient.Reply r = new ApiClient(cli.socket).call("GET", "/v1/version", null);
+                if (!r.ok()) {
+                    return cli.result(r, null);
+                }
+                cli.out.println("Server Version: " + r.field("version"));
+                return 0;
+            } catch (IOException e) {
+                return cli.failed(e);
+            }
+        }
+    }
+
+    @Command(name = "logs", description = "Print a container's log: the pod's first container unless -c names one (an init"
+            + " container too).")
     static final class Logs implements Callable<Integer> {
         @ParentCommand
         Cli cli;
         @Parameters(index = "0", description = "the pod's name")
         String pod;
-        @Option(names = {"-c", "--container"}, description = "The container (needed when the pod has several).")
+        @Option(names = {"-c", "--container"}, description = "The container (default: the first app container).")
         String container;
         @Option(names = {"-f", "--follow"}, description = "Keep printing until the container ends.")
         boolean follow;
         @Option(names = {"-p", "--previous"}, description = "The run before the last restart.")
         boolean previous;
+        @Option(names = "--tail", description = "The last N lines only (default: all).")
+        Integer tail;
+        @Option(names = "--since", description = "Lines newer than this: 10s, 5m, 2h.")
+        String since;
+        @Option(names = "--timestamps", description = "Each line with its time (RFC 3339).")
+        boolean timestamps;
+        @picocli.CommandLine.Mixin
+        Scope scope = new Scope();
 
         @Override
         public Integer call() {
-            String target = "/v1/pods/" + q(pod) + "/logs?follow=" + follow + "&previous=" + previous
-                    + (container == null ? "" : "&container=" + q(container));
-            try {
-                // Log text goes to stdout as it comes; an error body is kept to print its message.
-                java.io.ByteArrayOutputStream errorBody = new java.io.ByteArrayOutputStream();
-                int status = new ApiClient(cli.socket).call("GET", target, null, code -> code / 100 == 2 ? cli.out : errorBody);
-                return status / 100 == 2 ? 0 : cli.result(new ApiClient.Reply(status, errorBody.toString(StandardCharsets.UTF_8)), null);
-            } catch (IOException e) {
-                return cli.failed(e);
+            StringBuilder target = new StringBuilder("/v1/pods/" + q(pod) + "/logs?follow=" + follow + "&previous=" + previous);
+            if (container != null) {
+                target.append("&container=").append(q(container));
             }
+            if (tail != null && tail >= 0) {
+                target.append("&tailLines=").append(tail);
+            }
+            if (since != null) {
+                Long seconds = seconds(since);
+                if (seconds == null) {
+                    cli.err.println("error: invalid argument \"" + since + "\" for \"--since\": give a duration such as 10s, 5m or 2h");
+                    return 1;
+                }
+                target.append("&sinceSeconds=").append(seconds);
+            }
+            if (timestamps) {
+                target.append("&timestamps=true");
+            }
+            if (scope.namespace != null) {
+                target.append("&namespace=").append(q(scope.namespace));
+            }
+            return cli.stream(target.toString());
+        }
+
+        /** "90s", "5m", "2h", "1h30m" in seconds; null if it is none of these. */
+        static Long seconds(String text) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(h|m|s)").matcher(text);
+            long total = 0;
+            int at = 0;
+            while (m.find() && m.start() == at) {
+                long n = Long.parseLong(m.group(1));
+                total += switch (m.group(2)) {
+                    case "h" -> n * 3600;
+                    case "m" -> n * 60;
+                    default -> n;
+                };
+                at = m.end();
+            }
+            return at == text.length() && at > 0 ? total : null;
         }
     }
 
@@ -289,21 +472,76 @@ public final class Cli {
         }
     }
 
-    @Command(name = "delete", description = "Stop a pod (SIGTERM, SIGKILL after the grace period, sidecars last) and remove it.")
+    @Command(name = "delete", description = "Stop pods (SIGTERM, SIGKILL after the grace period, sidecars last) and remove them:"
+            + " by name, -l SELECTOR, --all, or -f MANIFEST.")
     static final class Delete implements Callable<Integer> {
         @ParentCommand
         Cli cli;
-        @Parameters(index = "0", description = "pod")
+        @Parameters(index = "0", arity = "0..1", description = "pod (pods, po)")
         String kind;
-        @Parameters(index = "1", description = "the pod's name")
-        String name;
+        @Parameters(index = "1..*", description = "the pods' names")
+        List<String> names = List.of();
         @Option(names = "--grace-period", description = "Seconds before SIGKILL (default: the pod's terminationGracePeriodSeconds).")
         Long grace;
+        @Option(names = {"-f", "--filename"}, description = "The pods of this manifest (a directory, several documents).")
+        Path file;
+        @Option(names = {"-l", "--selector"}, description = "The pods this label selector selects.")
+        String selector;
+        @Option(names = "--all", description = "Every pod of the namespace.")
+        boolean all;
+        @picocli.CommandLine.Mixin
+        Scope scope = new Scope();
+
+        /** For a single name (the everyday form). */
+        String name;
 
         @Override
         public Integer call() {
-            return cli.request("DELETE", "/v1/pods/" + q(name) + (grace == null ? "" : "?gracePeriod=" + grace), null,
-                    "pod/" + name + " deleted\n");
+            if (name != null) {
+                names = List.of(name);
+            }
+            String graceQuery = grace == null ? "" : "gracePeriod=" + grace;
+            try {
+                if (file != null) {
+                    int code = 0;
+                    for (String doc : documents(file)) {
+                        code |= cli.request("DELETE", "/v1/pods?" + graceQuery, doc.getBytes(StandardCharsets.UTF_8), null);
+                    }
+                    return code;
+                }
+            } catch (IOException e) {
+                return cli.failed(e);
+            }
+            if (kind == null || !List.of("pods", "pod", "po").contains(kind)) {
+                cli.err.println("error: you must provide one or more resources by argument or filename: podshim delete pod NAME,"
+                        + " -l SELECTOR, --all or -f FILE");
+                return 1;
+            }
+            if (selector != null || all) {
+                return cli.request("DELETE", "/v1/pods?" + graceQuery + (all ? "&all=true" : "") + (selector == null ? ""
+                        : "&labelSelector=" + q(selector)) + scope.query(), null, null);
+            }
+            if (names.isEmpty()) {
+                cli.err.println("error: resource(s) were provided, but no name was specified: give a name, -l SELECTOR or --all");
+                return 1;
+            }
+            // All at once, as kubectl asks for each and then waits for every one to be gone.
+            List<java.util.concurrent.CompletableFuture<Integer>> each = names.stream().map(n -> java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> {
+                        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+                        try {
+                            ApiClient.Reply r = new ApiClient(cli.socket).call("DELETE", "/v1/pods/" + q(n) + "?" + graceQuery
+                                    + (scope.namespace == null ? "" : "&namespace=" + q(scope.namespace)), null);
+                            return r;
+                        } catch (IOException e) {
+                            return new ApiClient.Reply(503, "{\"message\": \"" + e.getMessage().replace("\"", "'") + "\"}");
+                        }
+                    }).thenApply(r -> {
+                        synchronized (cli) {
+                            return cli.result(r, "pod/" + n + " deleted\n");
+                        }
+                    })).toList();
+            return each.stream().mapToInt(java.util.concurrent.CompletableFuture::join).reduce(0, (x, y) -> x | y);
         }
     }
 }

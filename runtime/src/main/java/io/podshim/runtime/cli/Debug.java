@@ -72,30 +72,31 @@ final class Debug implements Callable<Integer> {
             if (!stdin && !tty) {
                 return 0;
             }
-            JsonNode state = await(api, "RUNNING", PATIENCE);
+            JsonNode state = await(api, "running", PATIENCE);
             if (state == null) {
                 return 1;
             }
-            if (state.path("kind").asText().equals("TERMINATED")) {
-                cli.err.println("podshim: debug: " + name + " has ended (" + state.path("reason").asText() + ", exit code "
-                        + state.path("exitCode").asInt() + "); its output: podshim logs " + pod + " -c " + name);
-                return state.path("exitCode").asInt(1);
+            if (state.has("terminated")) {
+                JsonNode ended = state.path("terminated");
+                cli.err.println("podshim: debug: " + name + " has ended (" + ended.path("reason").asText() + ", exit code "
+                        + ended.path("exitCode").asInt() + "); its output: podshim logs " + pod + " -c " + name);
+                return ended.path("exitCode").asInt(1);
             }
             if (stdin && tty) {
                 cli.err.println("If you don't see a command prompt, try pressing enter.");
             }
             int attached = ExecStream.run(cli, "/v1/pods/" + Cli.q(pod) + "/attach?container=" + Cli.q(name), stdin, tty);
             // The stream ends with the debugger's output; its exit code is in its status, as kubectl run -it reads it.
-            JsonNode ended = await(api, "TERMINATED", Duration.ofSeconds(10));
-            return ended == null ? attached : ended.path("exitCode").asInt(attached);
+            JsonNode ended = await(api, "terminated", Duration.ofSeconds(10));
+            return ended == null ? attached : ended.path("terminated").path("exitCode").asInt(attached);
         } catch (IOException e) {
             return cli.failed(e);
         }
     }
 
     /**
-     * The debugger's state once it is {@code kind} (RUNNING: or has ended already; its image may be
-     * pulled first); null if the pod went or the time ran out.
+     * The debugger's v1 state once it is {@code wanted} (running: or has ended already; its image
+     * may be pulled first); null if the pod went or the time ran out.
      */
     private JsonNode await(ApiClient api, String wanted, Duration patience) throws IOException {
         long deadline = System.nanoTime() + patience.toNanos();
@@ -105,10 +106,9 @@ final class Debug implements Callable<Integer> {
                 cli.result(now, null);
                 return null;
             }
-            for (JsonNode c : JSON.readTree(now.body()).path("ephemeralContainers")) {
+            for (JsonNode c : JSON.readTree(now.body()).path("status").path("ephemeralContainerStatuses")) {
                 JsonNode state = c.path("state");
-                String kind = state.path("kind").asText();
-                if (c.path("name").asText().equals(name) && (kind.equals(wanted) || kind.equals("TERMINATED"))) {
+                if (c.path("name").asText().equals(name) && (state.has(wanted) || state.has("terminated"))) {
                     return state;
                 }
             }
@@ -119,7 +119,7 @@ final class Debug implements Callable<Integer> {
                 return null;
             }
         }
-        if (wanted.equals("RUNNING")) {
+        if (wanted.equals("running")) {
             cli.err.println("podshim: debug: " + name + " did not start within " + patience.toMinutes() + " minutes: podshim describe"
                     + " pod " + pod + " says why");
         }

@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * The everyday forms of the daemon commands, run without building picocli's model: it recognises
- * exactly {@code get pods [-o X]}, {@code describe pod NAME}, {@code logs POD [-c C] [-f] [-p]},
+ * exactly {@code get KIND [-o X]}, {@code describe pod NAME}, {@code logs POD [-c C] [-f] [-p]},
  * {@code delete pod NAME [--grace-period N]}, {@code apply -f FILE}, {@code ns POD [-o X]} and
  * {@code exec [-it] [-c C] POD -- CMD…} (after an optional {@code --socket PATH}), fills in the same
  * command objects picocli would, and runs them. Anything else (help, a typo, another form) goes to
@@ -37,7 +37,7 @@ final class FastPath {
         try {
             return switch (verb) {
                 case "get" -> get(cli, rest);
-                case "describe" -> rest.size() == 2 && rest.get(0).equals("pod") ? describe(cli, rest.get(1)) : null;
+                case "describe" -> rest.size() == 2 && rest.get(0).equals("pod") && !rest.get(1).startsWith("-") ? describe(cli, rest.get(1)) : null;
                 case "delete" -> delete(cli, rest);
                 case "apply" -> rest.size() == 2 && rest.get(0).equals("-f") ? apply(cli, rest.get(1)) : null;
                 case "ns" -> ns(cli, rest);
@@ -53,7 +53,7 @@ final class FastPath {
     private static Integer get(Cli cli, List<String> rest) {
         Cli.Get c = new Cli.Get();
         c.cli = cli;
-        if (rest.size() == 1 || rest.size() == 3 && rest.get(1).equals("-o")) {
+        if ((rest.size() == 1 || rest.size() == 3 && rest.get(1).equals("-o")) && !rest.get(0).startsWith("-")) {
             c.kind = rest.get(0);
             c.output = rest.size() == 3 ? rest.get(2) : null;
             return c.call();
@@ -70,7 +70,8 @@ final class FastPath {
     }
 
     private static Integer delete(Cli cli, List<String> rest) {
-        if ((rest.size() == 2 || rest.size() == 4 && rest.get(2).equals("--grace-period")) && rest.get(0).equals("pod")) {
+        if ((rest.size() == 2 || rest.size() == 4 && rest.get(2).equals("--grace-period")) && rest.get(0).equals("pod")
+                && !rest.get(1).startsWith("-")) {
             Cli.Delete c = new Cli.Delete();
             c.cli = cli;
             c.kind = "pod";

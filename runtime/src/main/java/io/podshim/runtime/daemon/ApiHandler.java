@@ -6,9 +6,12 @@ import io.podshim.runtime.PodException;
 import io.podshim.runtime.logs.CriLogReader;
 import io.podshim.runtime.pod.ContainerState;
 import io.podshim.runtime.pod.ContainerStatus;
+import io.podshim.runtime.kube.PodObject;
 import io.podshim.runtime.pod.ManifestReader;
+import io.podshim.runtime.pod.PodManifest;
 import io.podshim.runtime.pod.PodEngine;
 import io.podshim.runtime.pod.PodStatus;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -32,12 +35,20 @@ import org.eclipse.jetty.util.Fields;
 /**
  * The HTTP+JSON API, versioned under {@code /v1}:
  * <pre>
- *   GET    /v1/pods                      list        ?output=json|yaml|table|wide
- *   POST   /v1/pods                      create      body: a Pod manifest (YAML or JSON)
- *   GET    /v1/pods/NAME                 get         ?output=json|yaml|describe
+ *   GET    /v1/pods                      list, a v1 List of Pods  ?output=json|yaml|table|wide|name|jsonpath=T
+ *                                        &amp;namespace=NS (none: all) &amp;labelSelector=S &amp;name=N… &amp;showLabels=true
+ *                                        &amp;watch=true: a line per change {"type": ADDED|MODIFIED|DELETED, "object": Pod}
+ *                                        (&amp;timeoutSeconds=N to end it), or table rows
+ *   POST   /v1/pods                      create      body: a Pod manifest (YAML or JSON); ?apply=true: or update
+ *                                        → {"name": …, "action": created|configured|unchanged}
+ *   DELETE /v1/pods                      delete many: ?labelSelector=S or ?all=true (&amp;namespace=NS), or the pods of a
+ *                                        manifest in the body; answers a line per pod once they are gone
+ *   GET    /v1/pods/NAME                 get, a v1 Pod  ?output=json|yaml|describe|table|wide|name|jsonpath=T&amp;namespace=NS
  *   DELETE /v1/pods/NAME                 delete      ?gracePeriod=SECONDS; answers once it is gone
  *   GET    /v1/pods/NAME/logs            logs        ?container=C&amp;follow=true&amp;previous=true
- *   GET    /v1/pods/NAME/events          events
+ *   GET    /v1/pods/NAME/events          its events, a v1 List of Events
+ *   GET    /v1/events                    every pod's events  ?output=json|yaml|table&amp;namespace=NS
+ *   GET    /v1/version                   the daemon's version
  *   GET    /v1/pods/NAME/namespaces      which namespace each process of the pod is in  ?output=table|json
  *   POST   /v1/pods/NAME/exec            run a command in a container  ?container=C&amp;command=ARG&amp;command=ARG…
  *                                        &amp;stdin=true: the body is its standard input
@@ -55,9 +66,12 @@ final class ApiHandler extends Handler.Abstract {
     private static final Pattern IMAGE = Pattern.compile("/v1/images/([^/]+)");
 
     private final PodEngine engine;
+    /** The node's name, as the objects and tables give it. */
+    private final String node;
 
     ApiHandler(PodEngine engine) {
         this.engine = engine;
+        this.node = engine.nodeLabels().get("kubernetes.io/hostname");
     }
 
     private record Reply(int status, String contentType, String body) {
@@ -94,22 +108,43 @@ final class ApiHandler extends Handler.Abstract {
             } else if (image.matches() && request.getMethod().equals("DELETE")) {
                 io.podshim.runtime.image.StoredImage removed = engine.removeImage(image.group(1));
                 reply = new Reply(200, "application/json", Render.json(Map.of("name", removed.name(), "id", removed.id())));
+            } else if (path.equals("/v1/version") && request.getMethod().equals("GET")) {
+                reply = new Reply(200, "application/json", Render.json(Version.info()));
             } else if (path.equals("/v1/pods") && request.getMethod().equals("GET")) {
-                List<PodStatus> pods = engine.list();
-                reply = Reply.of(output, pods, Render.table(pods, output.equals("wide"), Instant.now()));
+                PodQuery q = PodQuery.of(query, "json");
+                if (q.watch()) {
+                    watch(request, response, callback, q);
+                    return true;
+                }
+                List<PodStatus> pods = engine.list().stream().filter(q::matches).toList();
+                reply = pods(q, pods, false);
             } else if (path.equals("/v1/pods") && request.getMethod().equals("POST")) {
-                PodStatus created = engine.run(ManifestReader.read(Content.Source.asString(request, StandardCharsets.UTF_8)));
-                reply = new Reply(201, "application/json", Render.json(created));
+                PodManifest manifest = ManifestReader.read(Content.Source.asString(request, StandardCharsets.UTF_8));
+                if ("true".equals(query.getValue("apply"))) {
+                    PodEngine.Applied applied = engine.apply(manifest);
+                    reply = new Reply(applied.action().equals("created") ? 201 : 200, "application/json",
+                            Render.json(Map.of("name", applied.status().name(), "action", applied.action())));
+                } else {
+                    reply = new Reply(201, "application/json", Render.json(PodObject.of(engine.run(manifest), node)));
+                }
+            } else if (path.equals("/v1/pods") && request.getMethod().equals("DELETE")) {
+                reply = deleteMany(query, Content.Source.asString(request, StandardCharsets.UTF_8));
+            } else if (path.equals("/v1/events") && request.getMethod().equals("GET")) {
+                PodQuery q = PodQuery.of(query, "json");
+                List<PodStatus> pods = engine.list().stream().filter(q::matches).toList();
+                reply = events(output, pods, q.namespace() == null);
             } else if (pod.matches() && pod.group(2) == null && request.getMethod().equals("GET")) {
-                PodStatus status = find(pod.group(1));
-                reply = Reply.of(output, status, Render.describe(status, Instant.now()));
+                PodQuery q = PodQuery.of(query, "json");
+                PodStatus status = find(pod.group(1), q.namespace());
+                reply = q.output().equals("describe") ? new Reply(200, "text/plain; charset=utf-8", Render.describe(status, node,
+                        Instant.now())) : pods(q, List.of(status), true);
             } else if (pod.matches() && pod.group(2) == null && request.getMethod().equals("DELETE")) {
-                find(pod.group(1));
+                find(pod.group(1), query.getValue("namespace"));
                 String grace = query.getValue("gracePeriod");
                 PodStatus gone = Futures.join(engine.delete(pod.group(1), grace == null ? null : Duration.ofSeconds(Long.parseLong(grace))));
-                reply = new Reply(200, "application/json", Render.json(gone));
+                reply = new Reply(200, "application/json", Render.json(PodObject.of(gone, node)));
             } else if (pod.matches() && "/events".equals(pod.group(2)) && request.getMethod().equals("GET")) {
-                reply = Reply.of(output.equals("json") ? "json" : output, find(pod.group(1)).events(), "");
+                reply = events(output, List.of(find(pod.group(1), query.getValue("namespace"))), false);
             } else if (pod.matches() && "/namespaces".equals(pod.group(2)) && request.getMethod().equals("GET")) {
                 PodStatus status = find(pod.group(1));
                 if (status.pausePid() == 0) {
@@ -172,36 +207,163 @@ final class ApiHandler extends Handler.Abstract {
     }
 
     private PodStatus find(String name) {
-        return engine.status(name).orElseThrow(() -> PodException.notFound("pod \"" + name + "\" not found"));
+        return find(name, null);
+    }
+
+    /** Pod {@code name}, in {@code namespace} unless that is null; else NOT_FOUND as the API server says it. */
+    private PodStatus find(String name, String namespace) {
+        return engine.status(name).filter(p -> namespace == null || p.namespace().equals(namespace))
+                .orElseThrow(() -> PodException.notFound("pod \"" + name + "\" not found"
+                        + (namespace == null ? "" : " in namespace \"" + namespace + "\"")));
+    }
+
+    /** {@code pods} as {@code q} wants them: one Pod object when {@code single}, else a List, or kubectl's table, names, JSONPath. */
+    private Reply pods(PodQuery q, List<PodStatus> pods, boolean single) {
+        String text = "text/plain; charset=utf-8";
+        return switch (q.output()) {
+            case "table", "wide" -> new Reply(200, text, pods.isEmpty() && !single ? (q.namespace() == null ? "No resources found\n"
+                    : "No resources found in " + q.namespace() + " namespace.\n") : Render.table(pods, q.columns(node), true, Instant.now()));
+            case "name" -> new Reply(200, text, pods.stream().map(p -> "pod/" + p.name() + "\n").reduce("", String::concat));
+            case "jsonpath" -> new Reply(200, text, q.jsonPath().render(object(pods, single)));
+            case "yaml" -> new Reply(200, "application/yaml", Render.yaml(object(pods, single)));
+            default -> new Reply(200, "application/json", Render.json(object(pods, single)));
+        };
+    }
+
+    private JsonNode object(List<PodStatus> pods, boolean single) {
+        return single ? PodObject.of(pods.get(0), node) : PodObject.list(pods.stream().map(p -> PodObject.of(p, node)).toList());
+    }
+
+    /** The events of {@code pods} as a v1 List of Events, or kubectl's {@code get events} table, oldest first. */
+    private Reply events(String output, List<PodStatus> pods, boolean allNamespaces) {
+        List<com.fasterxml.jackson.databind.node.ObjectNode> events = new ArrayList<>();
+        pods.forEach(p -> events.addAll(PodObject.events(p, node)));
+        events.sort(java.util.Comparator.comparing(e -> e.path("lastTimestamp").asText()));
+        return switch (output) {
+            case "table" -> new Reply(200, "text/plain; charset=utf-8", Render.events(events, allNamespaces, Instant.now()));
+            case "yaml" -> new Reply(200, "application/yaml", Render.yaml(PodObject.list(events)));
+            default -> new Reply(200, "application/json", Render.json(PodObject.list(events)));
+        };
     }
 
     /**
-     * Plain text lines of one container's log (the only one, or {@code container}): the current run,
-     * or the one before with {@code previous}; with {@code follow}, until that run has ended.
+     * Deletes every pod the request names: those of the manifest in {@code body} (kubectl delete -f),
+     * or those {@code labelSelector} selects, or with {@code all=true} every pod, in {@code namespace}
+     * if given; all at once, answering once they are gone, a line each, as kubectl prints them.
+     */
+    private Reply deleteMany(Fields query, String body) {
+        List<String> names = new ArrayList<>();
+        if (!body.isBlank()) {
+            PodManifest m = ManifestReader.read(body);
+            find(m.name(), m.namespace());
+            names.add(m.name());
+        } else if (query.getValue("labelSelector") != null || "true".equals(query.getValue("all"))) {
+            PodQuery q = PodQuery.of(query, "name");
+            engine.list().stream().filter(q::matches).forEach(p -> names.add(p.name()));
+        } else {
+            throw PodException.invalid("resource(s) were provided, but no name was specified: give a manifest, ?labelSelector= or ?all=true");
+        }
+        String grace = query.getValue("gracePeriod");
+        Duration g = grace == null ? null : Duration.ofSeconds(Long.parseLong(grace));
+        List<java.util.concurrent.CompletableFuture<PodStatus>> gone = names.stream().map(n -> engine.delete(n, g)).toList();
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < names.size(); i++) {
+            try {
+                Futures.join(gone.get(i));
+                out.append("pod/").append(names.get(i)).append(" deleted\n");
+            } catch (PodException e) {
+                if (e.kind() != PodException.Kind.NOT_FOUND) {
+                    throw e;
+                }
+            }
+        }
+        return new Reply(200, "text/plain; charset=utf-8", out.length() == 0 ? "No resources found\n" : out.toString());
+    }
+
+    /**
+     * A watch, as Kubernetes' is: the pods there are (ADDED), then every change as it happens, a
+     * JSON line each, until the client goes or {@code timeoutSeconds} is over; with a table output,
+     * the header and a row per change (kubectl get -w).
+     */
+    private void watch(Request request, Response response, Callback callback, PodQuery q) throws Exception {
+        java.util.concurrent.BlockingQueue<Map.Entry<String, PodStatus>> changes = new java.util.concurrent.LinkedBlockingQueue<>(10_000);
+        java.util.concurrent.atomic.AtomicBoolean overflow = new java.util.concurrent.atomic.AtomicBoolean();
+        long deadline = q.timeoutSeconds() == null ? Long.MAX_VALUE : System.nanoTime() + q.timeoutSeconds() * 1_000_000_000L;
+        response.setStatus(200);
+        boolean table = q.output().equals("table") || q.output().equals("wide");
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, table || q.output().equals("name") ? "text/plain; charset=utf-8"
+                : "application/json");
+        try (AutoCloseable following = engine.follow((type, status) -> {
+                 if (q.matches(status) && !changes.offer(Map.entry(type, status))) {
+                     overflow.set(true); // a client that cannot keep up is let go; it can watch again
+                 }
+             });
+             OutputStream out = Content.Sink.asOutputStream(response)) {
+            if (table) {
+                out.write(Render.table(List.of(), q.columns(node), true, Instant.now()).getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            }
+            org.eclipse.jetty.io.EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
+            while (!overflow.get() && endPoint.isOpen()) { // closed: the daemon stops
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                Map.Entry<String, PodStatus> change = changes.poll(Math.min(left, 1_000_000_000L), java.util.concurrent.TimeUnit.NANOSECONDS);
+                if (change == null) {
+                    continue;
+                }
+                String line = switch (q.output()) {
+                    case "table", "wide" -> Render.table(List.of(change.getValue()), q.columns(node), false, Instant.now());
+                    case "name" -> "pod/" + change.getValue().name() + "\n";
+                    default -> Render.line(Map.of("type", change.getKey(), "object", PodObject.of(change.getValue(), node)));
+                };
+                out.write(line.getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            }
+        } catch (java.io.IOException | InterruptedException gone) {
+            // the client went, or the daemon stops
+        }
+        callback.succeeded();
+    }
+
+    /**
+     * Plain text lines of one container's log, as kubectl logs prints them: the container named, or
+     * the one the pod's {@code kubectl.kubernetes.io/default-container} annotation names, or its first
+     * app container; the current run, or the one before with {@code previous}; only the last
+     * {@code tailLines}, only those of the last {@code sinceSeconds}, each with its time with
+     * {@code timestamps}; with {@code follow}, until that run has ended.
      */
     private void logs(Response response, Callback callback, PodStatus pod, Fields query) throws Exception {
         List<ContainerStatus> all = new ArrayList<>(pod.initContainers());
         all.addAll(pod.containers());
+        all.addAll(pod.ephemeralContainers());
         String wanted = query.getValue("container");
-        if (wanted == null && all.size() > 1) {
-            Reply r = error(400, "pod " + pod.name() + " has " + all.size() + " containers: choose one with -c "
-                    + all.stream().map(ContainerStatus::name).toList());
-            send(response, callback, r);
-            return;
-        }
-        String container = wanted != null ? wanted : all.get(0).name();
-        all.addAll(pod.ephemeralContainers()); // named only: never the one a bare `logs POD` shows
+        String container = wanted != null ? wanted : pod.manifest().annotations().getOrDefault("kubectl.kubernetes.io/default-container",
+                pod.containers().get(0).name());
         if (all.stream().noneMatch(c -> c.name().equals(container))) {
-            send(response, callback, error(404, "pod " + pod.name() + " has no container \"" + container + "\""));
+            send(response, callback, error(404, "container " + container + " is not valid for pod " + pod.name() + ": choose one of "
+                    + all.stream().map(ContainerStatus::name).toList()));
             return;
         }
         List<Path> files = engine.logFiles(pod.name(), container);
         boolean previous = "true".equals(query.getValue("previous"));
         if (files.size() < (previous ? 2 : 1)) {
-            send(response, callback, error(404, previous ? "container " + container + " has not restarted: no previous log"
-                    : "container " + container + " has not started yet"));
+            send(response, callback, error(404, previous ? "previous terminated container \"" + container + "\" in pod \"" + pod.name()
+                    + "\" not found" : "container \"" + container + "\" in pod \"" + pod.name() + "\" is waiting to start"));
             return;
         }
+        Integer tail;
+        Long since;
+        try {
+            tail = query.getValue("tailLines") == null ? null : Integer.parseInt(query.getValue("tailLines"));
+            since = query.getValue("sinceSeconds") == null ? null : Long.parseLong(query.getValue("sinceSeconds"));
+        } catch (NumberFormatException e) {
+            send(response, callback, error(400, "tailLines and sinceSeconds must be whole numbers"));
+            return;
+        }
+        boolean timestamps = "true".equals(query.getValue("timestamps"));
+        Instant after = since == null ? null : Instant.now().minusSeconds(since);
         Path file = files.get(files.size() - (previous ? 2 : 1));
         boolean follow = "true".equals(query.getValue("follow")) && !previous;
         if (!follow && !previous && all.stream().anyMatch(c -> c.name().equals(container) && c.state().is(ContainerState.Kind.TERMINATED))) {
@@ -211,21 +373,28 @@ final class ApiHandler extends Handler.Abstract {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
         CriLogReader reader = new CriLogReader(file);
         try (OutputStream out = Content.Sink.asOutputStream(response)) {
-            while (true) {
-                for (String line : reader.readNew()) {
-                    out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-                }
-                out.flush();
-                if (!follow || !stillWriting(pod.name(), container, files.size())) {
-                    for (String line : reader.readNew()) {
-                        out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-                    }
-                    break;
-                }
-                Thread.sleep(100); // a log file gives no event when it grows
+            List<CriLogReader.Line> first = reader.readNewLines();
+            if (after != null) {
+                first = first.stream().filter(l -> !l.instant().isBefore(after)).toList();
             }
+            if (tail != null && first.size() > tail) {
+                first = first.subList(first.size() - tail, first.size());
+            }
+            write(out, first, timestamps);
+            while (follow && stillWriting(pod.name(), container, files.size())) {
+                Thread.sleep(100); // a log file gives no event when it grows
+                write(out, reader.readNewLines(), timestamps);
+            }
+            write(out, reader.readNewLines(), timestamps);
         }
         callback.succeeded();
+    }
+
+    private static void write(OutputStream out, List<CriLogReader.Line> lines, boolean timestamps) throws java.io.IOException {
+        for (CriLogReader.Line line : lines) {
+            out.write(((timestamps ? line.time() + " " : "") + line.text() + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        out.flush();
     }
 
     private boolean stillWriting(String pod, String container, int run) {

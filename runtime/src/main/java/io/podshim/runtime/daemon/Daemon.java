@@ -30,7 +30,14 @@ public final class Daemon implements AutoCloseable {
 
     /** Where everything lives; {@code socketGroup} and {@code manifests} (static pods) may be null. */
     public record Options(Path socket, String socketGroup, Path state, Path logs, Path images, String cgroupRoot,
-                          BackoffPolicy backoff, Path manifests, io.podshim.runtime.network.NetworkSettings network) {
+                          BackoffPolicy backoff, Path manifests, io.podshim.runtime.network.NetworkSettings network,
+                          java.util.Map<String, String> nodeLabels) {
+        /** @param nodeLabels what the node is labelled with besides kubernetes.io/os, arch and hostname (nodeSelector) */
+        public Options(Path socket, String socketGroup, Path state, Path logs, Path images, String cgroupRoot,
+                       BackoffPolicy backoff, Path manifests, io.podshim.runtime.network.NetworkSettings network) {
+            this(socket, socketGroup, state, logs, images, cgroupRoot, backoff, manifests, network, java.util.Map.of());
+        }
+
         /** Pods with their loopback only. */
         public Options(Path socket, String socketGroup, Path state, Path logs, Path images, String cgroupRoot,
                        BackoffPolicy backoff, Path manifests) {
@@ -63,9 +70,9 @@ public final class Daemon implements AutoCloseable {
     public static Daemon start(Options options) throws Exception {
         claimSocket(options.socket());
         PodEngine engine = new PodEngine(new PodEngine.Config(options.state(), options.logs(), options.cgroupRoot(), null,
-                options.backoff(), options.network()), new ImageStore(options.images()));
+                options.backoff(), options.network(), options.nodeLabels()), new ImageStore(options.images()));
         PodEngine.Recovery recovery = engine.recover();
-        QueuedThreadPool threads = new QueuedThreadPool(32, 2);
+        QueuedThreadPool threads = new QueuedThreadPool(256, 2); // a watch or a follow holds one while it lasts
         threads.setName("api");
         Server server = new Server(threads);
         UnixDomainServerConnector connector = new UnixDomainServerConnector(server);

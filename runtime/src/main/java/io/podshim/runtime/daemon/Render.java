@@ -19,7 +19,9 @@ import java.util.List;
 final class Render {
     static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT);
-    private static final ObjectMapper YAML = new YAMLMapper().registerModule(new JavaTimeModule())
+    /** As kubectl writes YAML: no document marker, strings quoted only where YAML needs it. */
+    private static final ObjectMapper YAML = new YAMLMapper().disable(com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .enable(com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature.MINIMIZE_QUOTES).registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     private Render() {}
@@ -40,91 +42,268 @@ final class Render {
         }
     }
 
-    /** NAME READY STATUS RESTARTS AGE, and with {@code wide} kubectl's IP, then the pause pid, QoS class and cgroup. */
-    static String table(List<PodStatus> pods, boolean wide, Instant now) {
+    /** How {@code get pods} prints its table: which columns, as kubectl's flags choose them. */
+    record Columns(boolean wide, boolean labels, boolean namespace, String node) {
+        static final Columns PLAIN = new Columns(false, false, false, "");
+    }
+
+    /**
+     * NAME READY STATUS RESTARTS AGE, as kubectl prints them; NAMESPACE first with {@code -A}; with
+     * {@code wide} kubectl's IP and NODE, then what podshim adds: the pause pid, QoS class and
+     * cgroup; LABELS last with {@code --show-labels}. The header unless {@code header} is false
+     * (a watch prints it once).
+     */
+    static String table(List<PodStatus> pods, Columns columns, boolean header, Instant now) {
         StringBuilder out = new StringBuilder();
-        String format = wide ? "%-20s %-6s %-22s %-9s %-6s %-15s %-10s %-11s %s%n" : "%-20s %-6s %-22s %-9s %s%n";
-        out.append(wide ? String.format(format, "NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "PAUSE-PID", "QOS", "CGROUP")
-                : String.format(format, "NAME", "READY", "STATUS", "RESTARTS", "AGE"));
+        String format = (columns.namespace() ? "%-16s " : "%s") + (columns.wide() ? "%-20s %-6s %-22s %-9s %-6s %-15s %-12s %-10s %-11s %-40s"
+                : "%-20s %-6s %-22s %-9s %-6s") + (columns.labels() ? " %s" : "%s");
+        if (header) {
+            out.append(row(format, columns, "NAMESPACE", "NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE", "PAUSE-PID",
+                    "QOS", "CGROUP", "LABELS"));
+        }
         for (PodStatus p : pods) {
-            String age = age(p.startTime(), now);
-            out.append(wide ? String.format(format, p.name(), p.readyColumn(), p.display(), p.restarts(), age,
-                    p.podIP() == null ? "<none>" : p.podIP(), p.pausePid() == 0 ? "-" : p.pausePid(), p.qosClass(),
-                    p.cgroup().isEmpty() ? "-" : p.cgroup())
-                    : String.format(format, p.name(), p.readyColumn(), p.display(), p.restarts(), age));
+            out.append(row(format, columns, p.namespace(), p.name(), p.readyColumn(), p.display(), Integer.toString(p.restarts()),
+                    age(p.creationTimestamp(), now), p.podIP() == null ? "<none>" : p.podIP(), columns.node(),
+                    p.pausePid() == 0 ? "-" : Integer.toString(p.pausePid()), p.qosClass(), p.cgroup().isEmpty() ? "-" : p.cgroup(),
+                    io.podshim.runtime.kube.PodObject.labelsColumn(p.manifest().labels())));
         }
         return out.toString();
     }
 
-    static String describe(PodStatus p, Instant now) {
+    private static String row(String format, Columns c, String namespace, String name, String ready, String status, String restarts,
+                              String age, String ip, String node, String pause, String qos, String cgroup, String labels) {
+        List<Object> values = new java.util.ArrayList<>();
+        values.add(c.namespace() ? namespace : "");
+        values.addAll(List.of(name, ready, status, restarts, age));
+        if (c.wide()) {
+            values.addAll(List.of(ip, node, pause, qos, cgroup));
+        }
+        values.add(c.labels() ? labels : "");
+        return String.format(format, values.toArray()).stripTrailing() + "\n";
+    }
+
+    /**
+     * {@code kubectl describe pod}'s layout: the pod, its init, app and ephemeral containers (ids,
+     * image, command, state with its reason, exit code and times, last state, readiness, restarts),
+     * conditions, volumes, QoS class, and the events table; with what podshim adds to see the pod:
+     * the pause pid, the pod cgroup and the limits written to it, each container's pid.
+     */
+    static String describe(PodStatus p, String node, Instant now) {
         StringBuilder out = new StringBuilder();
+        com.fasterxml.jackson.databind.JsonNode spec = io.podshim.runtime.kube.ApiDefaults.spec(p.manifest().source(), p.manifest(), node);
         line(out, "Name:", p.name());
         line(out, "Namespace:", p.namespace());
-        line(out, "UID:", p.uid());
-        line(out, "Start Time:", p.startTime() == null ? "<none>" : p.startTime().toString());
-        line(out, "Status:", p.display() + (p.display().equals(p.phase()) ? "" : " (phase " + p.phase() + ")"));
+        line(out, "Priority:", spec.path("priority").asText("0"));
+        line(out, "Service Account:", spec.path("serviceAccountName").asText("default"));
+        line(out, "Node:", node + (p.hostIP() == null ? "" : "/" + p.hostIP()));
+        line(out, "Start Time:", p.startTime() == null ? "<none>" : KUBE_TIME.format(p.startTime()));
+        pairs(out, "Labels:", p.manifest().labels());
+        pairs(out, "Annotations:", p.manifest().annotations());
+        if (p.deletionTimestamp() != null) {
+            line(out, "Status:", "Terminating (lasts " + p.deletionGracePeriodSeconds() + "s)");
+            line(out, "Termination Grace Period:", p.deletionGracePeriodSeconds() + "s");
+        } else {
+            line(out, "Status:", p.phase());
+        }
         if (p.reason() != null) {
             line(out, "Reason:", p.reason());
         }
-        line(out, "IP:", p.podIP() == null ? "<none>" : p.podIP());
-        if (p.podIPs().size() > 1) {
-            line(out, "IPs:", String.join(", ", p.podIPs()));
+        if (p.message() != null) {
+            line(out, "Message:", p.message());
         }
-        line(out, "Host IP:", p.hostIP() == null ? "<none>" : p.hostIP());
-        line(out, "QoS Class:", p.qosClass());
+        line(out, "IP:", p.podIP() == null ? "" : p.podIP());
+        out.append("IPs:").append(p.podIPs().isEmpty() ? "              <none>\n" : "\n");
+        p.podIPs().forEach(ip -> out.append("  IP:  ").append(ip).append('\n'));
         line(out, "Pause PID:", p.pausePid() == 0 ? "<none: the sandbox is gone>" : Integer.toString(p.pausePid()));
         line(out, "Cgroup:", p.cgroup());
         p.cgroupLimits().forEach((k, v) -> out.append(String.format("  %-13s %s%n", k + ":", v)));
+        containers(out, "Init Containers:", p.initContainers(), spec.path("initContainers"), now);
+        containers(out, "Containers:", p.containers(), spec.path("containers"), now);
+        containers(out, "Ephemeral Containers:", p.ephemeralContainers(), com.fasterxml.jackson.databind.node.MissingNode.getInstance(), now);
         out.append("Conditions:\n");
-        p.conditions().forEach((k, v) -> out.append(String.format("  %-16s %s%n", k, v ? "True" : "False")));
-        containers(out, "Init Containers:", p.initContainers());
-        containers(out, "Containers:", p.containers());
-        if (!p.ephemeralContainers().isEmpty()) {
-            containers(out, "Ephemeral Containers:", p.ephemeralContainers());
-        }
-        out.append("Events:\n");
-        if (p.events().isEmpty()) {
-            out.append("  <none>\n");
+        out.append(String.format("  %-27s %s%n", "Type", "Status"));
+        out.append(String.format("  %-27s %s%n", "PodScheduled", "True"));
+        p.conditions().forEach((k, v) -> out.append(String.format("  %-27s %s%n", k, v ? "True" : "False")));
+        out.append("Volumes:");
+        if (p.manifest().spec().volumes().isEmpty()) {
+            out.append("                      <none>\n");
         } else {
-            out.append(String.format("  %-8s %-16s %-14s %-6s %s%n", "TYPE", "REASON", "OBJECT", "AGE", "MESSAGE"));
+            out.append('\n');
+            for (io.podshim.runtime.container.Volume v : p.manifest().spec().volumes()) {
+                out.append("  ").append(v.name()).append(":\n");
+                if (v.source() instanceof io.podshim.runtime.container.Volume.EmptyDir e) {
+                    out.append("    Type:       EmptyDir (a temporary directory that shares a pod's lifetime)\n");
+                    out.append("    Medium:     ").append(e.medium()).append('\n');
+                    out.append("    SizeLimit:  ").append(e.sizeLimitBytes() == null ? "<unset>" : e.sizeLimitBytes()).append('\n');
+                } else if (v.source() instanceof io.podshim.runtime.container.Volume.HostPath h) {
+                    out.append("    Type:          HostPath (bare host directory volume)\n");
+                    out.append("    Path:          ").append(h.path()).append('\n');
+                    out.append("    HostPathType:  ").append(h.type()).append('\n');
+                }
+            }
+        }
+        line(out, "QoS Class:", p.qosClass());
+        pairs(out, "Node-Selectors:", toMap(spec.path("nodeSelector")));
+        out.append(String.format("%-28s %s%n", "Tolerations:", spec.path("tolerations").isEmpty() ? "<none>"
+                : spec.path("tolerations").toString()));
+        out.append("Events:");
+        if (p.events().isEmpty()) {
+            out.append("                      <none>\n");
+        } else {
+            out.append('\n');
+            String format = "  %-8s %-22s %-6s %-8s %s%n";
+            out.append(String.format(format, "Type", "Reason", "Age", "From", "Message"));
+            out.append(String.format(format, "----", "------", "----", "----", "-------"));
             for (PodEvent e : p.events()) {
-                out.append(String.format("  %-8s %-16s %-14s %-6s %s%n", e.type(), e.reason(), e.object(), age(e.time(), now),
-                        e.message() + (e.count() > 1 ? " (x" + e.count() + ")" : "")));
+                String age = age(e.time(), now) + (e.count() > 1 ? " (x" + e.count() + ")" : "");
+                out.append(String.format(format, e.type(), e.reason(), age, "podshim", e.message()));
             }
         }
         return out.toString();
     }
 
-    private static void containers(StringBuilder out, String title, List<ContainerStatus> containers) {
+    /** As kubectl prints a time: "Wed, 02 Dec 2026 12:00:00 +0000". */
+    private static final java.time.format.DateTimeFormatter KUBE_TIME = java.time.format.DateTimeFormatter
+            .ofPattern("EEE, dd MMM yyyy HH:mm:ss Z", java.util.Locale.ROOT).withZone(java.time.ZoneOffset.UTC);
+
+    private static java.util.Map<String, String> toMap(com.fasterxml.jackson.databind.JsonNode object) {
+        java.util.Map<String, String> map = new java.util.TreeMap<>();
+        object.fields().forEachRemaining(e -> map.put(e.getKey(), e.getValue().asText()));
+        return map;
+    }
+
+    private static void pairs(StringBuilder out, String key, java.util.Map<String, String> pairs) {
+        if (pairs.isEmpty()) {
+            line(out, key, "<none>");
+            return;
+        }
+        boolean first = true;
+        for (var e : new java.util.TreeMap<>(pairs).entrySet()) {
+            line(out, first ? key : "", e.getKey() + "=" + e.getValue());
+            first = false;
+        }
+    }
+
+    private static void containers(StringBuilder out, String title, List<ContainerStatus> containers,
+                                   com.fasterxml.jackson.databind.JsonNode specs, Instant now) {
         if (containers.isEmpty()) {
             return;
         }
         out.append(title).append('\n');
         for (ContainerStatus c : containers) {
-            out.append("  ").append(c.name()).append(c.sidecar() ? " (sidecar)" : "").append(":\n");
-            out.append(String.format("    %-15s %s%n", "Image:", c.image()));
-            out.append(String.format("    %-15s %s%n", "PID:", c.pid() == 0 ? "-" : c.pid()));
-            out.append(String.format("    %-15s %s%n", "State:", state(c.state())));
-            if (c.lastState() != null) {
-                out.append(String.format("    %-15s %s%n", "Last State:", state(c.lastState())));
+            com.fasterxml.jackson.databind.JsonNode spec = com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+            for (com.fasterxml.jackson.databind.JsonNode s : specs) {
+                if (s.path("name").asText().equals(c.name())) {
+                    spec = s;
+                }
             }
-            out.append(String.format("    %-15s %s%n", "Started:", c.started()));
-            out.append(String.format("    %-15s %s%n", "Ready:", c.ready()));
-            out.append(String.format("    %-15s %d%n", "Restart Count:", c.restartCount()));
+            out.append("  ").append(c.name()).append(":\n");
+            field(out, "Container ID:", c.containerID() == null ? "" : c.containerID());
+            field(out, "Image:", c.image());
+            field(out, "Image ID:", c.imageID() == null ? "" : c.imageID());
+            if (c.sidecar()) {
+                field(out, "Restart Policy:", "Always (sidecar)");
+            }
+            field(out, "PID:", c.pid() == 0 ? "<none>" : Integer.toString(c.pid()));
+            com.fasterxml.jackson.databind.JsonNode ports = spec.path("ports");
+            field(out, "Port:", ports.isEmpty() ? "<none>" : ports.get(0).path("containerPort").asText() + "/"
+                    + ports.get(0).path("protocol").asText("TCP"));
+            field(out, "Host Port:", ports.isEmpty() || !ports.get(0).has("hostPort") ? "<none>"
+                    : ports.get(0).path("hostPort").asText() + "/" + ports.get(0).path("protocol").asText("TCP"));
+            for (String list : List.of("command", "args")) {
+                if (spec.path(list).isArray() && !spec.path(list).isEmpty()) {
+                    out.append("    ").append(list.equals("command") ? "Command:" : "Args:").append('\n');
+                    spec.path(list).forEach(a -> out.append("      ").append(a.asText()).append('\n'));
+                }
+            }
+            state(out, "State:", c.state());
+            if (c.lastState() != null) {
+                state(out, "Last State:", c.lastState());
+            }
+            field(out, "Ready:", c.ready() ? "True" : "False");
+            field(out, "Restart Count:", Integer.toString(c.restartCount()));
+            if (spec.path("env").isEmpty()) {
+                field(out, "Environment:", "<none>");
+            } else {
+                out.append("    Environment:\n");
+                spec.path("env").forEach(e -> out.append("      ").append(e.path("name").asText()).append(":  ")
+                        .append(e.path("value").asText()).append('\n'));
+            }
+            if (spec.path("volumeMounts").isEmpty()) {
+                field(out, "Mounts:", "<none>");
+            } else {
+                out.append("    Mounts:\n");
+                spec.path("volumeMounts").forEach(m -> out.append("      ").append(m.path("mountPath").asText()).append(" from ")
+                        .append(m.path("name").asText()).append(m.path("readOnly").asBoolean() ? " (ro)" : " (rw)").append('\n'));
+            }
         }
     }
 
-    private static String state(ContainerState s) {
-        return switch (s.kind()) {
-            case RUNNING -> "Running (since " + s.startedAt() + ")";
-            case WAITING -> "Waiting" + (s.reason() == null ? "" : " (" + s.reason() + (s.message() == null ? "" : ": " + s.message()) + ")");
-            case TERMINATED -> "Terminated (" + s.reason() + ", exit code " + s.exitCode()
-                    + (s.message() == null || s.message().isEmpty() ? "" : ": " + s.message()) + ")";
-        };
+    /** A container state as kubectl describes it: the state, then its reason, message, exit code and times. */
+    private static void state(StringBuilder out, String title, ContainerState s) {
+        switch (s.kind()) {
+            case RUNNING -> {
+                field(out, title, "Running");
+                field(out, "  Started:", s.startedAt() == null ? "" : KUBE_TIME.format(s.startedAt()));
+            }
+            case WAITING -> {
+                field(out, title, "Waiting");
+                if (s.reason() != null) {
+                    field(out, "  Reason:", s.reason());
+                }
+                if (s.message() != null) {
+                    field(out, "  Message:", s.message());
+                }
+            }
+            case TERMINATED -> {
+                field(out, title, "Terminated");
+                field(out, "  Reason:", s.reason());
+                if (s.message() != null && !s.message().isEmpty()) {
+                    field(out, "  Message:", s.message());
+                }
+                field(out, "  Exit Code:", String.valueOf(s.exitCode()));
+                field(out, "  Started:", s.startedAt() == null ? "" : KUBE_TIME.format(s.startedAt()));
+                field(out, "  Finished:", s.finishedAt() == null ? "" : KUBE_TIME.format(s.finishedAt()));
+            }
+        }
     }
 
+    private static void field(StringBuilder out, String key, String value) {
+        out.append(String.format("    %-15s %s%n", key, value).replaceAll(" +\n$", "\n"));
+    }
+
+    /** {@code kubectl get events}: LAST SEEN TYPE REASON OBJECT MESSAGE, NAMESPACE first for every namespace. */
+    static String events(List<com.fasterxml.jackson.databind.node.ObjectNode> events, boolean allNamespaces, Instant now) {
+        if (events.isEmpty()) {
+            return "No resources found\n";
+        }
+        StringBuilder out = new StringBuilder();
+        String format = (allNamespaces ? "%-16s " : "%s") + "%-9s %-8s %-22s %-30s %s%n";
+        out.append(String.format(format, allNamespaces ? "NAMESPACE" : "", "LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"));
+        for (com.fasterxml.jackson.databind.node.ObjectNode e : events) {
+            com.fasterxml.jackson.databind.JsonNode o = e.path("involvedObject");
+            out.append(String.format(format, allNamespaces ? o.path("namespace").asText() : "",
+                    age(Instant.parse(e.path("lastTimestamp").asText()), now), e.path("type").asText(), e.path("reason").asText(),
+                    "pod/" + o.path("name").asText(), e.path("message").asText()
+                            + (e.path("count").asInt() > 1 ? " (x" + e.path("count").asInt() + ")" : "")));
+        }
+        return out.toString();
+    }
+
+    /** One JSON document on one line (a watch event). */
+    static String line(Object value) {
+        try {
+            return LINE.writeValueAsString(value) + "\n";
+        } catch (Exception e) {
+            throw new IllegalStateException("render JSON: " + e, e);
+        }
+    }
+
+    private static final ObjectMapper LINE = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
     private static void line(StringBuilder out, String key, String value) {
-        out.append(String.format("%-14s %s%n", key, value));
+        out.append(String.format("%-17s %s%n", key, value).replaceAll(" +\n$", "\n"));
     }
 
     /** As kubectl prints an age: 42s, 5m, 3h, 2d. */

@@ -15,14 +15,31 @@ public final class CriLogReader {
     private final Path file;
     private long offset;
     private final StringBuilder partial = new StringBuilder();
+    private String partialTime = "";
 
     public CriLogReader(Path file) {
         this.file = file;
     }
 
+    /** A line and when it was written (its first record's time, as the runtime stamped it: RFC 3339 with nanoseconds). */
+    public record Line(String time, String text) {
+        public java.time.Instant instant() {
+            try {
+                return java.time.Instant.parse(time);
+            } catch (java.time.format.DateTimeParseException e) {
+                return java.time.Instant.EPOCH;
+            }
+        }
+    }
+
     /** The complete lines written since the last call; none if the file is gone. */
     public List<String> readNew() {
-        List<String> lines = new ArrayList<>();
+        return readNewLines().stream().map(Line::text).toList();
+    }
+
+    /** {@link #readNew}, each line with its time. */
+    public List<Line> readNewLines() {
+        List<Line> lines = new ArrayList<>();
         try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
             if (in.length() <= offset) {
                 return lines;
@@ -42,9 +59,12 @@ public final class CriLogReader {
                 if (fields.length < 4) {
                     continue;
                 }
+                if (partial.length() == 0) {
+                    partialTime = fields[0];
+                }
                 partial.append(fields[3]);
                 if (fields[2].equals("F")) {
-                    lines.add(partial.toString());
+                    lines.add(new Line(partialTime, partial.toString()));
                     partial.setLength(0);
                 }
             }

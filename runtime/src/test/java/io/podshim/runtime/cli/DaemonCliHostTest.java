@@ -47,9 +47,9 @@ class DaemonCliHostTest extends DaemonHarness {
         assertTrue(get.out().matches("(?s).*\\nweb +1/1 +Running +0 +\\d+s\\s*\\n"), get.out());
 
         Result describe = cli("describe", "pod", "web");
-        assertTrue(describe.out().contains("Status:        Running"), describe.out());
+        assertTrue(describe.out().contains("Status:           Running"), describe.out());
         assertTrue(describe.out().matches("(?s).*Pause PID:\\s+\\d+.*"), describe.out());
-        assertTrue(describe.out().contains("prepare:") && describe.out().contains("Terminated (Completed, exit code 0)"));
+        assertTrue(describe.out().matches("(?s).*prepare:.*State: +Terminated\n +Reason: +Completed\n +Exit Code: +0\n.*"), describe.out());
         assertTrue(describe.out().contains("  cpu request:  250m (cpu.shares 256, cpu.weight 10)"), describe.out());
         assertTrue(describe.out().contains("  memory limit: none"), "the init container has no limit, so the pod has none: "
                 + describe.out());
@@ -91,7 +91,7 @@ class DaemonCliHostTest extends DaemonHarness {
         assertEquals("exec: \"/no/such\": no such file or directory\n", missing.err());
 
         assertEquals(new Result(0, "pod/web deleted\n", ""), cli("delete", "pod", "web", "--grace-period", "0"));
-        assertEquals("NAME                 READY  STATUS                 RESTARTS  AGE\n", cli("get", "pods").out());
+        assertEquals("No resources found in default namespace.\n", cli("get", "pods").out(), "as kubectl says it");
     }
 
     @Test
@@ -141,7 +141,8 @@ class DaemonCliHostTest extends DaemonHarness {
         assertEquals(1, invalid.code());
         assertTrue(invalid.err().startsWith("Error from podshim: spec.containers[0].image: InvalidImageName: image reference"
                 + " \"Ghost:1\""), invalid.err());
-        assertEquals(new Result(1, "", "Error from podshim: pod \"nope\" not found\n"), cli("describe", "pod", "nope"));
+        assertEquals(new Result(1, "", "Error from podshim: pod \"nope\" not found in namespace \"default\"\n"),
+                cli("describe", "pod", "nope"));
         assertEquals(1, cli("logs", "nope").code());
 
         ApiClient.Reply raw = new ApiClient(base.resolve("podshim.sock")).call("POST", "/v1/pods",

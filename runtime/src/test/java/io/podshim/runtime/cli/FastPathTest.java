@@ -13,7 +13,7 @@ class FastPathTest {
     @ParameterizedTest
     @ValueSource(strings = {"", "--help", "get pods -h", "help get", "get pods -o", "get pods extra words",
             "describe web", "delete pod", "delete pod web --grace-period", "apply web.yaml", "logs -f web",
-            "logs web -c", "logs web --since 5m", "exec web", "exec web --", "exec web -x -- sh", "exec web other -- sh", "exec -c web -- sh", "exec web -c -- sh", "ns", "version"})
+            "logs web -c", "logs web --since 5m", "exec web", "exec web --", "exec web -x -- sh", "exec web other -- sh", "exec -c web -- sh", "exec web -c -- sh", "ns", "version", "delete pod --all", "delete pod -l", "describe pod -A", "get -A", "get pods -w", "get pods -A", "logs web --tail 2"})
     void anythingButAnExactEverydayFormGoesToPicocli(String line) {
         String[] args = line.isEmpty() ? new String[0] : line.split(" ");
         PrintStream sink = new PrintStream(new ByteArrayOutputStream());

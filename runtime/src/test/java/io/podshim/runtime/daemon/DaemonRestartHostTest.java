@@ -206,8 +206,9 @@ class DaemonRestartHostTest {
         assertTrue(get.code() == 0, get.toString());
         Result describe = cli("describe", "pod", "survivor");
         assertTrue(describe.out().contains("ended while the daemon was down: exited 3"), describe.out());
-        assertTrue(describe.out().contains("Terminated (Error, exit code 3)"), "the quitter's last state: " + describe.out());
-        assertTrue(describe.out().contains("prepare:") && describe.out().contains("Terminated (Completed, exit code 0)"),
+        assertTrue(describe.out().matches("(?s).*Last State: +Terminated\n +Reason: +Error\n +Exit Code: +3\n.*"),
+                "the quitter's last state: " + describe.out());
+        assertTrue(describe.out().matches("(?s).*prepare:.*State: +Terminated\n +Reason: +Completed\n +Exit Code: +0\n.*"),
                 "what the first daemon saw is still there: " + describe.out());
 
         // The counter's log goes on without a gap: what it wrote meanwhile waited in the pipe its shim holds.
@@ -284,7 +285,7 @@ class DaemonRestartHostTest {
     /** The host pids of the running containers in {@code get pods -o json} (in spec order). */
     private static List<Integer> containerPids(String json) {
         List<Integer> pids = new ArrayList<>();
-        Matcher m = Pattern.compile("\"pid\" : (\\d+)").matcher(json);
+        Matcher m = Pattern.compile("\"podshim.io/pid\\.[^\"]+\" : \"(\\d+)\"").matcher(json);
         while (m.find()) {
             int pid = Integer.parseInt(m.group(1));
             if (pid > 0) {

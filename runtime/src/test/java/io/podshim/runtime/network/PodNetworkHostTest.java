@@ -156,8 +156,34 @@ class PodNetworkHostTest {
         return status;
     }
 
+    /** kubectl's STATUS word, which podshim gives under an annotation. */
+    private static String display(JsonNode pod) {
+        return pod.path("metadata").path("annotations").path("podshim.io/status").asText();
+    }
+
+    /** The status ("True", "False") of the pod's condition {@code type}. */
+    private static String condition(JsonNode pod, String type) {
+        for (JsonNode c : pod.path("status").path("conditions")) {
+            if (c.path("type").asText().equals(type)) {
+                return c.path("status").asText();
+            }
+        }
+        return "missing";
+    }
+
+    /** The pod's events, as a list of v1 Events. */
+    private JsonNode events(JsonNode pod) {
+        try {
+            ApiClient.Reply r = api().call("GET", "/v1/pods/" + pod.path("metadata").path("name").asText() + "/events", null);
+            assertEquals(200, r.status(), r.body());
+            return JSON.readTree(r.body()).path("items");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static boolean running(JsonNode pod) {
-        return pod.path("display").asText().equals("Running");
+        return display(pod).equals("Running");
     }
 
     private void delete(String name) throws IOException {
@@ -213,15 +239,15 @@ class PodNetworkHostTest {
                 """);
         JsonNode web = await("web", PodNetworkHostTest::running);
         JsonNode client = await("client", PodNetworkHostTest::running);
-        String webIP = web.path("podIP").asText();
-        String clientIP = client.path("podIP").asText();
+        String webIP = web.path("status").path("podIP").asText();
+        String clientIP = client.path("status").path("podIP").asText();
         assertTrue(webIP.startsWith("10.93.0.") && clientIP.startsWith("10.93.0.") && !webIP.equals(clientIP), webIP + " " + clientIP);
-        assertEquals(List.of(webIP), JSON.convertValue(web.path("podIPs"), List.class));
-        assertEquals(GATEWAY, web.path("hostIP").asText(), "the node's address: its bridge, the only interface it has here");
-        assertTrue(web.path("conditions").path("PodReadyToStartContainers").asBoolean());
-        assertTrue(web.path("events").toString().matches(".*eth0 " + java.util.regex.Pattern.quote(webIP)
+        assertEquals(List.of(java.util.Map.of("ip", webIP)), JSON.convertValue(web.path("status").path("podIPs"), List.class));
+        assertEquals(GATEWAY, web.path("status").path("hostIP").asText(), "the node's address: its bridge, the only interface it has here");
+        assertEquals("True", condition(web, "PodReadyToStartContainers"));
+        assertTrue(events(web).toString().matches(".*eth0 " + java.util.regex.Pattern.quote(webIP)
                 + " on network podshim \\(ADD: bridge \\d+ms\\).*"), "each plugin's time (no portmap without a hostPort): "
-                + web.path("events"));
+                + events(web));
 
         // The interface and the address are in the pod's own network namespace, as the pod sees it.
         assertTrue(exec("client", "ip", "-o", "-4", "addr", "show", "eth0").contains(clientIP + "/24"));
@@ -244,8 +270,8 @@ class PodNetworkHostTest {
         daemon();
         apply(webPod("published", 18080));
         JsonNode published = await("published", PodNetworkHostTest::running);
-        assertTrue(published.path("events").toString().matches(".*\\(ADD: bridge \\d+ms, portmap \\d+ms\\).*"),
-                "portmap for the pod that publishes a port: " + published.path("events"));
+        assertTrue(events(published).toString().matches(".*\\(ADD: bridge \\d+ms, portmap \\d+ms\\).*"),
+                "portmap for the pod that publishes a port: " + events(published));
         // From the node's namespace, to one of its own addresses: portmap's DNAT takes it to the pod.
         String answer = awaitCommand(() -> run("nsenter", "--net=/run/netns/" + node, "/bin/busybox", "wget", "-qO-",
                 "http://" + GATEWAY + ":18080/"));
@@ -261,7 +287,7 @@ class PodNetworkHostTest {
                   containers: [{name: c, image: busybox:local, command: [sleep, "3600"]}]
                 """);
         JsonNode onNode = await("on-node", PodNetworkHostTest::running);
-        assertEquals(GATEWAY, onNode.path("podIP").asText(), "a hostNetwork pod's IP is the node's");
+        assertEquals(GATEWAY, onNode.path("status").path("podIP").asText(), "a hostNetwork pod's IP is the node's");
         String links = exec("on-node", "cat", "/proc/net/dev");
         assertTrue(links.contains("podshimtest0") && links.contains("podshim0"), "the node's interfaces: " + links);
         assertFalse(exec("published", "cat", "/proc/net/dev").contains("podshimtest0"), "a pod's own namespace has no node interface");
@@ -287,7 +313,7 @@ class PodNetworkHostTest {
         }
         Set<String> ips = new HashSet<>();
         for (int i = 0; i < 20; i++) {
-            ips.add(await("p" + i, PodNetworkHostTest::running).path("podIP").asText());
+            ips.add(await("p" + i, PodNetworkHostTest::running).path("status").path("podIP").asText());
         }
         assertEquals(20, ips.size(), "distinct addresses: " + ips);
         assertEquals(20, veths().size());
@@ -315,16 +341,16 @@ class PodNetworkHostTest {
         String message = failedSandbox(pending).path("message").asText();
         assertTrue(message.startsWith("Failed to create pod sandbox: ") && message.contains("network broken (" + broken + ")")
                 && message.contains("CNI plugin \"no-such-plugin\" is not in"), message);
-        assertEquals("Pending", pending.path("phase").asText());
-        assertEquals("ContainerCreating", pending.path("display").asText());
-        assertFalse(pending.path("conditions").path("PodReadyToStartContainers").asBoolean(true), pending.toString());
-        assertTrue(pending.path("podIP").isMissingNode() || pending.path("podIP").isNull(), pending.toString());
+        assertEquals("Pending", pending.path("status").path("phase").asText());
+        assertEquals("ContainerCreating", display(pending));
+        assertEquals("False", condition(pending, "PodReadyToStartContainers"), pending.toString());
+        assertTrue(pending.path("status").path("podIP").isMissingNode() || pending.path("status").path("podIP").isNull(), pending.toString());
         // The next try after the conf dir is mended works: the network now is podshim's own.
         Files.delete(broken);
         JsonNode up = await("doomed", PodNetworkHostTest::running);
-        assertTrue(up.path("podIP").asText().startsWith("10.93.0."), up.toString());
+        assertTrue(up.path("status").path("podIP").asText().startsWith("10.93.0."), up.toString());
         try (Stream<Path> sandboxes = Files.list(base.resolve("state/sandboxes"))) {
-            assertEquals(List.of(up.path("uid").asText()), sandboxes.map(p -> p.getFileName().toString()).toList(),
+            assertEquals(List.of(up.path("metadata").path("uid").asText()), sandboxes.map(p -> p.getFileName().toString()).toList(),
                     "the failed tries left no sandbox");
         }
         try (Stream<Path> leases = Files.list(base.resolve("broken-leases/broken"))) {
@@ -368,7 +394,7 @@ class PodNetworkHostTest {
         });
         awaitFile(Path.of(gate + ".entered"));
         JsonNode creating = pod("held");
-        assertEquals("ContainerCreating", creating.path("display").asText(), "listed while its sandbox is made: " + creating);
+        assertEquals("ContainerCreating", display(creating), "listed while its sandbox is made: " + creating);
         // Meanwhile the daemon goes on: a hostNetwork pod needs no plugin and starts.
         apply("""
                 apiVersion: v1
@@ -386,7 +412,7 @@ class PodNetworkHostTest {
                 throw new java.io.UncheckedIOException(e);
             }
         });
-        await("held", p -> p.path("display").asText().equals("Terminating"));
+        await("held", p -> display(p).equals("Terminating"));
         Files.writeString(gate, "open\n"); // the ADD goes on; what it made is removed whole
         applied.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
         assertEquals(200, deleted.get(PATIENCE.toSeconds(), TimeUnit.SECONDS).status());
@@ -409,8 +435,8 @@ class PodNetworkHostTest {
     }
 
     /** The pod's FailedCreatePodSandBox event, or a missing node. */
-    private static JsonNode failedSandbox(JsonNode pod) {
-        for (JsonNode e : pod.path("events")) {
+    private JsonNode failedSandbox(JsonNode pod) {
+        for (JsonNode e : events(pod)) {
             if (e.path("reason").asText().equals("FailedCreatePodSandBox")) {
                 return e;
             }
@@ -429,14 +455,14 @@ class PodNetworkHostTest {
                 spec:
                   containers: [{name: c, image: busybox:local, command: [sleep, "3600"]}]
                 """);
-        String ip = await("steady", PodNetworkHostTest::running).path("podIP").asText();
+        String ip = await("steady", PodNetworkHostTest::running).path("status").path("podIP").asText();
         await("asker", PodNetworkHostTest::running);
         assertEquals(137, first.kill());
         daemon();
         JsonNode taken = await("steady", PodNetworkHostTest::running);
-        assertEquals(ip, taken.path("podIP").asText(), "the address survives the daemon");
-        assertFalse(taken.path("events").toString().contains("NetworkNotReady"), "CHECK found the pod as ADD left it: "
-                + taken.path("events"));
+        assertEquals(ip, taken.path("status").path("podIP").asText(), "the address survives the daemon");
+        assertFalse(events(taken).toString().contains("NetworkNotReady"), "CHECK found the pod as ADD left it: "
+                + events(taken));
         assertEquals("from steady", exec("asker", "wget", "-qO-", "http://" + ip + ":8080/").strip(), "and it still answers there");
         delete("steady");
         delete("asker");
@@ -453,7 +479,7 @@ class PodNetworkHostTest {
     void aSandboxHalfMadeWhenTheDaemonDiedIsTakenOffTheNetwork() throws Exception {
         DaemonProcess first = daemon();
         apply(webPod("orphan", 18081));
-        String uid = await("orphan", PodNetworkHostTest::running).path("uid").asText();
+        String uid = await("orphan", PodNetworkHostTest::running).path("metadata").path("uid").asText();
         assertEquals(1, veths().size());
         assertEquals(137, first.kill());
         Path sandbox = base.resolve("state/sandboxes").resolve(uid);
