@@ -528,11 +528,9 @@ public final class Cli {
             // All at once, as kubectl asks for each and then waits for every one to be gone.
             List<java.util.concurrent.CompletableFuture<Integer>> each = names.stream().map(n -> java.util.concurrent.CompletableFuture
                     .supplyAsync(() -> {
-                        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
                         try {
-                            ApiClient.Reply r = new ApiClient(cli.socket).call("DELETE", "/v1/pods/" + q(n) + "?" + graceQuery
+                            return new ApiClient(cli.socket).call("DELETE", "/v1/pods/" + q(n) + "?" + graceQuery
                                     + (scope.namespace == null ? "" : "&namespace=" + q(scope.namespace)), null);
-                            return r;
                         } catch (IOException e) {
                             return new ApiClient.Reply(503, "{\"message\": \"" + e.getMessage().replace("\"", "'") + "\"}");
                         }

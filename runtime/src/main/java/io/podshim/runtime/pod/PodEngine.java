@@ -178,7 +178,7 @@ public final class PodEngine implements AutoCloseable {
             }
             PodUpdate update = PodUpdate.of(pod.manifest, manifest);
             if (update.changed()) {
-                pod.update(update.manifest(), update.changedImages());
+                pod.update(update);
             }
             return new Applied(update.changed() ? "configured" : "unchanged", pod.status());
         }));

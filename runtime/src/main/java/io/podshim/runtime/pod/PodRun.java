@@ -330,6 +330,10 @@ final class PodRun {
         health.stop(c);
         c.stopRequested = false;
         c.closeStreams();
+        if (c.changed && c.role() == PodDecisions.Role.INIT) {
+            c.changed = false;
+            images.forget(c); // updated while it ran: its next run, if any, is of the new image
+        }
         if (c.process != null) {
             c.process.close();
             c.process = null;
@@ -437,21 +441,16 @@ final class PodRun {
     }
 
     /**
-     * Adds an ephemeral container to this running pod, as the ephemeralcontainers subresource does:
-     * its name unique among all the pod's containers, its target (if any) one of the pod's own; it
-     * gets a cgroup in the pod's and starts at once. It is never restarted and goes with the pod.
-     */
-    /**
-     * Runs from {@code next} from now on, an update {@link PodUpdate} allowed: a container whose image
+     * Runs from {@code update}'s manifest from now on (an update {@link PodUpdate} allowed): a container whose image
      * changed while it runs is replaced (stopped, then run again with the new image, as kubelet does);
      * one that is not running takes the new image on its next run; an init container that has done
      * its work is not run again. The active deadline, labels and annotations take effect at once.
      */
-    void update(PodManifest next, List<String> changedImages) {
-        PodManifest before = manifest;
+    void update(PodUpdate update) {
+        PodManifest next = update.manifest();
+        List<String> changedImages = update.changedImages();
         manifest = next;
-        if (!changedImages.isEmpty() || !java.util.Objects.equals(next.spec().activeDeadlineSeconds(),
-                before.spec().activeDeadlineSeconds())) {
+        if (update.specChanged()) {
             generation++; // as the API server counts changes of the spec, not of the metadata
         }
         for (ContainerRun c : containers) {
@@ -459,16 +458,23 @@ final class PodRun {
                 continue;
             }
             c.spec = next.allContainers().stream().filter(s -> s.name().equals(c.name())).findFirst().orElseThrow();
-            if (c.running() && c.role() != PodDecisions.Role.INIT) {
+            if (!c.running()) {
+                images.forget(c);
+            } else if (c.role() == PodDecisions.Role.INIT) {
+                c.changed = true; // not replaced (its work is under way), but a next run takes the new image
+            } else {
                 c.changed = true;
                 events.add("Normal", "Killing", c.name(), "Container " + c.name() + " definition changed, will be restarted");
-            } else if (!c.running()) {
-                images.forget(c);
             }
         }
         sync();
     }
 
+    /**
+     * Adds an ephemeral container to this running pod, as the ephemeralcontainers subresource does:
+     * its name unique among all the pod's containers, its target (if any) one of the pod's own; it
+     * gets a cgroup in the pod's and starts at once. It is never restarted and goes with the pod.
+     */
     void addEphemeral(PodManifest.Container spec, String targetContainerName) {
         if (sandbox == null || (lifecycle != PodLifecycle.INITIALIZING && lifecycle != PodLifecycle.RUNNING)) {
             throw PodException.conflict(null, "pod " + manifest.name() + " is not running (" + status().display()

@@ -18,9 +18,10 @@ import java.util.Objects;
  *
  * @param manifest what the pod runs from after the update
  * @param changedImages the containers whose image changed
+ * @param specChanged whether the spec changed (a new generation), not only the metadata
  * @param changed whether anything changed at all (else: unchanged, as kubectl apply says)
  */
-record PodUpdate(PodManifest manifest, List<String> changedImages, boolean changed) {
+record PodUpdate(PodManifest manifest, List<String> changedImages, boolean specChanged, boolean changed) {
     static final String FORBIDDEN = "spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`,"
             + "`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing"
             + " tolerations)";
@@ -77,9 +78,10 @@ record PodUpdate(PodManifest manifest, List<String> changedImages, boolean chang
         List<PodManifest.Container> apps = replaced(old.spec().containers(), next.spec().containers(), images);
         PodManifest updated = new PodManifest(old.name(), old.namespace(), old.uid(), next.labels(), next.annotations(),
                 old.spec().with(init, apps, deadlineAfter), next.source());
-        boolean changed = !images.isEmpty() || !Objects.equals(deadlineBefore, deadlineAfter) || !old.labels().equals(next.labels())
-                || !old.annotations().equals(next.annotations()) || !Objects.equals(tolerationsBefore, tolerationsAfter);
-        return new PodUpdate(updated, images, changed);
+        boolean spec = !images.isEmpty() || !Objects.equals(deadlineBefore, deadlineAfter)
+                || !Objects.equals(tolerationsBefore, tolerationsAfter);
+        boolean changed = spec || !old.labels().equals(next.labels()) || !old.annotations().equals(next.annotations());
+        return new PodUpdate(updated, images, spec, changed);
     }
 
     private static List<PodManifest.Container> replaced(List<PodManifest.Container> old, List<PodManifest.Container> next,

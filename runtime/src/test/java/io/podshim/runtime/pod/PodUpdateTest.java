@@ -42,7 +42,7 @@ class PodUpdateTest {
     void anImageChangeNamesThatContainerAloneAndKeepsTheRest() {
         PodManifest old = ManifestReader.read(POD);
         PodUpdate u = PodUpdate.of(old, ManifestReader.read(POD.replace("- {name: side, image: busybox:1", "- {name: side, image: busybox:2")));
-        assertTrue(u.changed());
+        assertTrue(u.changed() && u.specChanged());
         assertEquals(List.of("side"), u.changedImages());
         assertEquals("busybox:2", u.manifest().spec().containers().get(1).image());
         assertEquals("busybox:1", u.manifest().spec().containers().get(0).image());
@@ -64,8 +64,9 @@ class PodUpdateTest {
         assertEquals(Map.of("app", "shop"), u.manifest().labels());
         assertEquals(Map.of("why", "test"), u.manifest().annotations());
         assertTrue(u.changed());
+        assertFalse(u.specChanged(), "labels and annotations are metadata: no new generation");
         assertEquals(300L, update("activeDeadlineSeconds: 600", "activeDeadlineSeconds: 300").manifest().spec().activeDeadlineSeconds());
-        assertTrue(update("operator: Exists}]", "operator: Exists}, {key: b, operator: Exists}]").changed());
+        assertTrue(update("operator: Exists}]", "operator: Exists}, {key: b, operator: Exists}]").specChanged());
     }
 
     @ParameterizedTest
