@@ -1,17 +1,17 @@
 package io.podshim.runtime.daemon;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.podshim.runtime.Futures;
 import io.podshim.runtime.NamespaceTable;
 import io.podshim.runtime.PodException;
 import io.podshim.runtime.logs.CriLogReader;
+import io.podshim.runtime.kube.PodObject;
 import io.podshim.runtime.pod.ContainerState;
 import io.podshim.runtime.pod.ContainerStatus;
-import io.podshim.runtime.kube.PodObject;
 import io.podshim.runtime.pod.ManifestReader;
-import io.podshim.runtime.pod.PodManifest;
 import io.podshim.runtime.pod.PodEngine;
+import io.podshim.runtime.pod.PodManifest;
 import io.podshim.runtime.pod.PodStatus;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -113,7 +113,7 @@ final class ApiHandler extends Handler.Abstract {
             } else if (path.equals("/v1/pods") && request.getMethod().equals("GET")) {
                 PodQuery q = PodQuery.of(query, "json");
                 if (q.watch()) {
-                    watch(request, response, callback, q);
+                    PodWatch.serve(engine, node, q, request, response, callback);
                     return true;
                 }
                 List<PodStatus> pods = engine.list().stream().filter(q::matches).toList();
@@ -136,7 +136,7 @@ final class ApiHandler extends Handler.Abstract {
             } else if (pod.matches() && pod.group(2) == null && request.getMethod().equals("GET")) {
                 PodQuery q = PodQuery.of(query, "json");
                 PodStatus status = find(pod.group(1), q.namespace());
-                reply = q.output().equals("describe") ? new Reply(200, "text/plain; charset=utf-8", Render.describe(status, node,
+                reply = q.output().equals("describe") ? new Reply(200, "text/plain; charset=utf-8", Description.of(status, node,
                         Instant.now())) : pods(q, List.of(status), true);
             } else if (pod.matches() && pod.group(2) == null && request.getMethod().equals("DELETE")) {
                 find(pod.group(1), query.getValue("namespace"));
@@ -280,52 +280,6 @@ final class ApiHandler extends Handler.Abstract {
         return new Reply(200, "text/plain; charset=utf-8", out.length() == 0 ? "No resources found\n" : out.toString());
     }
 
-    /**
-     * A watch, as Kubernetes' is: the pods there are (ADDED), then every change as it happens, a
-     * JSON line each, until the client goes or {@code timeoutSeconds} is over; with a table output,
-     * the header and a row per change (kubectl get -w).
-     */
-    private void watch(Request request, Response response, Callback callback, PodQuery q) throws Exception {
-        java.util.concurrent.BlockingQueue<Map.Entry<String, PodStatus>> changes = new java.util.concurrent.LinkedBlockingQueue<>(10_000);
-        java.util.concurrent.atomic.AtomicBoolean overflow = new java.util.concurrent.atomic.AtomicBoolean();
-        long deadline = q.timeoutSeconds() == null ? Long.MAX_VALUE : System.nanoTime() + q.timeoutSeconds() * 1_000_000_000L;
-        response.setStatus(200);
-        boolean table = q.output().equals("table") || q.output().equals("wide");
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, table || q.output().equals("name") ? "text/plain; charset=utf-8"
-                : "application/json");
-        try (AutoCloseable following = engine.follow((type, status) -> {
-                 if (q.matches(status) && !changes.offer(Map.entry(type, status))) {
-                     overflow.set(true); // a client that cannot keep up is let go; it can watch again
-                 }
-             });
-             OutputStream out = Content.Sink.asOutputStream(response)) {
-            if (table) {
-                out.write(Render.table(List.of(), q.columns(node), true, Instant.now()).getBytes(StandardCharsets.UTF_8));
-                out.flush();
-            }
-            org.eclipse.jetty.io.EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
-            while (!overflow.get() && endPoint.isOpen()) { // closed: the daemon stops
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    break;
-                }
-                Map.Entry<String, PodStatus> change = changes.poll(Math.min(left, 1_000_000_000L), java.util.concurrent.TimeUnit.NANOSECONDS);
-                if (change == null) {
-                    continue;
-                }
-                String line = switch (q.output()) {
-                    case "table", "wide" -> Render.table(List.of(change.getValue()), q.columns(node), false, Instant.now());
-                    case "name" -> "pod/" + change.getValue().name() + "\n";
-                    default -> Render.line(Map.of("type", change.getKey(), "object", PodObject.of(change.getValue(), node)));
-                };
-                out.write(line.getBytes(StandardCharsets.UTF_8));
-                out.flush();
-            }
-        } catch (java.io.IOException | InterruptedException gone) {
-            // the client went, or the daemon stops
-        }
-        callback.succeeded();
-    }
 
     /**
      * Plain text lines of one container's log, as kubectl logs prints them: the container named, or
