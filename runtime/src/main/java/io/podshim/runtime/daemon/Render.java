@@ -16,9 +16,13 @@ import java.util.List;
 final class Render {
     static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT);
-    /** As kubectl writes YAML: no document marker, strings quoted only where YAML needs it. */
+    /**
+     * As kubectl writes YAML: no document marker, strings quoted only where YAML needs it; a string
+     * that reads as a number ("3600") keeps its quotes, or the YAML would not apply back.
+     */
     private static final ObjectMapper YAML = new YAMLMapper().disable(com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-            .enable(com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature.MINIMIZE_QUOTES).registerModule(new JavaTimeModule())
+            .enable(com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            .enable(com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS).registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     private Render() {}

@@ -77,7 +77,11 @@ public final class ManifestReader {
         Map<String, String> labels = new LinkedHashMap<>();
         metadata.entries("labels").forEach((k, v) -> labels.put(k, v.text()));
         Map<String, String> annotations = new LinkedHashMap<>();
-        metadata.entries("annotations").forEach((k, v) -> annotations.put(k, v.text()));
+        metadata.entries("annotations").forEach((k, v) -> {
+            if (!k.startsWith("podshim.io/")) {
+                annotations.put(k, v.text()); // podshim's own say what is now (get -o yaml has them): not the applier's to set
+            }
+        });
         if (!root.has("spec")) {
             throw root.get("spec").error("required");
         }

@@ -65,6 +65,8 @@ record PodUpdate(PodManifest manifest, List<String> changedImages, boolean specC
         }
         before.remove("activeDeadlineSeconds");
         after.remove("activeDeadlineSeconds");
+        before.remove("nodeName"); // the node's, as get -o yaml gives it back
+        after.remove("nodeName");
         JsonNode tolerationsBefore = before.remove("tolerations");
         JsonNode tolerationsAfter = after.remove("tolerations");
         if (tolerationsBefore != null && !startsWith(tolerationsAfter, tolerationsBefore)) {

@@ -310,6 +310,9 @@ class KubectlHostTest extends DaemonHarness {
         int appPid = before.containers().get(0).pid();
         Path manifest = manifest(WEB);
         assertEquals(new Result(0, "pod/web unchanged\n", ""), cli("apply", "-f", manifest.toString()));
+        // What get -o yaml gives (defaults, the node, status, podshim's annotations) applies back as it is.
+        Path saved = Files.writeString(base.resolve("saved.yaml"), cli("get", "pod", "web", "-o", "yaml").out());
+        assertEquals(new Result(0, "pod/web unchanged\n", ""), cli("apply", "-f", saved.toString()));
 
         Files.writeString(manifest, WEB.replace("- {name: side, image: busybox:local", "- {name: side, image: busybox:v2"));
         assertEquals(new Result(0, "pod/web configured\n", ""), cli("apply", "-f", manifest.toString()));
