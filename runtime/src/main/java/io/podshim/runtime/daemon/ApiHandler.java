@@ -154,9 +154,7 @@ final class ApiHandler extends Handler.Abstract {
                 Map<String, Long> columns = new LinkedHashMap<>();
                 columns.put("host", ProcessHandle.current().pid());
                 columns.put("pause", (long) status.pausePid());
-                List<ContainerStatus> all = new ArrayList<>(status.initContainers());
-                all.addAll(status.containers());
-                all.addAll(status.ephemeralContainers());
+                List<ContainerStatus> all = status.allContainers();
                 all.stream().filter(c -> c.pid() > 0).forEach(c -> columns.put(c.name(), (long) c.pid()));
                 // Next to the net namespace, what the pod has there.
                 String net = status.podInterface() != null ? "net: " + status.podInterface() + " " + String.join(", ", status.podIPs())
@@ -289,9 +287,7 @@ final class ApiHandler extends Handler.Abstract {
      * {@code timestamps}; with {@code follow}, until that run has ended.
      */
     private void logs(Response response, Callback callback, PodStatus pod, Fields query) throws Exception {
-        List<ContainerStatus> all = new ArrayList<>(pod.initContainers());
-        all.addAll(pod.containers());
-        all.addAll(pod.ephemeralContainers());
+        List<ContainerStatus> all = pod.allContainers();
         String wanted = query.getValue("container");
         String container = wanted != null ? wanted : pod.manifest().annotations().getOrDefault("kubectl.kubernetes.io/default-container",
                 pod.containers().get(0).name());
@@ -356,9 +352,7 @@ final class ApiHandler extends Handler.Abstract {
         if (now.isEmpty() || engine.logFiles(pod, container).size() != run) {
             return false;
         }
-        List<ContainerStatus> all = new ArrayList<>(now.get().initContainers());
-        all.addAll(now.get().containers());
-        all.addAll(now.get().ephemeralContainers());
+        List<ContainerStatus> all = now.get().allContainers();
         return all.stream().anyMatch(c -> c.name().equals(container) && !c.state().is(ContainerState.Kind.TERMINATED));
     }
 

@@ -70,7 +70,7 @@ public final class PodObject {
         if (pod.podInterface() != null) {
             annotations.put(PREFIX + "pod-interface", pod.podInterface());
         }
-        for (ContainerStatus c : all(pod)) {
+        for (ContainerStatus c : pod.allContainers()) {
             if (c.pid() > 0) {
                 annotations.put(PREFIX + "pid." + c.name(), Integer.toString(c.pid()));
             }
@@ -221,13 +221,6 @@ public final class PodObject {
             return "spec.ephemeralContainers{" + object + "}";
         }
         return null;
-    }
-
-    static List<ContainerStatus> all(PodStatus pod) {
-        List<ContainerStatus> all = new java.util.ArrayList<>(pod.initContainers());
-        all.addAll(pod.containers());
-        all.addAll(pod.ephemeralContainers());
-        return all;
     }
 
     /** RFC 3339 in whole seconds, as the API server writes a metav1.Time. */

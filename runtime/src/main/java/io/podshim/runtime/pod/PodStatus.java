@@ -35,6 +35,14 @@ public record PodStatus(String name, String namespace, String uid, String phase,
         return containers.stream().filter(ContainerStatus::ready).count() + "/" + containers.size();
     }
 
+    /** Every container of the pod: init, app, then ephemeral, in spec order. */
+    public List<ContainerStatus> allContainers() {
+        List<ContainerStatus> all = new java.util.ArrayList<>(initContainers);
+        all.addAll(containers);
+        all.addAll(ephemeralContainers);
+        return all;
+    }
+
     public int restarts() {
         return containers.stream().mapToInt(ContainerStatus::restartCount).sum()
                 + initContainers.stream().mapToInt(ContainerStatus::restartCount).sum();
