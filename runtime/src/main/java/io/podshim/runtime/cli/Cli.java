@@ -93,6 +93,7 @@ public final class Cli {
         commands.put("ns", Ns::new);
         commands.put("version", Version::new);
         commands.put("delete", Delete::new);
+        commands.put("volume", Volume::new);
         commands.put("generate-completion", AutoComplete.GenerateCompletion::new);
         commands.put("help", CommandLine.HelpCommand::new);
         return commands;
@@ -180,7 +181,8 @@ public final class Cli {
         return documents;
     }
 
-    @Command(name = "apply", description = "Create or update the pods of a manifest (YAML or JSON; several documents; a directory):"
+    @Command(name = "apply", description = "Create or update the pods, ConfigMaps, Secrets and PersistentVolumeClaims of a manifest"
+            + " (YAML or JSON; several documents; a directory):"
             + " an update may change images (that container is restarted), shorten activeDeadlineSeconds, add tolerations,"
             + " change labels and annotations.")
     static final class Apply implements Callable<Integer> {
@@ -199,8 +201,9 @@ public final class Cli {
                     return 1;
                 }
                 for (String doc : documents) {
-                    ApiClient.Reply r = new ApiClient(cli.socket).call("POST", "/v1/pods?apply=true", doc.getBytes(StandardCharsets.UTF_8));
-                    code |= cli.result(r, "pod/" + r.field("name") + " " + r.field("action") + "\n");
+                    ApiClient.Reply r = new ApiClient(cli.socket).call("POST", "/v1/objects?apply=true", doc.getBytes(StandardCharsets.UTF_8));
+                    code |= cli.result(r, !r.ok() ? null : r.field("kind").toLowerCase(java.util.Locale.ROOT) + "/" + r.field("name")
+                            + " " + r.field("action") + "\n");
                 }
                 return code;
             } catch (IOException e) {
@@ -237,8 +240,18 @@ public final class Cli {
             if (List.of("events", "event", "ev").contains(kind)) {
                 return cli.request("GET", "/v1/events?output=" + q(format) + scope.query(), null, null);
             }
+            String objects = objectsOf(kind);
+            if (objects != null) {
+                if (names.size() > 1 || watch || selector != null) {
+                    cli.err.println("error: podshim gets " + objects + " one by name or all of a namespace (no -w or -l)");
+                    return 1;
+                }
+                return cli.request("GET", "/v1/" + objects + (names.isEmpty() ? "" : "/" + q(names.get(0))) + "?output=" + q(format)
+                        + scope.query(), null, null);
+            }
             if (!List.of("pods", "pod", "po").contains(kind)) {
-                cli.err.println("error: the server doesn't have a resource type \"" + kind + "\": podshim serves pods and events");
+                cli.err.println("error: the server doesn't have a resource type \"" + kind + "\": podshim serves pods, events,"
+                        + " configmaps, secrets and persistentvolumeclaims");
                 return 1;
             }
             StringBuilder target = new StringBuilder(names.size() == 1 && !watch ? "/v1/pods/" + q(names.get(0)) : "/v1/pods");
@@ -266,6 +279,16 @@ public final class Cli {
             }
             return cli.stream(target.toString());
         }
+    }
+
+    /** The API's collection for a kubectl resource word (configmaps, cm, secret, pvc, …), or null if it is not one of those. */
+    static String objectsOf(String kind) {
+        return switch (kind) {
+            case "configmaps", "configmap", "cm" -> "configmaps";
+            case "secrets", "secret" -> "secrets";
+            case "persistentvolumeclaims", "persistentvolumeclaim", "pvc" -> "persistentvolumeclaims";
+            default -> null;
+        };
     }
 
     /** A request whose answer goes on (a watch, a followed log): printed as it comes. */
@@ -505,12 +528,24 @@ public final class Cli {
                 if (file != null) {
                     int code = 0;
                     for (String doc : documents(file)) {
-                        code |= cli.request("DELETE", "/v1/pods?" + graceQuery, doc.getBytes(StandardCharsets.UTF_8), null);
+                        code |= cli.request("DELETE", "/v1/objects?" + graceQuery, doc.getBytes(StandardCharsets.UTF_8), null);
                     }
                     return code;
                 }
             } catch (IOException e) {
                 return cli.failed(e);
+            }
+            String objects = kind == null ? null : objectsOf(kind);
+            if (objects != null) {
+                if (names.isEmpty()) {
+                    cli.err.println("error: resource(s) were provided, but no name was specified: give the " + kind + "'s name");
+                    return 1;
+                }
+                int code = 0;
+                for (String n : names) {
+                    code |= cli.request("DELETE", "/v1/" + objects + "/" + q(n) + "?" + scope.query().replaceFirst("^&", ""), null, null);
+                }
+                return code;
             }
             if (kind == null || !List.of("pods", "pod", "po").contains(kind)) {
                 cli.err.println("error: you must provide one or more resources by argument or filename: podshim delete pod NAME,"

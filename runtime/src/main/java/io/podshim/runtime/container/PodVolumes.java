@@ -26,13 +26,26 @@ import java.util.Map;
  */
 public final class PodVolumes {
     private final Map<String, Path> paths;
+    private final Map<String, Volume.Source> sources = new LinkedHashMap<>();
 
-    private PodVolumes(Map<String, Path> paths) {
+    private PodVolumes(Map<String, Path> paths, List<Volume> volumes) {
         this.paths = paths;
+        volumes.forEach(v -> sources.put(v.name(), v.source()));
     }
 
-    /** Prepares every volume of {@code sandbox}'s pod, before any container starts. */
+    /** Prepares every volume of {@code sandbox}'s pod, before any container starts (a pod without claims). */
     public static PodVolumes prepare(PodSandbox sandbox, List<Volume> volumes) {
+        return prepare(sandbox, volumes, Map.of(), null, null);
+    }
+
+    /**
+     * Prepares every volume of {@code sandbox}'s pod, before any container starts: {@code claims}
+     * holds the directory of each persistentVolumeClaim volume, by volume name; with an
+     * {@code fsGroup}, emptyDirs and claims are made the group's as kubelet makes them
+     * ({@code fsGroupChangePolicy} Always or OnRootMismatch, null for Always).
+     */
+    public static PodVolumes prepare(PodSandbox sandbox, List<Volume> volumes, Map<String, Path> claims, Long fsGroup,
+                                     String fsGroupChangePolicy) {
         Map<String, Path> paths = new LinkedHashMap<>();
         for (int i = 0; i < volumes.size(); i++) {
             Volume volume = volumes.get(i);
@@ -44,22 +57,66 @@ public final class PodVolumes {
                 paths.put(volume.name(), emptyDir(sandbox, volume.name(), emptyDir, field));
             } else if (volume.source() instanceof Volume.HostPath hostPath) {
                 paths.put(volume.name(), hostPath(hostPath, field));
+            } else if (volume.source() instanceof Volume.Projection) {
+                Path dir = sandbox.volumesDir().resolve(volume.name());
+                try {
+                    Files.createDirectories(dir);
+                    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+                } catch (IOException e) {
+                    throw new PodException(field + ": create " + dir + ": " + e, e);
+                }
+                paths.put(volume.name(), dir);
+            } else if (volume.source() instanceof Volume.Claim claim) {
+                Path dir = claims.get(volume.name());
+                if (dir == null) {
+                    throw PodException.invalid(field + ".persistentVolumeClaim.claimName", "claim \"" + claim.claimName()
+                            + "\" has no volume on this node");
+                }
+                paths.put(volume.name(), dir);
+            }
+            if (fsGroup != null && (volume.source() instanceof Volume.EmptyDir || volume.source() instanceof Volume.Claim)) {
+                try {
+                    VolumeOwnership.apply(paths.get(volume.name()), fsGroup, "OnRootMismatch".equals(fsGroupChangePolicy));
+                } catch (IOException e) {
+                    throw new PodException(field + ": give it to fsGroup " + fsGroup + ": " + e, e);
+                }
             }
         }
-        return new PodVolumes(paths);
+        return new PodVolumes(paths, volumes);
+    }
+
+    /**
+     * Writes every configMap, secret, downwardAPI and projected volume's files (by volume name), as
+     * {@link io.podshim.runtime.config.AtomicWriter} writes them; {@code gid} is the fsGroup, or null.
+     */
+    public void project(Map<String, Map<String, io.podshim.runtime.config.AtomicWriter.FileContent>> files, Long gid) {
+        files.forEach((name, each) -> project(name, each, gid));
+    }
+
+    /** Makes volume {@code name} hold {@code files}, swapped in at once; whether anything changed. */
+    public boolean project(String name, Map<String, io.podshim.runtime.config.AtomicWriter.FileContent> files, Long gid) {
+        Path dir = paths.get(name);
+        if (dir == null) {
+            throw new IllegalStateException("no volume " + name);
+        }
+        try {
+            return io.podshim.runtime.config.AtomicWriter.write(dir, files, gid);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new PodException("MountVolume.SetUp failed for volume \"" + name + "\" : write " + dir + ": " + e.getMessage(), e);
+        }
     }
 
     /**
      * The volumes of a pod prepared earlier (by a daemon since restarted): their paths, with nothing
      * created or mounted again; a Memory emptyDir's tmpfs lives on in the pod's mount namespace.
      */
-    public static PodVolumes reopen(PodSandbox sandbox, List<Volume> volumes) {
+    public static PodVolumes reopen(PodSandbox sandbox, List<Volume> volumes, Map<String, Path> claims) {
         Map<String, Path> paths = new LinkedHashMap<>();
         for (Volume volume : volumes) {
             paths.put(volume.name(), volume.source() instanceof Volume.HostPath hostPath ? Path.of(hostPath.path())
-                    : sandbox.volumesDir().resolve(volume.name()));
+                    : volume.source() instanceof Volume.Claim ? claims.get(volume.name()) : sandbox.volumesDir().resolve(volume.name()));
         }
-        return new PodVolumes(paths);
+        return new PodVolumes(paths, volumes);
     }
 
     /** The bind mounts for a container's volumeMounts; {@code field} is e.g. {@code spec.containers[0]}. */
@@ -90,8 +147,11 @@ public final class PodVolumes {
                     throw new PodException(at + ".subPath: create " + source + ": " + e, e);
                 }
             }
+            // As kubelet mounts them: ConfigMap, Secret, downward API and projected volumes are read-only, and so is a read-only claim.
+            boolean readOnly = mount.readOnly() || sources.get(mount.name()) instanceof Volume.Projection
+                    || sources.get(mount.name()) instanceof Volume.Claim claim && claim.readOnly();
             try {
-                binds.add(new BindMount(source, mount.mountPath(), mount.readOnly()));
+                binds.add(new BindMount(source, mount.mountPath(), readOnly));
             } catch (IllegalArgumentException e) {
                 throw PodException.invalid(at + ".mountPath", e.getMessage());
             }

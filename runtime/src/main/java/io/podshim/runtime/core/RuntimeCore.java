@@ -86,13 +86,23 @@ public final class RuntimeCore implements AutoCloseable {
      */
     public PodSandboxHandle createSandbox(SandboxSpec spec, PodResources resources, List<Volume> volumes, String namespace,
                                           List<PortMapping> ports) {
+        return createSandbox(spec, resources, volumes, java.util.Map.of(), null, null, namespace, ports);
+    }
+
+    /**
+     * {@link #createSandbox(SandboxSpec, PodResources, List, String, List)} with the directories of
+     * the pod's claims (by volume name) and its fsGroup and fsGroupChangePolicy (null: none).
+     */
+    public PodSandboxHandle createSandbox(SandboxSpec spec, PodResources resources, List<Volume> volumes,
+                                          java.util.Map<String, Path> claims, Long fsGroup, String fsGroupChangePolicy,
+                                          String namespace, List<PortMapping> ports) {
         PodSandbox sandbox = null;
         CgroupPath cgroup = null;
         try {
             sandbox = sandboxes.create(spec);
             cgroup = cgroups.createPod(spec.podUid(), resources);
             cgroups.manager().place(cgroups.pausePath(cgroup), sandbox.pausePid());
-            PodVolumes prepared = PodVolumes.prepare(sandbox, volumes);
+            PodVolumes prepared = PodVolumes.prepare(sandbox, volumes, claims, fsGroup, fsGroupChangePolicy);
             NetworkStatus joined = NetworkStatus.NONE;
             if (network.enabled() && !spec.hostNetwork()) {
                 joined = network.attach(new PodNetwork.Attachment(spec.podUid(), spec.podName(), namespace, ports),

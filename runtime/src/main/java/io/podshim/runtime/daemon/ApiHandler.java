@@ -58,6 +58,8 @@ import org.eclipse.jetty.util.Fields;
  *   GET    /v1/images                    the image store  ?output=json|yaml|table
  *   POST   /v1/images                    import  ?source=PATH (on this node)&amp;name=NAME
  *   DELETE /v1/images/NAME               remove, unless a pod uses it (409)
+ *   /v1/objects, /v1/configmaps, /v1/secrets, /v1/persistentvolumeclaims, /v1/volumes: {@link ObjectRoutes}
+ *   DELETE /v1/objects                   delete the object of the document in the body (kubectl delete -f)
  * </pre>
  * Errors are JSON: {@code {"message": …, "field": …}}, the field when a manifest field is at fault.
  */
@@ -66,11 +68,13 @@ final class ApiHandler extends Handler.Abstract {
     private static final Pattern IMAGE = Pattern.compile("/v1/images/([^/]+)");
 
     private final PodEngine engine;
+    private final ObjectRoutes objects;
     /** The node's name, as the objects and tables give it. */
     private final String node;
 
     ApiHandler(PodEngine engine) {
         this.engine = engine;
+        this.objects = new ObjectRoutes(engine);
         this.node = engine.nodeLabels().get("kubernetes.io/hostname");
     }
 
@@ -93,7 +97,20 @@ final class ApiHandler extends Handler.Abstract {
         try {
             Matcher pod = POD.matcher(path);
             Matcher image = IMAGE.matcher(path);
-            if (path.equals("/v1/images") && request.getMethod().equals("GET")) {
+            String objectBody = path.equals("/v1/objects") ? Content.Source.asString(request, StandardCharsets.UTF_8) : "";
+            ObjectRoutes.Reply object = objects.handle(request.getMethod(), path, query.getValue("namespace"), output, objectBody);
+            if (object != null) {
+                reply = new Reply(object.status(), object.contentType(), object.body());
+            } else if (path.equals("/v1/objects") && request.getMethod().equals("DELETE")) {
+                io.podshim.runtime.pod.ObjectReader.Document doc = io.podshim.runtime.pod.ObjectReader.read(objectBody);
+                if (doc.pod() != null) {
+                    reply = deleteMany(query, objectBody);
+                } else {
+                    engine.deleteObject(doc.kind(), doc.namespace(), doc.name());
+                    reply = new Reply(200, "text/plain; charset=utf-8", ObjectRoutes.singular(doc.kind()) + " \"" + doc.name()
+                            + "\" deleted\n");
+                }
+            } else if (path.equals("/v1/images") && request.getMethod().equals("GET")) {
                 List<io.podshim.runtime.image.ImageInfo> images = engine.images();
                 reply = Reply.of(output, images, io.podshim.runtime.image.ImageInfo.table(images));
             } else if (path.equals("/v1/images") && request.getMethod().equals("POST")) {

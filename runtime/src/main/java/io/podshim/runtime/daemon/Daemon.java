@@ -69,8 +69,10 @@ public final class Daemon implements AutoCloseable {
 
     public static Daemon start(Options options) throws Exception {
         claimSocket(options.socket());
+        // Claims' volumes outlive pods and the daemon's state (a tmpfs): beside the images, on disk.
         PodEngine engine = new PodEngine(new PodEngine.Config(options.state(), options.logs(), options.cgroupRoot(), null,
-                options.backoff(), options.network(), options.nodeLabels()), new ImageStore(options.images()));
+                options.backoff(), options.network(), options.nodeLabels(), options.images().toAbsolutePath().getParent()
+                .resolve("volumes")), new ImageStore(options.images()));
         PodEngine.Recovery recovery = engine.recover();
         QueuedThreadPool threads = new QueuedThreadPool(256, 2); // a watch or a follow holds one while it lasts
         threads.setName("api");

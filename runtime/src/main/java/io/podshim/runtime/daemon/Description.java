@@ -1,5 +1,6 @@
 package io.podshim.runtime.daemon;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.podshim.runtime.pod.ContainerState;
 import io.podshim.runtime.pod.ContainerStatus;
 import io.podshim.runtime.pod.PodEvent;
@@ -68,6 +69,25 @@ final class Description {
                     out.append("    Type:          HostPath (bare host directory volume)\n");
                     out.append("    Path:          ").append(h.path()).append('\n');
                     out.append("    HostPathType:  ").append(h.type()).append('\n');
+                } else if (v.source() instanceof io.podshim.runtime.container.Volume.ConfigMap c) {
+                    out.append("    Type:      ConfigMap (a volume populated by a ConfigMap)\n");
+                    out.append("    Name:      ").append(c.name()).append('\n');
+                    out.append("    Optional:  ").append(c.optional()).append('\n');
+                } else if (v.source() instanceof io.podshim.runtime.container.Volume.Secret c) {
+                    out.append("    Type:        Secret (a volume populated by a Secret)\n");
+                    out.append("    SecretName:  ").append(c.secretName()).append('\n');
+                    out.append("    Optional:    ").append(c.optional()).append('\n');
+                } else if (v.source() instanceof io.podshim.runtime.container.Volume.DownwardAPI d) {
+                    out.append("    Type:  DownwardAPI (a volume populated by information about the pod)\n");
+                    out.append("    Items:\n");
+                    d.items().forEach(f -> out.append("      ").append(f.fieldPath() != null ? f.fieldPath() : f.resource())
+                            .append(" -> ").append(f.path()).append('\n'));
+                } else if (v.source() instanceof io.podshim.runtime.container.Volume.Projected) {
+                    out.append("    Type:  Projected (a volume that contains injected data from multiple sources)\n");
+                } else if (v.source() instanceof io.podshim.runtime.container.Volume.Claim c) {
+                    out.append("    Type:       PersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)\n");
+                    out.append("    ClaimName:  ").append(c.claimName()).append('\n');
+                    out.append("    ReadOnly:   ").append(c.readOnly()).append('\n');
                 }
             }
         }
@@ -155,8 +175,19 @@ final class Description {
                 field(out, "Environment:", "<none>");
             } else {
                 out.append("    Environment:\n");
+                // As kubectl describes them: where a value comes from, never a Secret's value.
                 spec.path("env").forEach(e -> out.append("      ").append(e.path("name").asText()).append(":  ")
-                        .append(e.path("value").asText()).append('\n'));
+                        .append(envValue(e)).append('\n'));
+            }
+            if (!spec.path("envFrom").isEmpty()) {
+                out.append("    Environment Variables from:\n");
+                spec.path("envFrom").forEach(f -> {
+                    boolean secret = f.has("secretRef");
+                    JsonNode ref = f.path(secret ? "secretRef" : "configMapRef");
+                    out.append("      ").append(ref.path("name").asText()).append("  ").append(secret ? "Secret" : "ConfigMap")
+                            .append(f.has("prefix") ? " with prefix '" + f.path("prefix").asText() + "'" : "")
+                            .append("  Optional: ").append(ref.path("optional").asBoolean(false)).append('\n');
+                });
             }
             if (spec.path("volumeMounts").isEmpty()) {
                 field(out, "Mounts:", "<none>");
@@ -166,6 +197,28 @@ final class Description {
                         .append(m.path("name").asText()).append(m.path("readOnly").asBoolean() ? " (ro)" : " (rw)").append('\n'));
             }
         }
+    }
+
+    private static String envValue(JsonNode e) {
+        JsonNode from = e.path("valueFrom");
+        if (from.isMissingNode()) {
+            return e.path("value").asText();
+        }
+        if (from.has("configMapKeyRef")) {
+            JsonNode r = from.get("configMapKeyRef");
+            return "<set to the key '" + r.path("key").asText() + "' of config map '" + r.path("name").asText() + "'>  Optional: "
+                    + r.path("optional").asBoolean(false);
+        }
+        if (from.has("secretKeyRef")) {
+            JsonNode r = from.get("secretKeyRef");
+            return "<set to the key '" + r.path("key").asText() + "' in secret '" + r.path("name").asText() + "'>  Optional: "
+                    + r.path("optional").asBoolean(false);
+        }
+        if (from.has("fieldRef")) {
+            return " (" + from.get("fieldRef").path("apiVersion").asText("v1") + ":" + from.get("fieldRef").path("fieldPath").asText() + ")";
+        }
+        JsonNode r = from.path("resourceFieldRef");
+        return " (" + r.path("resource").asText() + ")";
     }
 
     /** A container state as kubectl describes it: the state, then its reason, message, exit code and times. */

@@ -40,6 +40,11 @@ public final class ApiDefaults {
                 if (v instanceof ObjectNode volume && volume.size() == 1 && volume.has("name")) {
                     volume.putObject("emptyDir"); // a volume with no source is an emptyDir
                 }
+                for (String kind : List.of("configMap", "secret", "downwardAPI", "projected")) {
+                    if (v.path(kind) instanceof ObjectNode source) {
+                        putIfAbsent(source, "defaultMode", 420); // 0644, as the API server defaults it
+                    }
+                }
             }
         }
         return spec;

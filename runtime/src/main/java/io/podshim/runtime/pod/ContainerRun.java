@@ -11,6 +11,8 @@ final class ContainerRun {
     PodManifest.Container spec;
     /** Its spec was updated while it ran: the run is of the old one, and is to be replaced. */
     boolean changed;
+    /** Why its next run cannot be made (a ConfigMap, Secret or key its env needs is missing), or null. */
+    String configError;
     final boolean init;
     final boolean ephemeral;
     final String field;
@@ -142,7 +144,8 @@ final class ContainerRun {
                 ? java.time.Duration.between(ended.startedAt(), ended.finishedAt()) : null;
         return new PodDecisions.Container(name(), role(), spec.restartPolicy(), spec.restartPolicyRules(), status, startedUp(),
                 stopRequested, hasEnded ? ended.exitCode() : null, ran, backToBackRestarts, restartAt,
-                new PodDecisions.Image(pullPolicy(), image != null, freshPull, pull, pullFailedAt, pullRetryAt), changed);
+                new PodDecisions.Image(pullPolicy(), image != null, freshPull, pull, pullFailedAt, pullRetryAt), changed,
+                configError != null);
     }
 
     /** Its status in pod {@code podUid}: a run that began has an id of its own, as a CRI runtime gives each container. */

@@ -31,6 +31,19 @@ final class ContainerStarts {
 
     /** Starts {@code c}'s next run: its first, or the one after its back-off. A failure to start is an exit. */
     void launch(ContainerRun c) {
+        // As kubelet's generateContainerConfig, before anything is made: what the env needs must be there.
+        java.util.Map<String, String> env;
+        try {
+            env = pod.config.env(c.spec);
+            c.configError = null;
+        } catch (MissingConfig e) {
+            if (!e.getMessage().equals(c.configError)) {
+                pod.events.add("Warning", "Failed", c.name(), "Error: " + e.getMessage());
+            }
+            c.configError = e.getMessage();
+            c.state = ContainerState.waiting("CreateContainerConfigError", e.getMessage());
+            return;
+        }
         if (c.restartAt != null) {
             c.restartAt = null;
             c.restartCount++;
@@ -49,7 +62,7 @@ final class ContainerStarts {
         Pipe in = c.spec.stdin() && !tty ? Pipe.open() : null;
         io.podshim.linux.PidFd target = null;
         try {
-            LaunchPlan plan = plan(c, Stdio.of(out.writeEnd()), Stdio.of(err.writeEnd()), in == null ? Stdio.devNull()
+            LaunchPlan plan = plan(c, env, Stdio.of(out.writeEnd()), Stdio.of(err.writeEnd()), in == null ? Stdio.devNull()
                     : Stdio.of(in.readEnd()));
             c.plan = plan; // what an exec into it must match (without the target's pidfd, closed below)
             if (c.target != null) {
@@ -150,7 +163,11 @@ final class ContainerStarts {
         c.stdin = kept.size() > 2 ? kept.get(2) : null;
     }
 
-    LaunchPlan plan(ContainerRun c, Stdio stdout, Stdio stderr, Stdio stdin) {
+    /**
+     * The plan of {@code c}'s run, {@code env} its variables as {@link PodConfig#env} resolved them
+     * ({@code $(VAR)} in command and args is expanded over them, as Kubernetes does).
+     */
+    LaunchPlan plan(ContainerRun c, java.util.Map<String, String> env, Stdio stdout, Stdio stderr, Stdio stdin) {
         PodManifest manifest = pod.manifest;
         PodManifest.Container spec = c.spec;
         PodManifest.PodSecurity podSecurity = manifest.spec().security();
@@ -158,24 +175,35 @@ final class ContainerStarts {
         String securityField = c.field + ".securityContext";
         ProcessUser user = ProcessUser.resolve(c.image.rootfs(), c.image.config().user(),
                 sec.runAsUser() != null ? sec.runAsUser() : podSecurity.runAsUser(),
-                sec.runAsGroup() != null ? sec.runAsGroup() : podSecurity.runAsGroup(), podSecurity.supplementalGroups(),
+                sec.runAsGroup() != null ? sec.runAsGroup() : podSecurity.runAsGroup(), groups(podSecurity),
                 sec.runAsNonRoot() != null ? sec.runAsNonRoot() : podSecurity.runAsNonRoot(), securityField);
         List<BindMount> mounts = new ArrayList<>(PodFiles.of(pod.sandbox, manifest.spec().hostname(),
                 manifest.spec().hostNetwork() ? pod.engine.hostIP() : pod.network.podIP(), manifest.spec().hostAliases(),
                 manifest.spec().dns()));
         mounts.addAll(pod.volumes.mountsFor(spec.volumeMounts(), c.field));
-        List<String> argv = ProcessCommand.argv(c.image.config().entrypoint(), c.image.config().cmd(), spec.command(), spec.args());
+        List<String> argv = ProcessCommand.argv(c.image.config().entrypoint(), c.image.config().cmd(),
+                io.podshim.runtime.config.Expansion.expandAll(spec.command(), env::get),
+                io.podshim.runtime.config.Expansion.expandAll(spec.args(), env::get));
         if (argv.isEmpty()) {
             throw PodException.invalid(c.field + ".command", "required: the image " + spec.image() + " has no Entrypoint or Cmd");
         }
         return new LaunchPlan(manifest.name(), c.name(), pod.sandbox, c.image.rootfs(),
                 pod.sandbox.directory().resolve("containers").resolve(c.name() + "-" + c.restartCount),
-                sec.readOnlyRootFilesystem(), mounts, argv, ProcessCommand.env(c.image.config().env(), spec.env()),
+                sec.readOnlyRootFilesystem(), mounts, argv, ProcessCommand.env(c.image.config().env(), env),
                 ProcessCommand.workingDir(c.image.config().workingDir(), spec.workingDir()), user.uid(), user.gid(),
                 user.groups(), SecurityCapabilities.of(sec.privileged(), sec.capabilitiesAdd(), sec.capabilitiesDrop(), securityField),
                 Boolean.FALSE.equals(sec.allowPrivilegeEscalation()), !sec.privileged(),
                 manifest.spec().shareProcessNamespace(), pod.engine.core().cgroupManager(), c.cgroup, stdout, stderr, stdin,
                 c.spec.tty(), null);
+    }
+
+    /** The supplementalGroups, and the fsGroup with them: every container process is in it, as kubelet adds it. */
+    private static List<Long> groups(PodManifest.PodSecurity security) {
+        List<Long> groups = new ArrayList<>(security.supplementalGroups());
+        if (security.fsGroup() != null && !groups.contains(security.fsGroup())) {
+            groups.add(security.fsGroup());
+        }
+        return groups;
     }
 
     /**

@@ -32,8 +32,18 @@ public final class ManifestReader {
     private static final Set<String> CONTAINER_KEYS = Field.keys("name", "image", "command", "args", "env", "workingDir",
             "resources", "volumeMounts", "securityContext", "restartPolicy", "imagePullPolicy", "ports",
             "terminationMessagePath", "terminationMessagePolicy", "livenessProbe", "readinessProbe", "startupProbe",
-            "lifecycle", "restartPolicyRules", "stdin", "stdinOnce", "tty", "resizePolicy");
-    private static final Set<String> CONTAINER_LATER = Field.keys("envFrom", "volumeDevices");
+            "lifecycle", "restartPolicyRules", "stdin", "stdinOnce", "tty", "resizePolicy", "envFrom");
+    private static final Set<String> CONTAINER_LATER = Field.keys("volumeDevices");
+    /** A fieldRef to one label or annotation: {@code metadata.labels['app']}. */
+    static final Pattern SUBSCRIPT = Pattern.compile("metadata\\.(labels|annotations)\\['(.*)'\\]");
+    /** The fieldRefs an env variable may have, as the API server allows them (a label or annotation besides). */
+    private static final Set<String> ENV_FIELDS = Set.of("metadata.name", "metadata.namespace", "metadata.uid", "spec.nodeName",
+            "spec.serviceAccountName", "status.hostIP", "status.hostIPs", "status.podIP", "status.podIPs");
+    /** And a downward API file: no status (it is written before the pod has one), whole label and annotation maps. */
+    private static final Set<String> FILE_FIELDS = Set.of("metadata.name", "metadata.namespace", "metadata.uid", "metadata.labels",
+            "metadata.annotations");
+    private static final Set<String> RESOURCES = Set.of("limits.cpu", "limits.memory", "requests.cpu", "requests.memory");
+    private static final Pattern DATA_KEY = Pattern.compile("[-._a-zA-Z0-9]+");
 
     private ManifestReader() {}
 
@@ -51,7 +61,12 @@ public final class ManifestReader {
         if (documents.size() != 1) {
             throw PodException.invalid("the manifest holds " + documents.size() + " documents: give exactly one Pod");
         }
-        return pod(new Field(documents.get(0), ""));
+        return read(documents.get(0));
+    }
+
+    /** A Pod already parsed (one document of several). */
+    static PodManifest read(JsonNode document) {
+        return pod(new Field(document, ""));
     }
 
     private static PodManifest pod(Field root) {
@@ -145,6 +160,7 @@ public final class ManifestReader {
         for (int i = 0; i < containers.size(); i++) {
             unique(names, containers.get(i).name(), "spec.containers[" + i + "].name");
         }
+        resourceRefs(spec, names, volumes);
         if (Boolean.TRUE.equals(spec.bool("hostNetwork"))) {
             // The node's network has no port to map: as the API server requires, a hostPort is the containerPort.
             for (int i = 0; i < containers.size(); i++) {
@@ -167,6 +183,39 @@ public final class ManifestReader {
                 share == null || share, Boolean.TRUE.equals(spec.bool("hostNetwork")), Boolean.TRUE.equals(spec.bool("hostPID")),
                 Boolean.TRUE.equals(spec.bool("hostIPC")), spec.has("securityContext") ? podSecurity(spec.get("securityContext"))
                         : PodManifest.PodSecurity.NONE, dns, aliases, hostname(spec, name, namespace));
+    }
+
+    /** Every resourceFieldRef's containerName, of env and of downward API files, is a container of the pod. */
+    private static void resourceRefs(Field spec, Set<String> containers, List<Volume> volumes) {
+        for (String list : List.of("initContainers", "containers")) {
+            spec.list(list, c -> c.list("env", e -> {
+                if (e.has("valueFrom") && e.get("valueFrom").has("resourceFieldRef")) {
+                    Field ref = e.get("valueFrom").get("resourceFieldRef");
+                    String name = ref.string("containerName", null);
+                    if (name != null && !name.isEmpty() && !containers.contains(name)) {
+                        throw ref.get("containerName").error("\"" + name + "\" is not a container of this pod");
+                    }
+                }
+                return null;
+            }));
+        }
+        for (int i = 0; i < volumes.size(); i++) {
+            List<Volume.DownwardAPI> downward = new java.util.ArrayList<>();
+            Volume.Source source = volumes.get(i).source();
+            if (source instanceof Volume.DownwardAPI d) {
+                downward.add(d);
+            } else if (source instanceof Volume.Projected p) {
+                p.sources().stream().filter(Volume.DownwardAPI.class::isInstance).forEach(d -> downward.add((Volume.DownwardAPI) d));
+            }
+            for (Volume.DownwardAPI d : downward) {
+                for (Volume.DownwardFile f : d.items()) {
+                    if (f.containerName() != null && !containers.contains(f.containerName())) {
+                        throw PodException.invalid("spec.volumes[" + i + "]", "resourceFieldRef.containerName \"" + f.containerName()
+                                + "\" (file " + f.path() + ") is not a container of this pod");
+                    }
+                }
+            }
+        }
     }
 
     /** hostname, subdomain and setHostnameAsFQDN, checked as the API server and kubelet check them. */
@@ -322,12 +371,8 @@ public final class ManifestReader {
                         + " be acted on: an init container runs to completion)");
             }
         }
-        Map<String, String> env = new LinkedHashMap<>();
-        c.list("env", e -> {
-            e.onlyKeys(Field.keys("name", "value"), Field.keys("valueFrom"));
-            env.put(e.string("name"), e.string("value", ""));
-            return null;
-        });
+        List<EnvVar> env = c.list("env", ManifestReader::envVar);
+        List<EnvFromSource> envFrom = c.list("envFrom", ManifestReader::envFrom);
         List<VolumeMount> mounts = c.list("volumeMounts", m -> {
             m.onlyKeys(Field.keys("name", "mountPath", "readOnly", "subPath"), Field.keys("mountPropagation", "subPathExpr",
                     "recursiveReadOnly"));
@@ -341,7 +386,7 @@ public final class ManifestReader {
             }
             return new VolumeMount(volume, path, Boolean.TRUE.equals(m.bool("readOnly")), m.string("subPath", null));
         });
-        return new PodManifest.Container(name, image, c.strings("command"), c.strings("args"), Map.copyOf(env),
+        return new PodManifest.Container(name, image, c.strings("command"), c.strings("args"), env, envFrom,
                 c.string("workingDir", null), c.has("resources") ? resources(c.get("resources")) : PodManifest.Resources.NONE,
                 mounts, c.has("securityContext") ? security(c.get("securityContext")) : PodManifest.ContainerSecurity.NONE,
                 sidecar, init ? null : restartPolicy, rules, pull, c.has("startupProbe") ? ProbeReader.probe(c.get("startupProbe"), "startupProbe", ports) : null,
@@ -350,6 +395,182 @@ public final class ManifestReader {
                 c.has("lifecycle") ? ProbeReader.lifecycle(c.get("lifecycle"), ports) : io.podshim.runtime.probe.Lifecycle.NONE,
                 hostPorts, Boolean.TRUE.equals(c.bool("stdin")), Boolean.TRUE.equals(c.bool("stdinOnce")),
                 Boolean.TRUE.equals(c.bool("tty")));
+    }
+
+    private static EnvVar envVar(Field e) {
+        e.onlyKeys(Field.keys("name", "value", "valueFrom"), Set.of());
+        String name = e.string("name");
+        if (name.contains("=")) {
+            throw e.get("name").error("\"" + name + "\" is not a valid variable name: it may not contain '='");
+        }
+        if (!e.has("valueFrom")) {
+            return EnvVar.literal(name, e.string("value", ""));
+        }
+        if (e.has("value") && !e.get("value").text().isEmpty()) {
+            throw e.get("valueFrom").error("may not be given with a non-empty value");
+        }
+        Field from = e.get("valueFrom").onlyKeys(Field.keys("fieldRef", "resourceFieldRef", "configMapKeyRef", "secretKeyRef"),
+                Field.keys("fileKeyRef"));
+        long given = java.util.stream.Stream.of("fieldRef", "resourceFieldRef", "configMapKeyRef", "secretKeyRef").filter(from::has).count();
+        if (given != 1) {
+            throw from.error("give exactly one of fieldRef, resourceFieldRef, configMapKeyRef and secretKeyRef");
+        }
+        if (from.has("fieldRef")) {
+            return new EnvVar(name, null, new EnvVar.ValueFrom(fieldPath(from.get("fieldRef"), ENV_FIELDS, true), null, null, null));
+        }
+        if (from.has("resourceFieldRef")) {
+            return new EnvVar(name, null, new EnvVar.ValueFrom(null, resourceRef(from.get("resourceFieldRef"), false), null, null));
+        }
+        boolean secret = from.has("secretKeyRef");
+        Field ref = from.get(secret ? "secretKeyRef" : "configMapKeyRef").onlyKeys(Field.keys("name", "key", "optional"), Set.of());
+        String object = ref.string("name");
+        dataKey(ref.get("key"), ref.string("key"));
+        EnvVar.KeyRef key = new EnvVar.KeyRef(object, ref.string("key"), Boolean.TRUE.equals(ref.bool("optional")));
+        return new EnvVar(name, null, new EnvVar.ValueFrom(null, null, secret ? null : key, secret ? key : null));
+    }
+
+    private static EnvFromSource envFrom(Field f) {
+        f.onlyKeys(Field.keys("prefix", "configMapRef", "secretRef"), Set.of());
+        if (f.has("configMapRef") == f.has("secretRef")) {
+            throw f.error("give exactly one of configMapRef and secretRef");
+        }
+        boolean secret = f.has("secretRef");
+        Field ref = f.get(secret ? "secretRef" : "configMapRef").onlyKeys(Field.keys("name", "optional"), Set.of());
+        String prefix = f.string("prefix", "");
+        if (prefix.contains("=")) {
+            throw f.get("prefix").error("may not contain '='");
+        }
+        return new EnvFromSource(prefix, secret ? null : ref.string("name"), secret ? ref.string("name") : null,
+                Boolean.TRUE.equals(ref.bool("optional")));
+    }
+
+    /** A fieldRef's fieldPath, one of {@code allowed} or a single label or annotation (apiVersion v1 only). */
+    private static String fieldPath(Field ref, Set<String> allowed, boolean env) {
+        ref.onlyKeys(Field.keys("fieldPath", "apiVersion"), Set.of());
+        String apiVersion = ref.string("apiVersion", "v1");
+        if (!apiVersion.equals("v1")) {
+            throw ref.get("apiVersion").error("\"" + apiVersion + "\" is not supported: use v1");
+        }
+        String path = ref.string("fieldPath");
+        java.util.regex.Matcher subscript = SUBSCRIPT.matcher(path);
+        if (subscript.matches()) {
+            return path;
+        }
+        if (!allowed.contains(path)) {
+            throw ref.get("fieldPath").error("\"" + path + "\" is not supported" + (env ? "" : " in a downward API volume")
+                    + ": use one of " + new java.util.TreeSet<>(allowed) + ", metadata.labels['KEY'] or metadata.annotations['KEY']");
+        }
+        return path;
+    }
+
+    /** A resourceFieldRef; a volume's must name its container. */
+    private static EnvVar.ResourceRef resourceRef(Field ref, boolean volume) {
+        ref.onlyKeys(Field.keys("containerName", "resource", "divisor"), Set.of());
+        String resource = ref.string("resource");
+        if (!RESOURCES.contains(resource)) {
+            throw ref.get("resource").error("\"" + resource + "\" is not supported: use one of " + new java.util.TreeSet<>(RESOURCES));
+        }
+        String container = volume ? ref.string("containerName") : ref.string("containerName", null);
+        String divisor = ref.has("divisor") ? ref.get("divisor").quantityText() : "1";
+        Set<String> divisors = resource.endsWith(".cpu") ? Set.of("1m", "1")
+                : Set.of("1", "1k", "1M", "1G", "1T", "1P", "1E", "1Ki", "1Mi", "1Gi", "1Ti", "1Pi", "1Ei");
+        if (!divisors.contains(divisor)) {
+            throw ref.get("divisor").error("\"" + divisor + "\" is not a divisor for " + resource + ": use one of "
+                    + new java.util.TreeSet<>(divisors));
+        }
+        return new EnvVar.ResourceRef(container, resource, divisor);
+    }
+
+    private static void dataKey(Field at, String key) {
+        if (key.length() > 253 || !DATA_KEY.matcher(key).matches() || key.equals(".") || key.equals("..")) {
+            throw at.error("\"" + key + "\" is not a valid key: use letters, digits, '-', '_' and '.'");
+        }
+    }
+
+    /** A file mode: 0 to 0777; YAML writes it in octal (0644) or decimal (420). */
+    private static Integer mode(Field f, String key) {
+        Long mode = f.integer(key);
+        if (mode != null && (mode < 0 || mode > 0777)) {
+            throw f.get(key).error(mode + " is not a file mode: give a number from 0 to 0777 (octal), both inclusive");
+        }
+        return mode == null ? null : mode.intValue();
+    }
+
+    /** A path in a volume: relative, no '..' element, not starting with '..' (the volume's own links are there). */
+    private static String volumePath(Field f, String key) {
+        String path = f.string(key);
+        if (path.startsWith("/") || path.startsWith("..") || List.of(path.split("/")).contains("..")) {
+            throw f.get(key).error("\"" + path + "\" must be a relative path without '..' and not starting with '..'");
+        }
+        return path;
+    }
+
+    private static List<Volume.KeyToPath> items(Field source) {
+        Set<String> paths = new HashSet<>();
+        return source.list("items", i -> {
+            i.onlyKeys(Field.keys("key", "path", "mode"), Set.of());
+            String key = i.string("key");
+            dataKey(i.get("key"), key);
+            String path = volumePath(i, "path");
+            if (!paths.add(path)) {
+                throw i.get("path").error("\"" + path + "\" is given to another item too");
+            }
+            return new Volume.KeyToPath(key, path, mode(i, "mode"));
+        });
+    }
+
+    private static Volume.ConfigMap configMapSource(Field f, boolean projected) {
+        f.onlyKeys(projected ? Field.keys("name", "items", "optional") : Field.keys("name", "items", "optional", "defaultMode"), Set.of());
+        return new Volume.ConfigMap(f.string("name"), items(f), projected ? null : mode(f, "defaultMode"),
+                Boolean.TRUE.equals(f.bool("optional")));
+    }
+
+    private static Volume.Secret secretSource(Field f, boolean projected) {
+        String nameKey = projected ? "name" : "secretName";
+        f.onlyKeys(projected ? Field.keys("name", "items", "optional") : Field.keys("secretName", "items", "optional", "defaultMode"),
+                Set.of());
+        return new Volume.Secret(f.string(nameKey), items(f), projected ? null : mode(f, "defaultMode"),
+                Boolean.TRUE.equals(f.bool("optional")));
+    }
+
+    private static Volume.DownwardAPI downwardSource(Field f, boolean projected) {
+        f.onlyKeys(projected ? Field.keys("items") : Field.keys("items", "defaultMode"), Set.of());
+        Set<String> paths = new HashSet<>();
+        List<Volume.DownwardFile> files = f.list("items", i -> {
+            i.onlyKeys(Field.keys("path", "fieldRef", "resourceFieldRef", "mode"), Set.of());
+            String path = volumePath(i, "path");
+            if (!paths.add(path)) {
+                throw i.get("path").error("\"" + path + "\" is given to another item too");
+            }
+            if (i.has("fieldRef") == i.has("resourceFieldRef")) {
+                throw i.error("give exactly one of fieldRef and resourceFieldRef");
+            }
+            if (i.has("fieldRef")) {
+                return new Volume.DownwardFile(path, fieldPath(i.get("fieldRef"), FILE_FIELDS, false), null, null, null, mode(i, "mode"));
+            }
+            EnvVar.ResourceRef r = resourceRef(i.get("resourceFieldRef"), true);
+            return new Volume.DownwardFile(path, null, r.containerName(), r.resource(), r.divisor(), mode(i, "mode"));
+        });
+        return new Volume.DownwardAPI(files, projected ? null : mode(f, "defaultMode"));
+    }
+
+    private static Volume.Projected projected(Field f) {
+        f.onlyKeys(Field.keys("sources", "defaultMode"), Set.of());
+        List<Volume.Projection> sources = f.list("sources", s -> {
+            s.onlyKeys(Field.keys("configMap", "secret", "downwardAPI"), Field.keys("serviceAccountToken", "clusterTrustBundle",
+                    "podCertificate"));
+            if (s.node().size() != 1) {
+                throw s.error("give exactly one of configMap, secret and downwardAPI");
+            }
+            if (s.has("configMap")) {
+                return configMapSource(s.get("configMap"), true);
+            }
+            if (s.has("secret")) {
+                return secretSource(s.get("secret"), true);
+            }
+            return downwardSource(s.get("downwardAPI"), true);
+        });
+        return new Volume.Projected(sources, mode(f, "defaultMode"));
     }
 
     /** restartPolicyRules (KEP-5307): only on an app container that sets its own restartPolicy, at most 20. */
@@ -448,24 +669,34 @@ public final class ManifestReader {
     }
 
     private static PodManifest.PodSecurity podSecurity(Field s) {
-        s.onlyKeys(Field.keys("runAsUser", "runAsGroup", "runAsNonRoot", "supplementalGroups", "fsGroup"),
+        s.onlyKeys(Field.keys("runAsUser", "runAsGroup", "runAsNonRoot", "supplementalGroups", "fsGroup", "fsGroupChangePolicy"),
                 Field.keys("seLinuxOptions", "seccompProfile", "appArmorProfile", "sysctls", "windowsOptions",
-                        "fsGroupChangePolicy", "supplementalGroupsPolicy"));
-        if (s.has("fsGroup")) {
-            throw s.get("fsGroup").error("is not supported by podshim yet: remove it to run this pod here");
-        }
+                        "supplementalGroupsPolicy"));
         List<Long> groups = s.list("supplementalGroups", Field::wholeNumber);
+        String policy = s.string("fsGroupChangePolicy", null);
+        if (policy != null && !policy.equals("Always") && !policy.equals("OnRootMismatch")) {
+            throw s.get("fsGroupChangePolicy").error("\"" + policy + "\" is not a policy: use Always or OnRootMismatch");
+        }
         return new PodManifest.PodSecurity(s.nonNegative("runAsUser"), s.nonNegative("runAsGroup"),
-                Boolean.TRUE.equals(s.bool("runAsNonRoot")), groups);
+                Boolean.TRUE.equals(s.bool("runAsNonRoot")), groups, s.nonNegative("fsGroup"), policy);
     }
 
     private static Volume volume(Field v) {
-        v.onlyKeys(Field.keys("name", "emptyDir", "hostPath"), Field.keys("configMap", "secret", "persistentVolumeClaim",
-                "projected", "downwardAPI", "nfs", "csi", "ephemeral", "image", "gitRepo", "iscsi", "rbd", "cephfs", "flexVolume",
+        v.onlyKeys(Field.keys("name", "emptyDir", "hostPath", "configMap", "secret", "persistentVolumeClaim", "projected",
+                "downwardAPI"), Field.keys("nfs", "csi", "ephemeral", "image", "gitRepo", "iscsi", "rbd", "cephfs", "flexVolume",
                 "fc", "azureFile", "azureDisk", "vsphereVolume", "quobyte", "portworxVolume", "scaleIO", "storageos", "glusterfs",
                 "photonPersistentDisk", "awsElasticBlockStore", "gcePersistentDisk", "cinder", "flocker"));
         String name = v.string("name");
         label(v.get("name"), name);
+        List<String> sources = new java.util.ArrayList<>();
+        v.node().fieldNames().forEachRemaining(k -> {
+            if (!k.equals("name")) {
+                sources.add(k);
+            }
+        });
+        if (sources.size() > 1) {
+            throw v.error("may not have more than one volume type (it has " + String.join(", ", sources) + ")");
+        }
         if (v.has("emptyDir")) {
             Field e = v.get("emptyDir").onlyKeys(Field.keys("medium", "sizeLimit"), Set.of());
             Long size = null;
@@ -481,6 +712,26 @@ public final class ManifestReader {
         if (v.has("hostPath")) {
             Field h = v.get("hostPath").onlyKeys(Field.keys("path", "type"), Set.of());
             return new Volume(name, new Volume.HostPath(h.string("path"), h.string("type", "")));
+        }
+        if (v.has("configMap")) {
+            return new Volume(name, configMapSource(v.get("configMap"), false));
+        }
+        if (v.has("secret")) {
+            return new Volume(name, secretSource(v.get("secret"), false));
+        }
+        if (v.has("downwardAPI")) {
+            return new Volume(name, downwardSource(v.get("downwardAPI"), false));
+        }
+        if (v.has("projected")) {
+            return new Volume(name, projected(v.get("projected")));
+        }
+        if (v.has("persistentVolumeClaim")) {
+            Field c = v.get("persistentVolumeClaim").onlyKeys(Field.keys("claimName", "readOnly"), Set.of());
+            String claim = c.string("claimName");
+            if (claim.length() > 253 || !SUBDOMAIN.matcher(claim).matches()) {
+                throw c.get("claimName").error("\"" + claim + "\" is not a valid claim name");
+            }
+            return new Volume(name, new Volume.Claim(claim, Boolean.TRUE.equals(c.bool("readOnly"))));
         }
         return new Volume(name, new Volume.EmptyDir("", null)); // no source: an emptyDir, as the API server defaults it
     }

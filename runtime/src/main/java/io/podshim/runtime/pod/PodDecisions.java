@@ -71,12 +71,21 @@ final class PodDecisions {
      * @param exitCode how its last run ended, if it has ended
      * @param ran how long its last run ran (for the back-off reset), if it has ended
      * @param changed its spec was updated (a new image) while it ran: that run is of the old one
+     * @param waitingForConfig a ConfigMap, Secret or key its environment needs is missing
+     *     (CreateContainerConfigError): its run waits until what it needs is applied
      */
     record Container(String name, Role role, RestartPolicy restartPolicy, List<RestartRule> rules, Status status,
                      boolean startedUp, boolean stopping, Integer exitCode, Duration ran, int backToBackRestarts,
-                     Instant restartAt, Image image, boolean changed) {
+                     Instant restartAt, Image image, boolean changed, boolean waitingForConfig) {
         Container {
             rules = List.copyOf(rules);
+        }
+
+        Container(String name, Role role, RestartPolicy restartPolicy, List<RestartRule> rules, Status status,
+                  boolean startedUp, boolean stopping, Integer exitCode, Duration ran, int backToBackRestarts,
+                  Instant restartAt, Image image, boolean changed) {
+            this(name, role, restartPolicy, rules, status, startedUp, stopping, exitCode, ran, backToBackRestarts, restartAt,
+                    image, changed, false);
         }
 
         Container(String name, Role role, RestartPolicy restartPolicy, List<RestartRule> rules, Status status,
@@ -91,11 +100,19 @@ final class PodDecisions {
      * @param startTime when the sandbox was ready (activeDeadlineSeconds counts from it, init included)
      * @param stopDeadline when FINISHING or TERMINATING: when whatever still runs gets SIGKILL
      * @param sandboxRetryAt when the sandbox may be tried again after a failed attempt, or null
+     * @param waitingForVolumes a ConfigMap or Secret a volume needs is missing (FailedMount): the
+     *     sandbox waits until it is applied, as kubelet waits for every volume before the sandbox
      */
     record Pod(PodLifecycle lifecycle, RestartPolicy restartPolicy, Instant startTime, Long activeDeadlineSeconds,
-               Instant stopDeadline, Sandbox sandbox, Instant sandboxRetryAt, List<Container> containers) {
+               Instant stopDeadline, Sandbox sandbox, Instant sandboxRetryAt, List<Container> containers,
+               boolean waitingForVolumes) {
         Pod {
             containers = List.copyOf(containers);
+        }
+
+        Pod(PodLifecycle lifecycle, RestartPolicy restartPolicy, Instant startTime, Long activeDeadlineSeconds,
+            Instant stopDeadline, Sandbox sandbox, Instant sandboxRetryAt, List<Container> containers) {
+            this(lifecycle, restartPolicy, startTime, activeDeadlineSeconds, stopDeadline, sandbox, sandboxRetryAt, containers, false);
         }
 
         List<Container> of(Role role) {
@@ -115,7 +132,7 @@ final class PodDecisions {
 
     /** As kubelet's SyncPod begins: no sandbox, make one; a failed attempt is tried again after its back-off. */
     private static List<PodAction> create(Pod pod, Instant now) {
-        if (pod.sandbox() != Sandbox.NONE) {
+        if (pod.sandbox() != Sandbox.NONE || pod.waitingForVolumes()) {
             return List.of();
         }
         if (pod.sandboxRetryAt() != null && now.isBefore(pod.sandboxRetryAt())) {
@@ -264,7 +281,11 @@ final class PodDecisions {
             return;
         }
         boolean pull = image.policy() == PullPolicy.ALWAYS ? !image.fresh() : !image.present();
-        actions.add(pull ? new PodAction.PullImage(c.name()) : new PodAction.Launch(c.name()));
+        if (pull) {
+            actions.add(new PodAction.PullImage(c.name()));
+        } else if (!c.waitingForConfig()) {
+            actions.add(new PodAction.Launch(c.name())); // else what it waits for being applied is the event
+        }
     }
 
     /**

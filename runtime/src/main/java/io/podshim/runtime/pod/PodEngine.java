@@ -35,10 +35,19 @@ public final class PodEngine implements AutoCloseable {
      * @param network where pods get their network: CNI, or none (their loopback only)
      */
     public record Config(Path stateDir, Path logDir, String cgroupRoot, Long podPidsLimit, BackoffPolicy backoff,
-                         io.podshim.runtime.network.NetworkSettings network, Map<String, String> nodeLabels) {
-        /** @param nodeLabels besides the node's own (kubernetes.io/os, arch, hostname), what nodeSelector may match */
+                         io.podshim.runtime.network.NetworkSettings network, Map<String, String> nodeLabels, Path volumeDir) {
+        /**
+         * @param nodeLabels besides the node's own (kubernetes.io/os, arch, hostname), what nodeSelector may match
+         * @param volumeDir where the claims' volumes live, outliving pods and the state (null: {@code <stateDir>/volumes})
+         */
         public Config {
             nodeLabels = NodeAdmission.nodeLabels(nodeLabels);
+            volumeDir = volumeDir != null ? volumeDir : stateDir.resolve("volumes");
+        }
+
+        public Config(Path stateDir, Path logDir, String cgroupRoot, Long podPidsLimit, BackoffPolicy backoff,
+                      io.podshim.runtime.network.NetworkSettings network, Map<String, String> nodeLabels) {
+            this(stateDir, logDir, cgroupRoot, podPidsLimit, backoff, network, nodeLabels, null);
         }
 
         public Config(Path stateDir, Path logDir, String cgroupRoot, Long podPidsLimit, BackoffPolicy backoff,
@@ -58,6 +67,8 @@ public final class PodEngine implements AutoCloseable {
     private final ImageStore images;
     private final ImagePulls pulls;
     private final RuntimeCore core;
+    private final io.podshim.runtime.config.ApiObjects objects;
+    private final io.podshim.runtime.config.ClaimVolumes claims;
     private final Supervisor supervisor = new Supervisor();
     /** Where sandboxes are made and removed, one thread each, so that a slow one holds up no other. */
     private final java.util.concurrent.ExecutorService sandboxWork = java.util.concurrent.Executors.newCachedThreadPool(work -> {
@@ -83,6 +94,17 @@ public final class PodEngine implements AutoCloseable {
         this.images = images;
         this.pulls = new ImagePulls(new ImagePuller(images, images.stagingDir(), pullSettings));
         this.core = new RuntimeCore(config.stateDir(), config.cgroupRoot(), config.podPidsLimit(), config.network());
+        this.objects = new io.podshim.runtime.config.ApiObjects(config.stateDir().resolve("objects"));
+        this.claims = new io.podshim.runtime.config.ClaimVolumes(config.volumeDir());
+        // What waits for an object, or is made of one, hears of its change on the supervisor.
+        objects.listen(key -> supervisor.call(() -> {
+            for (PodRun pod : List.copyOf(pods.values())) {
+                if (PodConfig.uses(pod.manifest, key)) {
+                    pod.objectsChanged();
+                }
+            }
+            return null;
+        }));
     }
 
     /** What {@link #recover} did: the pods taken over, by name, and the sandboxes removed, by uid, with why. */
@@ -183,6 +205,108 @@ public final class PodEngine implements AutoCloseable {
             return new Applied(update.changed() ? "configured" : "unchanged", pod.status());
         }));
         return updated != null ? updated : new Applied("created", run(manifest));
+    }
+
+    /** What {@link #applyObject} did to one object of a manifest: its kind, name and kubectl's word for it. */
+    public record AppliedObject(String kind, String name, String action) {}
+
+    /**
+     * Applies one document of a manifest: a Pod as {@link #apply}; a ConfigMap, Secret or
+     * PersistentVolumeClaim into the node's store (a claim's volume is made with it), whereupon
+     * every pod that waits for it or has a volume of it is told.
+     */
+    public AppliedObject applyObject(ObjectReader.Document document) {
+        if (document.pod() != null) {
+            Applied applied = apply(document.pod());
+            return new AppliedObject("Pod", applied.status().name(), applied.action());
+        }
+        if (document.kind().equals("PersistentVolumeClaim")) {
+            claims.ensure(document.namespace(), document.name());
+        }
+        return new AppliedObject(document.kind(), document.name(), objects.apply(document.object()));
+    }
+
+    /** The ConfigMaps, Secrets or PersistentVolumeClaims ({@code kind}) of {@code namespace}, or of all (null). */
+    public List<com.fasterxml.jackson.databind.node.ObjectNode> objects(String kind, String namespace) {
+        return objects.list(kind, namespace);
+    }
+
+    public Optional<com.fasterxml.jackson.databind.node.ObjectNode> object(String kind, String namespace, String name) {
+        return objects.get(new io.podshim.runtime.config.ApiObjects.Key(kind, namespace, name));
+    }
+
+    /**
+     * Deletes a ConfigMap or Secret (its pods keep what their volumes hold, as in Kubernetes), or a
+     * PersistentVolumeClaim with its volume, refused while a pod that is not done uses it.
+     */
+    public com.fasterxml.jackson.databind.node.ObjectNode deleteObject(String kind, String namespace, String name) {
+        io.podshim.runtime.config.ApiObjects.Key key = new io.podshim.runtime.config.ApiObjects.Key(kind, namespace, name);
+        if (!kind.equals("PersistentVolumeClaim")) {
+            return objects.delete(key);
+        }
+        return Futures.join(supervisor.call(() -> {
+            refuseIfClaimed(namespace, name, "persistentvolumeclaim");
+            com.fasterxml.jackson.databind.node.ObjectNode gone = objects.delete(key);
+            claims.remove(namespace, name);
+            return gone;
+        }));
+    }
+
+    /** The claims' volumes of this node, with the pods that use each. */
+    public record VolumeInfo(String namespace, String name, Path path, List<String> usedBy) {}
+
+    public List<VolumeInfo> volumes() {
+        return Futures.join(supervisor.call(() -> claims.list().stream().map(v -> new VolumeInfo(v.namespace(), v.name(), v.path(),
+                claimants(v.namespace(), v.name()))).toList()));
+    }
+
+    /** Removes the volume of claim {@code name} (and the claim, if it was applied), unless a pod uses it. */
+    public void removeVolume(String namespace, String name) {
+        Futures.join(supervisor.call(() -> {
+            if (!claims.exists(namespace, name)) {
+                throw PodException.notFound("volume \"" + name + "\" not found in namespace \"" + namespace
+                        + "\": podshim volume ls lists the volumes there are");
+            }
+            refuseIfClaimed(namespace, name, "volume");
+            io.podshim.runtime.config.ApiObjects.Key key = new io.podshim.runtime.config.ApiObjects.Key("PersistentVolumeClaim",
+                    namespace, name);
+            if (objects.get(key).isPresent()) {
+                objects.delete(key);
+            }
+            claims.remove(namespace, name);
+            return null;
+        }));
+    }
+
+    /** Supervisor thread only. */
+    private void refuseIfClaimed(String namespace, String name, String what) {
+        List<String> users = claimants(namespace, name);
+        if (!users.isEmpty()) {
+            throw PodException.conflict(null, what + " " + name + " is in use by pod " + String.join(", ", users)
+                    + ": delete the pod first");
+        }
+    }
+
+    /** The pods, not done yet, with a volume of claim {@code namespace}/{@code name}; supervisor thread only. */
+    private List<String> claimants(String namespace, String name) {
+        return pods.values().stream().filter(p -> p.lifecycle != PodLifecycle.DONE && p.manifest.namespace().equals(namespace)
+                && p.manifest.spec().volumes().stream().anyMatch(v -> v.source() instanceof io.podshim.runtime.container.Volume.Claim c
+                && c.claimName().equals(name))).map(p -> p.manifest.name()).toList();
+    }
+
+    /** The directory of each claim volume of {@code manifest}, by volume name: made on first use, as podman makes a named volume. */
+    Map<String, Path> claimPaths(PodManifest manifest) {
+        Map<String, Path> paths = new LinkedHashMap<>();
+        for (io.podshim.runtime.container.Volume v : manifest.spec().volumes()) {
+            if (v.source() instanceof io.podshim.runtime.container.Volume.Claim c) {
+                paths.put(v.name(), claims.ensure(manifest.namespace(), c.claimName()));
+            }
+        }
+        return paths;
+    }
+
+    io.podshim.runtime.config.ApiObjects objects() {
+        return objects;
     }
 
     /** The node's name and labels, as nodeSelector sees them. */

@@ -43,8 +43,14 @@ public record PodManifest(String name, String namespace, String uid, Map<String,
         }
     }
 
-    public record PodSecurity(Long runAsUser, Long runAsGroup, boolean runAsNonRoot, List<Long> supplementalGroups) {
-        static final PodSecurity NONE = new PodSecurity(null, null, false, List.of());
+    /**
+     * @param fsGroup the group that owns the pod's volumes and that every container is in, or null
+     * @param fsGroupChangePolicy Always (the default: every file, each time) or OnRootMismatch (only
+     *     when the volume's root is not already so)
+     */
+    public record PodSecurity(Long runAsUser, Long runAsGroup, boolean runAsNonRoot, List<Long> supplementalGroups, Long fsGroup,
+                              String fsGroupChangePolicy) {
+        static final PodSecurity NONE = new PodSecurity(null, null, false, List.of(), null, null);
     }
 
     /**
@@ -53,10 +59,10 @@ public record PodManifest(String name, String namespace, String uid, Map<String,
      * come before it. {@code command} and {@code args} are null when unset, which Kubernetes treats
      * differently from empty; so are the probes. {@code stdin} keeps the container's standard input
      * open for attach ({@code stdinOnce}: closed after the first attach ends); {@code tty} gives it a
-     * terminal of its own.
+     * terminal of its own. {@code env} is in order: a {@code $(VAR)} sees only the variables before it.
      */
-    public record Container(String name, String image, List<String> command, List<String> args, Map<String, String> env,
-                            String workingDir, Resources resources, List<VolumeMount> volumeMounts,
+    public record Container(String name, String image, List<String> command, List<String> args, List<EnvVar> env,
+                            List<EnvFromSource> envFrom, String workingDir, Resources resources, List<VolumeMount> volumeMounts,
                             ContainerSecurity security, boolean sidecar, RestartPolicy restartPolicy,
                             List<RestartRule> restartPolicyRules, String imagePullPolicy, Probe startupProbe,
                             Probe livenessProbe, Probe readinessProbe, Lifecycle lifecycle,
@@ -65,10 +71,12 @@ public record PodManifest(String name, String namespace, String uid, Map<String,
             lifecycle = lifecycle == null ? Lifecycle.NONE : lifecycle;
             hostPorts = hostPorts == null ? List.of() : List.copyOf(hostPorts);
             restartPolicyRules = restartPolicyRules == null ? List.of() : List.copyOf(restartPolicyRules);
+            env = env == null ? List.of() : List.copyOf(env);
+            envFrom = envFrom == null ? List.of() : List.copyOf(envFrom);
         }
 
         Container withImage(String image) {
-            return new Container(name, image, command, args, env, workingDir, resources, volumeMounts, security, sidecar, restartPolicy,
+            return new Container(name, image, command, args, env, envFrom, workingDir, resources, volumeMounts, security, sidecar, restartPolicy,
                     restartPolicyRules, imagePullPolicy, startupProbe, livenessProbe, readinessProbe, lifecycle, hostPorts, stdin,
                     stdinOnce, tty);
         }

@@ -55,7 +55,7 @@ final class PodRecovery {
         pod.sandboxState = PodDecisions.Sandbox.READY;
         pod.resources = PodResources.of(pod.containers.stream().map(PodRun::resourcesOf).toList());
         pod.podCgroup = engine.core().podCgroup(record.manifest().uid(), pod.resources.qos());
-        pod.volumes = PodVolumes.reopen(sandbox, record.manifest().spec().volumes());
+        pod.volumes = PodVolumes.reopen(sandbox, record.manifest().spec().volumes(), engine.claimPaths(record.manifest()));
         pod.network = engine.core().networkStatus(record.manifest().uid());
         pod.lifecycle = record.lifecycle();
         pod.startTime = record.startTime();
@@ -114,7 +114,7 @@ final class PodRecovery {
                     + " has left the store");
         }
         try {
-            c.plan = pod.starts.plan(c, Stdio.devNull(), Stdio.devNull(), Stdio.devNull()); // what an exec into it must match
+            c.plan = pod.starts.plan(c, pod.config.envOrLiterals(c.spec), Stdio.devNull(), Stdio.devNull(), Stdio.devNull()); // what an exec into it must match
         } catch (PodException e) {
             pod.events.add("Warning", "Failed", c.name(), "exec into " + c.name() + " will not work: " + e.getMessage());
         }

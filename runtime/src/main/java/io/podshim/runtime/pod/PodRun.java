@@ -42,6 +42,10 @@ final class PodRun {
     final PodHealth health;
     final ContainerStarts starts;
     final ContainerImages images;
+    /** What its ConfigMaps, Secrets and own facts make of env and volumes. */
+    final PodConfig config = new PodConfig(this);
+    /** Why the sandbox waits (a volume's ConfigMap or Secret is missing: FailedMount), or null. */
+    String mountError;
     private final CompletableFuture<PodStatus> removed = new CompletableFuture<>();
     /** The outcome of the first attempt at the sandbox: what the pod's creator waits for. */
     private final CompletableFuture<PodStatus> created = new CompletableFuture<>();
@@ -120,7 +124,7 @@ final class PodRun {
     }
 
     /** The sandbox, pod and container cgroups, volumes and network, made whole or not at all, off the supervisor thread. */
-    private void makeSandbox() {
+    private void makeSandbox(java.util.Map<String, java.util.Map<String, io.podshim.runtime.config.AtomicWriter.FileContent>> files) {
         sandboxState = PodDecisions.Sandbox.MAKING;
         SandboxSpec spec = sandboxSpec;
         PodResources podResources = resources;
@@ -129,11 +133,15 @@ final class PodRun {
                 .flatMap(c -> c.hostPorts().stream()).toList();
         List<io.podshim.runtime.container.Volume> volumeSpecs = manifest.spec().volumes();
         String namespace = manifest.namespace();
+        Long fsGroup = manifest.spec().security().fsGroup();
+        java.util.Map<String, java.nio.file.Path> claims = engine.claimPaths(manifest);
         io.podshim.runtime.core.RuntimeCore core = engine.core();
         engine.offSupervisor(() -> {
-            PodSandboxHandle made = core.createSandbox(spec, podResources, volumeSpecs, namespace, ports);
+            PodSandboxHandle made = core.createSandbox(spec, podResources, volumeSpecs, claims, fsGroup,
+                    manifest.spec().security().fsGroupChangePolicy(), namespace, ports);
             List<CgroupPath> cgroups = new ArrayList<>();
             try {
+                made.volumes().project(files, fsGroup);
                 for (ContainerResources r : each) {
                     cgroups.add(core.createContainerCgroup(made, r));
                 }
@@ -243,14 +251,26 @@ final class PodRun {
         images.refresh();
         PodDecisions.Pod pod = new PodDecisions.Pod(lifecycle, manifest.spec().restartPolicy(), startTime,
                 manifest.spec().activeDeadlineSeconds(), stopDeadline, sandboxState, sandboxRetryAt,
-                containers.stream().map(ContainerRun::observed).toList());
+                containers.stream().map(ContainerRun::observed).toList(), mountError != null);
         return PodDecisions.decide(pod, Instant.now(), engine.backoff());
     }
 
     /** Carries out one action; whether it changed anything the decisions look at. */
     private boolean perform(PodAction action) {
         if (action instanceof PodAction.CreateSandbox) {
-            makeSandbox();
+            java.util.Map<String, java.util.Map<String, io.podshim.runtime.config.AtomicWriter.FileContent>> files;
+            try {
+                files = config.volumes();
+            } catch (MissingConfig e) {
+                if (!e.getMessage().equals(mountError)) {
+                    events.add("Warning", "FailedMount", "pod", e.getMessage());
+                }
+                mountError = e.getMessage();
+                created.complete(status()); // created, ContainerCreating, as the API server has it
+                return true;
+            }
+            mountError = null;
+            makeSandbox(files);
         } else if (action instanceof PodAction.Launch launch) {
             ContainerRun c = container(launch.container()).orElseThrow();
             if (c.role() == PodDecisions.Role.APP && lifecycle == PodLifecycle.INITIALIZING) {
@@ -450,6 +470,7 @@ final class PodRun {
         PodManifest next = update.manifest();
         List<String> changedImages = update.changedImages();
         manifest = next;
+        refreshVolumes(); // a downward API file of a label or an annotation
         if (update.specChanged()) {
             generation++; // as the API server counts changes of the spec, not of the metadata
         }
@@ -468,6 +489,40 @@ final class PodRun {
             }
         }
         sync();
+    }
+
+    /**
+     * A ConfigMap, Secret or claim of the pod's namespace was applied or deleted: what waited for it
+     * is tried again, and the volumes made from ConfigMaps, Secrets and the pod's own facts are
+     * brought up to date in place (kubelet's periodic sync of them, here at once).
+     */
+    void objectsChanged() {
+        containers.forEach(c -> c.configError = null);
+        mountError = null;
+        refreshVolumes();
+        sync();
+    }
+
+    /**
+     * Rewrites each configMap, secret, downwardAPI and projected volume that no longer holds what
+     * it should; one whose source has gone keeps what it had, as kubelet keeps it.
+     */
+    void refreshVolumes() {
+        if (volumes == null || sandboxState != PodDecisions.Sandbox.READY) {
+            return;
+        }
+        for (io.podshim.runtime.container.Volume v : manifest.spec().volumes()) {
+            if (!(v.source() instanceof io.podshim.runtime.container.Volume.Projection)) {
+                continue;
+            }
+            try {
+                volumes.project(v.name(), config.files(v), manifest.spec().security().fsGroup());
+            } catch (MissingConfig e) {
+                // left as it was
+            } catch (PodException e) {
+                events.add("Warning", "FailedMount", "pod", e.getMessage());
+            }
+        }
     }
 
     /**

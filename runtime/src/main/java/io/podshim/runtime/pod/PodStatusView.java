@@ -55,7 +55,7 @@ final class PodStatusView {
     }
 
     /** The pod's addresses: its CNI result's, or with hostNetwork the node's; none once it is gone. */
-    private static List<String> podIPs(PodRun pod) {
+    static List<String> podIPs(PodRun pod) {
         if (pod.sandbox == null || pod.lifecycle == PodLifecycle.DONE) {
             return List.of();
         }

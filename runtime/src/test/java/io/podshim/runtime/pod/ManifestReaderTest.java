@@ -76,7 +76,7 @@ class ManifestReaderTest {
         assertTrue(pod.spec().initContainers().get(1).sidecar());
         PodManifest.Container app = pod.spec().containers().get(0);
         assertEquals(new PodManifest.Resources(250L, 1000L, 32L << 20, 128L << 20), app.resources());
-        assertEquals(Map.of("MODE", "prod"), app.env());
+        assertEquals(List.of(EnvVar.literal("MODE", "prod")), app.env());
         assertEquals(1000L, app.security().runAsUser());
         assertEquals(List.of("NET_ADMIN"), app.security().capabilitiesAdd());
         assertEquals(List.of(new VolumeMount("cache", "/cache", true, "app")), app.volumeMounts());
@@ -194,7 +194,9 @@ class ManifestReaderTest {
             "containerPort: 8080|containerPort: 8080, hostPort: 0|spec.containers[0].ports[0].hostPort: must be a port number, 1-65535",
             "containerPort: 8080|containerPort: 8080, hostIP: 127.0.0.1|spec.containers[0].ports[0].hostIP: needs a hostPort to listen on",
             "containerPort: 8080|containerPort: 8080, protocol: SCTP|spec.containers[0].ports[0].protocol: \"SCTP\": podshim publishes TCP and UDP ports",
-            "emptyDir: {}|configMap: {name: x}|spec.volumes[0].configMap: is a Kubernetes field podshim does not support yet",
+            "emptyDir: {}|nfs: {server: x, path: /}|spec.volumes[0].nfs: is a Kubernetes field podshim does not support yet",
+            "emptyDir: {}|configMap: {name: x, defaultMode: 01000}|spec.volumes[0].configMap.defaultMode: 512 is not a file mode: give a number from 0 to 0777 (octal)",
+            "emptyDir: {}|emptyDir: {}\\n    secret: {secretName: s}|spec.volumes[0]: may not have more than one volume type (it has emptyDir, secret)",
             "kind: Pod|kind: Deployment|kind: \"Deployment\" is not supported: podshim runs a Pod",
             "name: web|name: Web_1|metadata.name: \"Web_1\" is not a valid pod name",
             "terminationGracePeriodSeconds: 5|terminationGracePeriodSeconds: -1|spec.terminationGracePeriodSeconds: must not be negative",

@@ -163,7 +163,8 @@ class PodEngineHostTest extends PodEngineHarness {
                   # Alone in its pid namespace the sidecar is PID 1 and ignores SIGTERM: SIGKILL after 1 s.
                   terminationGracePeriodSeconds: 1
                   initContainers: [{name: side, image: busybox:local, restartPolicy: Always, command: [tail, -f, /dev/null]}]
-                  containers: [{name: app, image: busybox:local, command: [sh, -c, "echo $$; ps -o comm | grep -c tail"]}]
+                  # $$$$ is the shell's $$: Kubernetes makes $$ of a command a single $.
+                  containers: [{name: app, image: busybox:local, command: [sh, -c, "echo $$$$; ps -o comm | grep -c tail"]}]
                 """;
         engine.run(pod(yaml.formatted("apart", "false")));
         engine.run(pod(yaml.formatted("together", "true")));
