@@ -40,7 +40,8 @@ public final class PodVolumes {
 
     /**
      * Prepares every volume of {@code sandbox}'s pod, before any container starts: {@code claims}
-     * holds the directory of each persistentVolumeClaim volume, by volume name; with an
+     * holds the directory of each persistentVolumeClaim volume and the root of each image volume's
+     * image, by volume name; with an
      * {@code fsGroup}, emptyDirs and claims are made the group's as kubelet makes them
      * ({@code fsGroupChangePolicy} Always or OnRootMismatch, null for Always).
      */
@@ -66,6 +67,12 @@ public final class PodVolumes {
                     throw new PodException(field + ": create " + dir + ": " + e, e);
                 }
                 paths.put(volume.name(), dir);
+            } else if (volume.source() instanceof Volume.Image image) {
+                Path root = claims.get(volume.name());
+                if (root == null) {
+                    throw PodException.invalid(field + ".image.reference", "image " + image.reference() + " is not in the store");
+                }
+                paths.put(volume.name(), root);
             } else if (volume.source() instanceof Volume.Claim claim) {
                 Path dir = claims.get(volume.name());
                 if (dir == null) {
@@ -114,7 +121,8 @@ public final class PodVolumes {
         Map<String, Path> paths = new LinkedHashMap<>();
         for (Volume volume : volumes) {
             paths.put(volume.name(), volume.source() instanceof Volume.HostPath hostPath ? Path.of(hostPath.path())
-                    : volume.source() instanceof Volume.Claim ? claims.get(volume.name()) : sandbox.volumesDir().resolve(volume.name()));
+                    : volume.source() instanceof Volume.Claim || volume.source() instanceof Volume.Image ? claims.get(volume.name())
+                    : sandbox.volumesDir().resolve(volume.name()));
         }
         return new PodVolumes(paths, volumes);
     }
@@ -139,6 +147,11 @@ public final class PodVolumes {
                 }
                 // Links inside the volume are followed inside it, never out (as inside a rootfs).
                 source = RootfsPath.resolve(volume, mount.subPath());
+                boolean written = sources.get(mount.name()) instanceof Volume.Projection || sources.get(mount.name()) instanceof Volume.Image;
+                if (written && !Files.exists(source)) {
+                    // Its files are the volume source's: a path it does not hold is not made up.
+                    throw PodException.invalid(at + ".subPath", "\"" + mount.subPath() + "\" is not in volume " + mount.name());
+                }
                 try {
                     if (!Files.exists(source)) {
                         Files.createDirectories(source);
@@ -147,8 +160,10 @@ public final class PodVolumes {
                     throw new PodException(at + ".subPath: create " + source + ": " + e, e);
                 }
             }
-            // As kubelet mounts them: ConfigMap, Secret, downward API and projected volumes are read-only, and so is a read-only claim.
+            // As kubelet mounts them: ConfigMap, Secret, downward API, projected and image volumes are read-only, and so is a
+            // read-only claim.
             boolean readOnly = mount.readOnly() || sources.get(mount.name()) instanceof Volume.Projection
+                    || sources.get(mount.name()) instanceof Volume.Image
                     || sources.get(mount.name()) instanceof Volume.Claim claim && claim.readOnly();
             try {
                 binds.add(new BindMount(source, mount.mountPath(), readOnly));

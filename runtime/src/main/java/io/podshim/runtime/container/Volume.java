@@ -14,7 +14,8 @@ public record Volume(String name, Source source) {
         @com.fasterxml.jackson.annotation.JsonSubTypes.Type(value = Secret.class, name = "secret"),
         @com.fasterxml.jackson.annotation.JsonSubTypes.Type(value = DownwardAPI.class, name = "downwardAPI"),
         @com.fasterxml.jackson.annotation.JsonSubTypes.Type(value = Projected.class, name = "projected"),
-        @com.fasterxml.jackson.annotation.JsonSubTypes.Type(value = Claim.class, name = "persistentVolumeClaim")})
+        @com.fasterxml.jackson.annotation.JsonSubTypes.Type(value = Claim.class, name = "persistentVolumeClaim"),
+        @com.fasterxml.jackson.annotation.JsonSubTypes.Type(value = Image.class, name = "image")})
     public sealed interface Source {}
 
     /** What a projected volume holds: ConfigMap, Secret and downward API files, written by podshim and kept up to date. */
@@ -67,6 +68,12 @@ public record Volume(String name, Source source) {
             sources = List.copyOf(sources);
         }
     }
+
+    /**
+     * An image's file system, read-only (Kubernetes' image volume): pulled as {@code pullPolicy}
+     * says, as a container's image is.
+     */
+    public record Image(String reference, String pullPolicy) implements Source {}
 
     /** A PersistentVolumeClaim of the pod's namespace: a named volume of this node that outlives the pod. */
     public record Claim(String claimName, boolean readOnly) implements Source {}

@@ -683,7 +683,7 @@ public final class ManifestReader {
 
     private static Volume volume(Field v) {
         v.onlyKeys(Field.keys("name", "emptyDir", "hostPath", "configMap", "secret", "persistentVolumeClaim", "projected",
-                "downwardAPI"), Field.keys("nfs", "csi", "ephemeral", "image", "gitRepo", "iscsi", "rbd", "cephfs", "flexVolume",
+                "downwardAPI", "image"), Field.keys("nfs", "csi", "ephemeral", "gitRepo", "iscsi", "rbd", "cephfs", "flexVolume",
                 "fc", "azureFile", "azureDisk", "vsphereVolume", "quobyte", "portworxVolume", "scaleIO", "storageos", "glusterfs",
                 "photonPersistentDisk", "awsElasticBlockStore", "gcePersistentDisk", "cinder", "flocker"));
         String name = v.string("name");
@@ -724,6 +724,21 @@ public final class ManifestReader {
         }
         if (v.has("projected")) {
             return new Volume(name, projected(v.get("projected")));
+        }
+        if (v.has("image")) {
+            Field i = v.get("image").onlyKeys(Field.keys("reference", "pullPolicy"), Set.of());
+            String reference = i.string("reference");
+            io.podshim.runtime.image.registry.ImageReference ref;
+            try {
+                ref = io.podshim.runtime.image.registry.ImageReference.parse(reference);
+            } catch (PodException e) {
+                throw i.get("reference").error("InvalidImageName: " + e.getMessage());
+            }
+            String pull = i.string("pullPolicy", "latest".equals(ref.tag()) && ref.digest() == null ? "Always" : "IfNotPresent");
+            if (!Set.of("Always", "IfNotPresent", "Never").contains(pull)) {
+                throw i.get("pullPolicy").error("\"" + pull + "\" is not a pull policy: use Always, IfNotPresent or Never");
+            }
+            return new Volume(name, new Volume.Image(reference, pull));
         }
         if (v.has("persistentVolumeClaim")) {
             Field c = v.get("persistentVolumeClaim").onlyKeys(Field.keys("claimName", "readOnly"), Set.of());

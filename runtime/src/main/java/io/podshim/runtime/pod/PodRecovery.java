@@ -55,7 +55,7 @@ final class PodRecovery {
         pod.sandboxState = PodDecisions.Sandbox.READY;
         pod.resources = PodResources.of(pod.containers.stream().map(PodRun::resourcesOf).toList());
         pod.podCgroup = engine.core().podCgroup(record.manifest().uid(), pod.resources.qos());
-        pod.volumes = PodVolumes.reopen(sandbox, record.manifest().spec().volumes(), engine.claimPaths(record.manifest()));
+        pod.volumes = PodVolumes.reopen(sandbox, record.manifest().spec().volumes(), given(engine, pod));
         pod.network = engine.core().networkStatus(record.manifest().uid());
         pod.lifecycle = record.lifecycle();
         pod.startTime = record.startTime();
@@ -134,5 +134,12 @@ final class PodRecovery {
                 pod.exited(c, null, PodRun.UNKNOWN, Instant.now());
             }
         });
+    }
+
+    /** The claims' directories and the image volumes' roots of a pod taken over, by volume name. */
+    private static java.util.Map<String, java.nio.file.Path> given(PodEngine engine, PodRun pod) {
+        java.util.Map<String, java.nio.file.Path> given = new java.util.LinkedHashMap<>(engine.claimPaths(pod.manifest));
+        given.putAll(pod.volumeImages.found());
+        return given;
     }
 }

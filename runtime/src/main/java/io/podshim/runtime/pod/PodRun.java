@@ -44,6 +44,7 @@ final class PodRun {
     final ContainerImages images;
     /** What its ConfigMaps, Secrets and own facts make of env and volumes. */
     final PodConfig config = new PodConfig(this);
+    final VolumeImages volumeImages = new VolumeImages(this);
     /** Why the sandbox waits (a volume's ConfigMap or Secret is missing: FailedMount), or null. */
     String mountError;
     private final CompletableFuture<PodStatus> removed = new CompletableFuture<>();
@@ -124,7 +125,8 @@ final class PodRun {
     }
 
     /** The sandbox, pod and container cgroups, volumes and network, made whole or not at all, off the supervisor thread. */
-    private void makeSandbox(java.util.Map<String, java.util.Map<String, io.podshim.runtime.config.AtomicWriter.FileContent>> files) {
+    private void makeSandbox(java.util.Map<String, java.util.Map<String, io.podshim.runtime.config.AtomicWriter.FileContent>> files,
+                             java.util.Map<String, java.nio.file.Path> images) {
         sandboxState = PodDecisions.Sandbox.MAKING;
         SandboxSpec spec = sandboxSpec;
         PodResources podResources = resources;
@@ -134,7 +136,8 @@ final class PodRun {
         List<io.podshim.runtime.container.Volume> volumeSpecs = manifest.spec().volumes();
         String namespace = manifest.namespace();
         Long fsGroup = manifest.spec().security().fsGroup();
-        java.util.Map<String, java.nio.file.Path> claims = engine.claimPaths(manifest);
+        java.util.Map<String, java.nio.file.Path> claims = new java.util.LinkedHashMap<>(engine.claimPaths(manifest));
+        claims.putAll(images);
         io.podshim.runtime.core.RuntimeCore core = engine.core();
         engine.offSupervisor(() -> {
             PodSandboxHandle made = core.createSandbox(spec, podResources, volumeSpecs, claims, fsGroup,
@@ -251,7 +254,7 @@ final class PodRun {
         images.refresh();
         PodDecisions.Pod pod = new PodDecisions.Pod(lifecycle, manifest.spec().restartPolicy(), startTime,
                 manifest.spec().activeDeadlineSeconds(), stopDeadline, sandboxState, sandboxRetryAt,
-                containers.stream().map(ContainerRun::observed).toList(), mountError != null);
+                containers.stream().map(ContainerRun::observed).toList(), mountError != null || volumeImages.busy());
         return PodDecisions.decide(pod, Instant.now(), engine.backoff());
     }
 
@@ -259,8 +262,10 @@ final class PodRun {
     private boolean perform(PodAction action) {
         if (action instanceof PodAction.CreateSandbox) {
             java.util.Map<String, java.util.Map<String, io.podshim.runtime.config.AtomicWriter.FileContent>> files;
+            java.util.Map<String, java.nio.file.Path> images;
             try {
                 files = config.volumes();
+                images = volumeImages.roots();
             } catch (MissingConfig e) {
                 if (!e.getMessage().equals(mountError)) {
                     events.add("Warning", "FailedMount", "pod", e.getMessage());
@@ -269,8 +274,12 @@ final class PodRun {
                 created.complete(status()); // created, ContainerCreating, as the API server has it
                 return true;
             }
+            if (images == null) {
+                created.complete(status()); // an image volume's pull is under way: its end is the next event
+                return true;
+            }
             mountError = null;
-            makeSandbox(files);
+            makeSandbox(files, images);
         } else if (action instanceof PodAction.Launch launch) {
             ContainerRun c = container(launch.container()).orElseThrow();
             if (c.role() == PodDecisions.Role.APP && lifecycle == PodLifecycle.INITIALIZING) {
@@ -567,7 +576,7 @@ final class PodRun {
 
     /** Whether a container of this pod runs from the image with id {@code imageId}. */
     boolean usesImage(String imageId) {
-        return containers.stream().anyMatch(c -> c.image != null && c.image.id().equals(imageId));
+        return containers.stream().anyMatch(c -> c.image != null && c.image.id().equals(imageId)) || volumeImages.uses(imageId);
     }
 
     /** The container, if it exists, for an exec into it. */

@@ -231,4 +231,20 @@ class PodConfigHostTest extends PodEngineHarness {
         assertEquals("only-the-group|640\n", exec("grouped", "app", "echo \"$(cat /cfg/k)|$(stat -L -c %a /cfg/k)\""),
                 "a file of mode 0600 is readable by the group, as kubelet gives it to fsGroup");
     }
+
+    @Test
+    void anImageVolumeThatMayNotBePulledWaitsWithKubeletsMessage() throws Exception {
+        engine.run(pod("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: never}
+                spec:
+                  volumes: [{name: tools, image: {reference: "example.invalid/none:1", pullPolicy: Never}}]
+                  containers: [{name: app, image: busybox:local, command: [sleep, "3600"], volumeMounts: [{name: tools, mountPath: /t}]}]
+                """));
+        PodStatus waiting = await("never", s -> s.events().stream().anyMatch(e -> e.reason().equals("FailedMount")));
+        assertEquals("ContainerCreating", waiting.display());
+        assertTrue(waiting.events().stream().anyMatch(e -> e.message().equals("MountVolume.SetUp failed for volume \"tools\" :"
+                + " ErrImageNeverPull: image \"example.invalid/none:1\" is not present with pull policy of Never")), waiting.events().toString());
+    }
 }

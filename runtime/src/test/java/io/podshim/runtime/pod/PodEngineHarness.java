@@ -72,7 +72,9 @@ abstract class PodEngineHarness {
         CgroupPath root = CgroupPath.of(cgroupRoot);
         assertTrue(!cgroups.exists(root) || cgroups.pids(root).isEmpty(), "processes left in the pod cgroups");
         cgroups.remove(root, Duration.ofSeconds(10));
-        try (Stream<Path> left = Files.list(base.resolve("state/sandboxes"))) {
+        // None at all when no pod of the test got as far as its sandbox.
+        try (Stream<Path> left = Files.isDirectory(base.resolve("state/sandboxes")) ? Files.list(base.resolve("state/sandboxes"))
+                : Stream.empty()) {
             assertEquals(List.of(), left.toList(), "sandbox directories left");
         }
         HostSnapshot.takeAndCompare(before);

@@ -44,7 +44,7 @@ class PodPullHostTest extends PodEngineHarness {
         busybox = TestImages.ociLayout(work.resolve("busybox"), "1", TestImages.config(List.of("/bin/sh", "-c"),
                 List.of("cat /etc/which; sleep 3600"), List.of()), List.of(TestImages.busyboxLayer(),
                 TestImages.layer(List.of(TestImages.Entry.file("etc/which", "from the registry\n")))));
-        for (String tag : List.of("run", "shared")) {
+        for (String tag : List.of("run", "shared", "volume")) {
             registry.push(busybox, "1", "lab/busybox", tag, false);
         }
     }
@@ -98,6 +98,31 @@ class PodPullHostTest extends PodEngineHarness {
         assertTrue(again.events().stream().anyMatch(e -> e.reason().equals("Pulled")
                 && e.message().equals("Container image \"" + image + "\" already present on machine")), again.events().toString());
         assertTrue(again.events().stream().noneMatch(e -> e.reason().equals("Pulling")), "no pull for an image that is there");
+    }
+
+    @Test
+    void anImageVolumeIsPulledBeforeTheSandboxAndMountedReadOnly() throws Exception {
+        String image = registry.host + "/lab/busybox:volume";
+        engine.run(pod("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: with-image}
+                spec:
+                  volumes: [{name: tools, image: {reference: "%s"}}]
+                  containers:
+                  - name: app
+                    image: busybox:local
+                    command: [sleep, "3600"]
+                    volumeMounts: [{name: tools, mountPath: /tools}, {name: tools, mountPath: /etc-of-image, subPath: etc}]
+                """.formatted(image)));
+        PodStatus running = await("with-image", s -> s.display().equals("Running"));
+        List<String> reasons = running.events().stream().filter(e -> e.object().equals("pod")).map(PodEvent::reason).toList();
+        assertEquals(List.of("Pulling", "Pulled", "Scheduled"), reasons.subList(0, 3), "the volume's image before the sandbox");
+        assertEquals("from the registry\nfrom the registry\n1\n", engine.exec("with-image", "app", List.of("sh", "-c",
+                "cat /tools/etc/which /etc-of-image/which; touch /tools/x 2>/dev/null; echo $?")).stdout());
+        io.podshim.runtime.PodException inUse = org.junit.jupiter.api.Assertions.assertThrows(io.podshim.runtime.PodException.class,
+                () -> engine.removeImage(image));
+        assertTrue(inUse.getMessage().contains("in use by pod with-image"), inUse.getMessage());
     }
 
     @Test
