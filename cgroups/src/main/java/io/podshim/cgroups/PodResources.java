@@ -22,6 +22,24 @@ public record PodResources(QosClass qos, long cpuRequestMilli, Long cpuLimitMill
                 allHave(containers, ContainerResources::memoryLimitBytes) ? effective(containers, ContainerResources::memoryLimitBytes) : null);
     }
 
+    /**
+     * These resources under the pod's own {@code spec.resources} (Kubernetes 1.34's pod-level
+     * resources; each null where unset): a pod-level value takes precedence over what the
+     * containers add up to, an unset request is its limit as for a container, and the QoS class
+     * comes from the pod-level values when there are any.
+     */
+    public PodResources withPodLevel(Long cpuRequest, Long cpuLimit, Long memoryRequest, Long memoryLimit) {
+        if (cpuRequest == null && cpuLimit == null && memoryRequest == null && memoryLimit == null) {
+            return this;
+        }
+        long cpuReq = cpuRequest != null ? cpuRequest : cpuLimit != null ? cpuLimit : cpuRequestMilli;
+        long memReq = memoryRequest != null ? memoryRequest : memoryLimit != null ? memoryLimit : memoryRequestBytes;
+        Long cpuLim = cpuLimit != null ? cpuLimit : cpuLimitMilli;
+        Long memLim = memoryLimit != null ? memoryLimit : memoryLimitBytes;
+        boolean guaranteed = cpuLimit != null && memoryLimit != null && cpuReq == cpuLimit && memReq == memoryLimit;
+        return new PodResources(guaranteed ? QosClass.GUARANTEED : QosClass.BURSTABLE, cpuReq, cpuLim, memReq, memLim);
+    }
+
     /** The pod cgroup's limits; {@code podPidsLimit} (kubelet's --pod-max-pids) may be null. */
     public CgroupLimits limits(Long podPidsLimit) {
         return new CgroupLimits(cpuRequestMilli, cpuLimitMilli, memoryLimitBytes, podPidsLimit);

@@ -125,8 +125,8 @@ public final class ManifestReader {
                 "dnsPolicy", "dnsConfig", "hostAliases", "hostname", "subdomain", "setHostnameAsFQDN", "os", "affinity",
                 "nodeSelector", "tolerations", "topologySpreadConstraints", "priorityClassName", "priority", "schedulerName",
                 "schedulingGates", "nodeName", "serviceAccountName", "serviceAccount", "automountServiceAccountToken",
-                "enableServiceLinks", "preemptionPolicy", "imagePullSecrets"), Field.keys("runtimeClassName", "overhead",
-                "readinessGates", "ephemeralContainers", "resourceClaims", "resources", "hostUsers", "hostnameOverride"));
+                "enableServiceLinks", "preemptionPolicy", "imagePullSecrets", "resources"), Field.keys("runtimeClassName", "overhead",
+                "readinessGates", "ephemeralContainers", "resourceClaims", "hostUsers", "hostnameOverride"));
         os(spec);
         io.podshim.runtime.container.PodDns dns = dns(spec);
         List<io.podshim.runtime.container.HostAlias> aliases = spec.list("hostAliases", a -> {
@@ -182,7 +182,45 @@ public final class ManifestReader {
         return new PodManifest.Spec(init, containers, volumes, restart, grace == null ? 30 : grace, deadline,
                 share == null || share, Boolean.TRUE.equals(spec.bool("hostNetwork")), Boolean.TRUE.equals(spec.bool("hostPID")),
                 Boolean.TRUE.equals(spec.bool("hostIPC")), spec.has("securityContext") ? podSecurity(spec.get("securityContext"))
-                        : PodManifest.PodSecurity.NONE, dns, aliases, hostname(spec, name, namespace));
+                        : PodManifest.PodSecurity.NONE, dns, aliases, hostname(spec, name, namespace), podResources(spec, init, containers));
+    }
+
+    /**
+     * The pod-level {@code spec.resources}, checked as the API server checks them: no container's
+     * limit above the pod's, the containers' requests together within the pod's.
+     */
+    private static PodManifest.Resources podResources(Field spec, List<PodManifest.Container> init, List<PodManifest.Container> apps) {
+        if (!spec.has("resources")) {
+            return PodManifest.Resources.NONE;
+        }
+        Field f = spec.get("resources");
+        PodManifest.Resources pod = resources(f);
+        List<PodManifest.Container> all = new java.util.ArrayList<>(init);
+        all.addAll(apps);
+        for (PodManifest.Container c : all) {
+            if (pod.cpuLimitMilli() != null && c.resources().cpuLimitMilli() != null && c.resources().cpuLimitMilli() > pod.cpuLimitMilli()) {
+                throw f.get("limits").get("cpu").error("container " + c.name() + "'s cpu limit is above the pod's: a container's limit must"
+                        + " be at most the pod-level limit");
+            }
+            if (pod.memoryLimitBytes() != null && c.resources().memoryLimitBytes() != null
+                    && c.resources().memoryLimitBytes() > pod.memoryLimitBytes()) {
+                throw f.get("limits").get("memory").error("container " + c.name() + "'s memory limit is above the pod's: a container's"
+                        + " limit must be at most the pod-level limit");
+            }
+        }
+        long cpu = apps.stream().mapToLong(c -> c.resources().cpuRequestMilli() == null ? 0 : c.resources().cpuRequestMilli()).sum();
+        long memory = apps.stream().mapToLong(c -> c.resources().memoryRequestBytes() == null ? 0 : c.resources().memoryRequestBytes()).sum();
+        Long podCpu = pod.cpuRequestMilli() != null ? pod.cpuRequestMilli() : pod.cpuLimitMilli();
+        Long podMemory = pod.memoryRequestBytes() != null ? pod.memoryRequestBytes() : pod.memoryLimitBytes();
+        if (podCpu != null && cpu > podCpu) {
+            throw f.get(pod.cpuRequestMilli() != null ? "requests" : "limits").get("cpu").error("is less than the containers' cpu requests"
+                    + " together (" + cpu + "m): the pod-level request must cover them");
+        }
+        if (podMemory != null && memory > podMemory) {
+            throw f.get(pod.memoryRequestBytes() != null ? "requests" : "limits").get("memory").error("is less than the containers' memory"
+                    + " requests together (" + memory + " bytes): the pod-level request must cover them");
+        }
+        return pod;
     }
 
     /** Every resourceFieldRef's containerName, of env and of downward API files, is a container of the pod. */

@@ -89,8 +89,8 @@ final class PodConfig {
         }
         if (from.resourceFieldRef() != null) {
             EnvVar.ResourceRef r = from.resourceFieldRef();
-            return resource(r.containerName() == null || r.containerName().isEmpty() ? c : container(r.containerName()), r.resource(),
-                    r.divisor());
+            return resource(r.containerName() == null || r.containerName().isEmpty() ? c : container(r.containerName()),
+                    pod.manifest.spec().resources(), r.resource(), r.divisor());
         }
         boolean secret = from.secretKeyRef() != null;
         EnvVar.KeyRef ref = secret ? from.secretKeyRef() : from.configMapKeyRef();
@@ -177,16 +177,18 @@ final class PodConfig {
 
     /**
      * A container's limit or request in units of {@code divisor}, rounded up; an unset limit is
-     * the node's capacity (its CPUs, its memory), an unset request 0 (or the limit, as the API
-     * server defaults a request to it), as kubelet gives them.
+     * the pod's (pod-level resources), else the node's capacity (its CPUs, its memory), an unset
+     * request 0 (or the limit, as the API server defaults a request to it), as kubelet gives them.
      */
-    static String resource(PodManifest.Container c, String resource, String divisor) {
+    static String resource(PodManifest.Container c, PodManifest.Resources pod, String resource, String divisor) {
         PodManifest.Resources r = c.resources();
         boolean cpu = resource.endsWith(".cpu");
         Long value = switch (resource) {
-            case "limits.cpu" -> r.cpuLimitMilli() != null ? r.cpuLimitMilli() : Runtime.getRuntime().availableProcessors() * 1000L;
+            case "limits.cpu" -> r.cpuLimitMilli() != null ? r.cpuLimitMilli() : pod.cpuLimitMilli() != null ? pod.cpuLimitMilli()
+                    : Runtime.getRuntime().availableProcessors() * 1000L;
             case "requests.cpu" -> r.cpuRequestMilli() != null ? r.cpuRequestMilli() : r.cpuLimitMilli() != null ? r.cpuLimitMilli() : 0L;
-            case "limits.memory" -> r.memoryLimitBytes() != null ? r.memoryLimitBytes() : nodeMemory();
+            case "limits.memory" -> r.memoryLimitBytes() != null ? r.memoryLimitBytes() : pod.memoryLimitBytes() != null
+                    ? pod.memoryLimitBytes() : nodeMemory();
             case "requests.memory" -> r.memoryRequestBytes() != null ? r.memoryRequestBytes()
                     : r.memoryLimitBytes() != null ? r.memoryLimitBytes() : 0L;
             default -> throw new IllegalStateException("resource " + resource + " passed the reader");
@@ -248,7 +250,8 @@ final class PodConfig {
         } else if (source instanceof Volume.DownwardAPI d) {
             int mode = outerMode != null ? outerMode : d.defaultMode() != null ? d.defaultMode() : DEFAULT_MODE;
             for (Volume.DownwardFile f : d.items()) {
-                String value = f.fieldPath() != null ? field(f.fieldPath()) : resource(container(f.containerName()), f.resource(), f.divisor());
+                String value = f.fieldPath() != null ? field(f.fieldPath()) : resource(container(f.containerName()),
+                        pod.manifest.spec().resources(), f.resource(), f.divisor());
                 files.put(f.path(), new FileContent(value.getBytes(StandardCharsets.UTF_8), f.mode() != null ? f.mode() : mode));
             }
         }

@@ -25,13 +25,16 @@ public record PodManifest(String name, String namespace, String uid, Map<String,
     /**
      * @param shareProcessNamespace true unless the manifest says false: sharing the pod's pid
      *     namespace is podshim's default, since seeing it is the point (Kubernetes defaults to false)
+     * @param resources the pod's own {@code spec.resources} (pod-level, Kubernetes 1.34), NONE if unset
      */
     public record Spec(List<Container> initContainers, List<Container> containers, List<Volume> volumes,
                        RestartPolicy restartPolicy, long terminationGracePeriodSeconds, Long activeDeadlineSeconds,
                        boolean shareProcessNamespace, boolean hostNetwork, boolean hostPID, boolean hostIPC,
                        PodSecurity security, io.podshim.runtime.container.PodDns dns,
-                       List<io.podshim.runtime.container.HostAlias> hostAliases, io.podshim.runtime.container.PodHostname hostname) {
+                       List<io.podshim.runtime.container.HostAlias> hostAliases, io.podshim.runtime.container.PodHostname hostname,
+                       Resources resources) {
         public Spec {
+            resources = resources == null ? Resources.NONE : resources;
             dns = dns == null ? io.podshim.runtime.container.PodDns.DEFAULT : dns;
             java.util.Objects.requireNonNull(hostname, "hostname");
             hostAliases = hostAliases == null ? List.of() : List.copyOf(hostAliases);
@@ -39,7 +42,7 @@ public record PodManifest(String name, String namespace, String uid, Map<String,
 
         Spec with(List<Container> initContainers, List<Container> containers, Long activeDeadlineSeconds) {
             return new Spec(initContainers, containers, volumes, restartPolicy, terminationGracePeriodSeconds, activeDeadlineSeconds,
-                    shareProcessNamespace, hostNetwork, hostPID, hostIPC, security, dns, hostAliases, hostname);
+                    shareProcessNamespace, hostNetwork, hostPID, hostIPC, security, dns, hostAliases, hostname, resources);
         }
     }
 

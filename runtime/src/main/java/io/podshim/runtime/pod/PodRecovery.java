@@ -53,7 +53,7 @@ final class PodRecovery {
         pod.images.refresh();
         pod.sandbox = sandbox;
         pod.sandboxState = PodDecisions.Sandbox.READY;
-        pod.resources = PodResources.of(pod.containers.stream().map(PodRun::resourcesOf).toList());
+        pod.resources = PodRun.podResources(pod.manifest, pod.containers.stream().map(PodRun::resourcesOf).toList());
         pod.podCgroup = engine.core().podCgroup(record.manifest().uid(), pod.resources.qos());
         pod.volumes = PodVolumes.reopen(sandbox, record.manifest().spec().volumes(), given(engine, pod));
         pod.network = engine.core().networkStatus(record.manifest().uid());

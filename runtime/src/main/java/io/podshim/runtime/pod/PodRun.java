@@ -117,7 +117,7 @@ final class PodRun {
      */
     CompletableFuture<PodStatus> create() {
         PodManifest.Spec spec = manifest.spec();
-        resources = PodResources.of(containers.stream().map(PodRun::resourcesOf).toList());
+        resources = podResources(manifest, containers.stream().map(PodRun::resourcesOf).toList());
         sandboxSpec = new SandboxSpec(manifest.name(), manifest.uid(), spec.hostname().kernelHostname(), spec.hostNetwork(),
                 spec.hostIPC(), spec.hostPID(), SandboxSpec.DEFAULT_SHM_SIZE);
         sync();
@@ -587,6 +587,13 @@ final class PodRun {
     /** The log-written future of {@code container}'s current run (done if there is none). */
     CompletableFuture<Void> logsWritten(String container) {
         return container(container).map(c -> c.logsWritten).orElse(CompletableFuture.completedFuture(null));
+    }
+
+    /** What sizes the pod cgroup: the containers' resources, under the pod-level ones where the manifest has them. */
+    static PodResources podResources(PodManifest manifest, List<ContainerResources> containers) {
+        PodManifest.Resources pod = manifest.spec().resources();
+        return PodResources.of(containers).withPodLevel(pod.cpuRequestMilli(), pod.cpuLimitMilli(), pod.memoryRequestBytes(),
+                pod.memoryLimitBytes());
     }
 
     static ContainerResources resourcesOf(ContainerRun c) {

@@ -213,6 +213,6 @@ class ObjectReaderTest {
         PodManifest.Resources r = cpu ? new PodManifest.Resources(milli, milli, null, null) : new PodManifest.Resources(null, null, value, value);
         PodManifest.Container c = new PodManifest.Container("c", "i", null, null, List.of(), List.of(), null, r, List.of(),
                 PodManifest.ContainerSecurity.NONE, false, null, List.of(), "Never", null, null, null, null, List.of(), false, false, false);
-        assertEquals(expected, PodConfig.resource(c, resource, divisor));
+        assertEquals(expected, PodConfig.resource(c, PodManifest.Resources.NONE, resource, divisor));
     }
 }

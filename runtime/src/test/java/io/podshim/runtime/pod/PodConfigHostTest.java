@@ -247,4 +247,37 @@ class PodConfigHostTest extends PodEngineHarness {
         assertTrue(waiting.events().stream().anyMatch(e -> e.message().equals("MountVolume.SetUp failed for volume \"tools\" :"
                 + " ErrImageNeverPull: image \"example.invalid/none:1\" is not present with pull policy of Never")), waiting.events().toString());
     }
+
+    @Test
+    void podLevelResourcesCapAContainerWithoutLimitsAndAreWhatItsDownwardApiSees() throws Exception {
+        engine.run(pod("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: pod-capped}
+                spec:
+                  restartPolicy: Never
+                  resources: {limits: {memory: 32Mi}}
+                  containers:
+                  - name: hog
+                    image: busybox:local
+                    command: [sh, -c, "echo $MEM; exec dd if=/dev/zero of=/dev/null bs=64M count=1"]
+                    env: [{name: MEM, valueFrom: {resourceFieldRef: {resource: limits.memory, divisor: 1Mi}}}]
+                """));
+        PodStatus done = await("pod-capped", PodStatus::finished);
+        assertEquals("OOMKilled", done.display(), "the pod's limit holds a container that has none of its own");
+        assertEquals(List.of("32"), logLines("pod-capped", "hog"));
+        assertEquals("Burstable", done.qosClass());
+        assertEquals(32L * 1024 * 1024 + " bytes", done.cgroupLimits().get("memory limit"));
+
+        PodException tooBig = assertThrows(PodException.class, () -> pod("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: refused}
+                spec:
+                  resources: {limits: {cpu: 500m}}
+                  containers: [{name: app, image: busybox:local, resources: {limits: {cpu: 1}}}]
+                """));
+        assertTrue(tooBig.getMessage().startsWith("spec.resources.limits.cpu: container app's cpu limit is above the pod's"),
+                tooBig.getMessage());
+    }
 }
