@@ -96,6 +96,7 @@ public final class PodEngine implements AutoCloseable {
         this.core = new RuntimeCore(config.stateDir(), config.cgroupRoot(), config.podPidsLimit(), config.network());
         this.objects = new io.podshim.runtime.config.ApiObjects(config.stateDir().resolve("objects"));
         this.claims = new io.podshim.runtime.config.ClaimVolumes(config.volumeDir());
+        nextHousekeeping();
         // What waits for an object, or is made of one, hears of its change on the supervisor.
         objects.listen(key -> supervisor.call(() -> {
             for (PodRun pod : List.copyOf(pods.values())) {
@@ -105,6 +106,71 @@ public final class PodEngine implements AutoCloseable {
             }
             return null;
         }));
+    }
+
+    /** How often disk emptyDirs are measured against their sizeLimit (kubelet's housekeeping interval). */
+    static final Duration HOUSEKEEPING = Duration.ofSeconds(10);
+
+    /** On the supervisor (a timer): the measuring is handed to a thread of its own, the next tick set once it is over. */
+    private void housekeepingTick() {
+        try {
+            sandboxWork.execute(() -> housekeeping().whenComplete((ok, failed) -> nextHousekeeping()));
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            // the engine is closing
+        }
+    }
+
+    /** Timers are the supervisor's own: set from its thread. */
+    private void nextHousekeeping() {
+        supervisor.call(() -> {
+            supervisor.after(HOUSEKEEPING, this::housekeepingTick);
+            return null;
+        });
+    }
+
+    private record Measured(PodRun pod, String volume, Path path, long limit, String limitText) {}
+
+    /**
+     * Measures every disk emptyDir that has a sizeLimit (off the supervisor: a large one takes a
+     * while) and evicts the pod of one that is over it, as kubelet's eviction manager does; done
+     * once that is over. Run every {@link #HOUSEKEEPING}; a test may run it itself. Not on the supervisor thread.
+     */
+    CompletableFuture<Void> housekeeping() {
+        List<Measured> due = Futures.join(supervisor.call(() -> {
+            List<Measured> found = new ArrayList<>();
+            for (PodRun pod : pods.values()) {
+                if (pod.sandbox == null || pod.lifecycle != PodLifecycle.RUNNING && pod.lifecycle != PodLifecycle.INITIALIZING) {
+                    continue;
+                }
+                List<io.podshim.runtime.container.Volume> volumes = pod.manifest.spec().volumes();
+                for (int i = 0; i < volumes.size(); i++) {
+                    if (volumes.get(i).source() instanceof io.podshim.runtime.container.Volume.EmptyDir e && e.sizeLimitBytes() != null
+                            && (e.medium() == null || e.medium().isEmpty())) {
+                        String text = pod.manifest.source() == null ? null : pod.manifest.source().path("spec").path("volumes").path(i)
+                                .path("emptyDir").path("sizeLimit").asText(null);
+                        found.add(new Measured(pod, volumes.get(i).name(), pod.sandbox.volumesDir().resolve(volumes.get(i).name()),
+                                e.sizeLimitBytes(), text != null ? text : Long.toString(e.sizeLimitBytes())));
+                    }
+                }
+            }
+            return found;
+        }));
+        return CompletableFuture.runAsync(() -> {
+            for (Measured m : due) {
+                long used;
+                try {
+                    used = io.podshim.runtime.FileTrees.size(m.path());
+                } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                    continue; // gone meanwhile (the pod was deleted)
+                }
+                if (used > m.limit()) {
+                    supervisor.call(() -> {
+                        m.pod().evict("Usage of EmptyDir volume \"" + m.volume() + "\" exceeds the limit \"" + m.limitText() + "\".");
+                        return null;
+                    });
+                }
+            }
+        }, sandboxWork).thenCompose(v -> supervisor.call(() -> null)).thenApply(v -> null);
     }
 
     /** What {@link #recover} did: the pods taken over, by name, and the sandboxes removed, by uid, with why. */

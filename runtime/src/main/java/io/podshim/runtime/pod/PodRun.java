@@ -376,6 +376,22 @@ final class PodRun {
         sync();
     }
 
+    /**
+     * The pod is evicted, as kubelet's eviction manager does it (an emptyDir over its sizeLimit):
+     * Failed with reason Evicted and {@code message}, everything stopped at once (grace 0).
+     */
+    void evict(String message) {
+        if (lifecycle != PodLifecycle.INITIALIZING && lifecycle != PodLifecycle.RUNNING) {
+            return;
+        }
+        outcome = PodPhase.FAILED;
+        outcomeReason = "Evicted";
+        events.add("Warning", "Evicted", "pod", message);
+        lifecycle = lifecycle.to(PodLifecycle.FINISHING);
+        stopDeadline = Instant.now();
+        sync();
+    }
+
     /** Deletion: Terminating; everything is stopped within {@code grace}, sidecars last; then the teardown. */
     void delete(Duration grace) {
         if (lifecycle == PodLifecycle.TERMINATING) {

@@ -280,4 +280,28 @@ class PodConfigHostTest extends PodEngineHarness {
         assertTrue(tooBig.getMessage().startsWith("spec.resources.limits.cpu: container app's cpu limit is above the pod's"),
                 tooBig.getMessage());
     }
+
+    @Test
+    void aDiskEmptyDirOverItsSizeLimitEvictsThePodAsKubeletDoes() throws Exception {
+        String yaml = """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: %s}
+                spec:
+                  volumes: [{name: scratch, emptyDir: {sizeLimit: 1Mi}}]
+                  containers: [{name: app, image: busybox:local, command: [sleep, "3600"], volumeMounts: [{name: scratch, mountPath: /scratch}]}]
+                """;
+        engine.run(pod(yaml.formatted("within")));
+        engine.run(pod(yaml.formatted("beyond")));
+        await("within", s -> s.display().equals("Running"));
+        await("beyond", s -> s.display().equals("Running"));
+        exec("within", "app", "dd if=/dev/zero of=/scratch/fill bs=1k count=512 2>/dev/null");
+        exec("beyond", "app", "dd if=/dev/zero of=/scratch/fill bs=1k count=2048 2>/dev/null");
+        engine.housekeeping().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        PodStatus evicted = await("beyond", PodStatus::finished);
+        assertEquals("Failed", evicted.phase());
+        assertEquals("Evicted", evicted.reason());
+        assertEquals("Usage of EmptyDir volume \"scratch\" exceeds the limit \"1Mi\".", evicted.message());
+        assertEquals("Running", engine.status("within").orElseThrow().display(), "half its limit: left alone");
+    }
 }
