@@ -692,8 +692,12 @@ public final class ManifestReader {
 
     private static PodManifest.ContainerSecurity security(Field s) {
         s.onlyKeys(Field.keys("privileged", "capabilities", "runAsUser", "runAsGroup", "runAsNonRoot",
-                "readOnlyRootFilesystem", "allowPrivilegeEscalation"), Field.keys("seLinuxOptions", "seccompProfile",
-                "appArmorProfile", "procMount", "windowsOptions"));
+                "readOnlyRootFilesystem", "allowPrivilegeEscalation", "seccompProfile", "seLinuxOptions", "procMount"),
+                Field.keys("appArmorProfile", "windowsOptions"));
+        confinement(s);
+        if (s.has("procMount") && !s.string("procMount").equals("Default")) {
+            throw s.get("procMount").error("\"" + s.string("procMount") + "\" is not supported: podshim masks /proc as Default does");
+        }
         List<String> add = List.of();
         List<String> drop = List.of();
         if (s.has("capabilities")) {
@@ -706,10 +710,36 @@ public final class ManifestReader {
                 Boolean.TRUE.equals(s.bool("readOnlyRootFilesystem")), s.bool("allowPrivilegeEscalation"));
     }
 
+    /**
+     * What a securityContext asks of confinement, taken only where podshim does what it says:
+     * seccompProfile Unconfined (podshim installs no seccomp filter yet, so RuntimeDefault and
+     * Localhost are refused rather than ignored), and seLinuxOptions on a node without SELinux,
+     * where a CRI runtime ignores them too.
+     */
+    private static void confinement(Field s) {
+        if (s.has("seccompProfile")) {
+            Field p = s.get("seccompProfile").onlyKeys(Field.keys("type", "localhostProfile"), Set.of());
+            String type = p.string("type");
+            if (!Set.of("RuntimeDefault", "Unconfined", "Localhost").contains(type)) {
+                throw p.get("type").error("\"" + type + "\" is not a seccomp profile type: use RuntimeDefault, Unconfined or Localhost");
+            }
+            if (!type.equals("Unconfined")) {
+                throw p.get("type").error(type + " is not supported by podshim yet: it installs no seccomp filter; use Unconfined,"
+                        + " or remove seccompProfile, to run this pod here");
+            }
+        }
+        if (s.has("seLinuxOptions")) {
+            s.get("seLinuxOptions").onlyKeys(Field.keys("user", "role", "type", "level"), Set.of());
+        }
+        if (s.has("seLinuxOptions") && java.nio.file.Files.exists(java.nio.file.Path.of("/sys/fs/selinux/enforce"))) {
+            throw s.get("seLinuxOptions").error("is not supported by podshim on a node with SELinux: remove it to run this pod here");
+        }
+    }
+
     private static PodManifest.PodSecurity podSecurity(Field s) {
-        s.onlyKeys(Field.keys("runAsUser", "runAsGroup", "runAsNonRoot", "supplementalGroups", "fsGroup", "fsGroupChangePolicy"),
-                Field.keys("seLinuxOptions", "seccompProfile", "appArmorProfile", "sysctls", "windowsOptions",
-                        "supplementalGroupsPolicy"));
+        s.onlyKeys(Field.keys("runAsUser", "runAsGroup", "runAsNonRoot", "supplementalGroups", "fsGroup", "fsGroupChangePolicy",
+                "seccompProfile", "seLinuxOptions"), Field.keys("appArmorProfile", "sysctls", "windowsOptions", "supplementalGroupsPolicy"));
+        confinement(s);
         List<Long> groups = s.list("supplementalGroups", Field::wholeNumber);
         String policy = s.string("fsGroupChangePolicy", null);
         if (policy != null && !policy.equals("Always") && !policy.equals("OnRootMismatch")) {

@@ -182,6 +182,8 @@ class ObjectReaderTest {
             "mode: 0400|mode: 1000|spec.volumes[0].configMap.items[0].mode: 1000 is not a file mode",
             "path: colors/now|path: ../etc/x|spec.volumes[0].configMap.items[0].path: \"../etc/x\" must be a relative path",
             "- secret: {name: db, optional: true}|- serviceAccountToken: {path: token}|spec.volumes[1].projected.sources[0].serviceAccountToken: is a Kubernetes field podshim does not support yet",
+            "fsGroupChangePolicy: OnRootMismatch|fsGroupChangePolicy: OnRootMismatch, seccompProfile: {type: RuntimeDefault}|spec.securityContext.seccompProfile.type: RuntimeDefault is not supported by podshim yet: it installs no seccomp filter",
+            "fsGroupChangePolicy: OnRootMismatch|fsGroupChangePolicy: OnRootMismatch, seccompProfile: {type: Mine}|spec.securityContext.seccompProfile.type: \"Mine\" is not a seccomp profile type",
             "fsGroupChangePolicy: OnRootMismatch|fsGroupChangePolicy: Sometimes|spec.securityContext.fsGroupChangePolicy: \"Sometimes\" is not a policy",
             "prefix: CFG_, configMapRef|prefix: CFG_, secretRef: {name: x}, configMapRef|spec.containers[0].envFrom[0]: give exactly one of configMapRef and secretRef",
     })
@@ -190,6 +192,14 @@ class ObjectReaderTest {
         assertTrue(!yaml.equals(POD), original);
         PodException e = assertThrows(PodException.class, () -> ManifestReader.read(yaml));
         assertTrue(e.getMessage().startsWith(expected), e.getMessage());
+    }
+
+    @Test
+    void whatPodshimDoesAlreadyIsTakenUnconfinedSeccompAndDefaultProcMount() {
+        PodManifest m = ManifestReader.read(POD.replace("fsGroupChangePolicy: OnRootMismatch}", "fsGroupChangePolicy: OnRootMismatch,"
+                + " seccompProfile: {type: Unconfined}}").replace("command: [sh, -c, \"echo $(GREETING)\"]", "command: [sh]\n"
+                + "    securityContext: {procMount: Default, seccompProfile: {type: Unconfined}}"));
+        assertEquals("app", m.spec().containers().get(0).name());
     }
 
     @Test
