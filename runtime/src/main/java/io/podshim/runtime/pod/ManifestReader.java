@@ -195,6 +195,9 @@ public final class ManifestReader {
         }
         Field f = spec.get("resources");
         PodManifest.Resources pod = resources(f);
+        if (pod.ephemeralStorageRequestBytes() != null || pod.ephemeralStorageLimitBytes() != null) {
+            throw f.error("pod-level resources are cpu and memory: give ephemeral-storage to each container");
+        }
         List<PodManifest.Container> all = new java.util.ArrayList<>(init);
         all.addAll(apps);
         for (PodManifest.Container c : all) {
@@ -658,7 +661,7 @@ public final class ManifestReader {
         r.onlyKeys(Field.keys("requests", "limits"), Field.keys("claims"));
         Map<String, Long> requests = quantities(r, "requests");
         Map<String, Long> limits = quantities(r, "limits");
-        for (String resource : List.of("cpu", "memory")) {
+        for (String resource : List.of("cpu", "memory", "ephemeral-storage")) {
             Long request = requests.get(resource);
             Long limit = limits.get(resource);
             if (request != null && limit != null && request > limit) {
@@ -666,14 +669,15 @@ public final class ManifestReader {
                         .quantityText() + ")");
             }
         }
-        return new PodManifest.Resources(requests.get("cpu"), limits.get("cpu"), requests.get("memory"), limits.get("memory"));
+        return new PodManifest.Resources(requests.get("cpu"), limits.get("cpu"), requests.get("memory"), limits.get("memory"),
+                requests.get("ephemeral-storage"), limits.get("ephemeral-storage"));
     }
 
     private static Map<String, Long> quantities(Field r, String key) {
         Map<String, Long> values = new LinkedHashMap<>();
         r.entries(key).forEach((resource, f) -> {
-            if (!Set.of("cpu", "memory").contains(resource)) {
-                throw f.error("podshim limits cpu and memory only; remove \"" + resource + "\"");
+            if (!Set.of("cpu", "memory", "ephemeral-storage").contains(resource)) {
+                throw f.error("podshim limits cpu, memory and ephemeral-storage only; remove \"" + resource + "\"");
             }
             values.put(resource, quantity(f, resource.equals("cpu")));
         });

@@ -120,6 +120,20 @@ public final class PodEngine implements AutoCloseable {
         }
     }
 
+    /** A container's ephemeral-storage limit as its manifest writes it. */
+    private static String limitText(PodRun pod, ContainerRun c) {
+        if (pod.manifest.source() != null) {
+            for (String list : List.of("initContainers", "containers")) {
+                for (com.fasterxml.jackson.databind.JsonNode spec : pod.manifest.source().path("spec").path(list)) {
+                    if (spec.path("name").asText().equals(c.name())) {
+                        return spec.path("resources").path("limits").path("ephemeral-storage").asText();
+                    }
+                }
+            }
+        }
+        return Long.toString(c.spec.resources().ephemeralStorageLimitBytes());
+    }
+
     /** Timers are the supervisor's own: set from its thread. */
     private void nextHousekeeping() {
         supervisor.call(() -> {
@@ -128,11 +142,13 @@ public final class PodEngine implements AutoCloseable {
         });
     }
 
-    private record Measured(PodRun pod, String volume, Path path, long limit, String limitText) {}
+    /** What is measured against a limit, and the eviction message should it be over. */
+    private record Measured(PodRun pod, List<Path> paths, long limit, String message) {}
 
     /**
-     * Measures every disk emptyDir that has a sizeLimit (off the supervisor: a large one takes a
-     * while) and evicts the pod of one that is over it, as kubelet's eviction manager does; done
+     * Measures every disk emptyDir that has a sizeLimit, and every running container's writable
+     * layer and logs that have an ephemeral-storage limit (off the supervisor: a large one takes a
+     * while), and evicts the pod of one that is over it, as kubelet's eviction manager does; done
      * once that is over. Run every {@link #HOUSEKEEPING}; a test may run it itself. Not on the supervisor thread.
      */
     CompletableFuture<Void> housekeeping() {
@@ -148,8 +164,17 @@ public final class PodEngine implements AutoCloseable {
                             && (e.medium() == null || e.medium().isEmpty())) {
                         String text = pod.manifest.source() == null ? null : pod.manifest.source().path("spec").path("volumes").path(i)
                                 .path("emptyDir").path("sizeLimit").asText(null);
-                        found.add(new Measured(pod, volumes.get(i).name(), pod.sandbox.volumesDir().resolve(volumes.get(i).name()),
-                                e.sizeLimitBytes(), text != null ? text : Long.toString(e.sizeLimitBytes())));
+                        found.add(new Measured(pod, List.of(pod.sandbox.volumesDir().resolve(volumes.get(i).name())), e.sizeLimitBytes(),
+                                "Usage of EmptyDir volume \"" + volumes.get(i).name() + "\" exceeds the limit \""
+                                + (text != null ? text : Long.toString(e.sizeLimitBytes())) + "\"."));
+                    }
+                }
+                // A container's writable layer and logs against its ephemeral-storage limit.
+                for (ContainerRun c : pod.containers) {
+                    Long limit = c.spec.resources().ephemeralStorageLimitBytes();
+                    if (limit != null && c.running() && c.plan != null) {
+                        found.add(new Measured(pod, List.of(c.plan.bundle().resolve("upper"), logFile(pod.manifest, c.name(), 0).getParent()),
+                                limit, "Container " + c.name() + " exceeded its local ephemeral storage limit \"" + limitText(pod, c) + "\"."));
                     }
                 }
             }
@@ -157,15 +182,17 @@ public final class PodEngine implements AutoCloseable {
         }));
         return CompletableFuture.runAsync(() -> {
             for (Measured m : due) {
-                long used;
-                try {
-                    used = io.podshim.runtime.FileTrees.size(m.path());
-                } catch (java.io.IOException | java.io.UncheckedIOException e) {
-                    continue; // gone meanwhile (the pod was deleted)
+                long used = 0;
+                for (Path p : m.paths()) {
+                    try {
+                        used += java.nio.file.Files.exists(p) ? io.podshim.runtime.FileTrees.size(p) : 0;
+                    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                        // gone meanwhile (the pod was deleted)
+                    }
                 }
                 if (used > m.limit()) {
                     supervisor.call(() -> {
-                        m.pod().evict("Usage of EmptyDir volume \"" + m.volume() + "\" exceeds the limit \"" + m.limitText() + "\".");
+                        m.pod().evict(m.message());
                         return null;
                     });
                 }

@@ -85,9 +85,18 @@ public record PodManifest(String name, String namespace, String uid, Map<String,
         }
     }
 
-    /** CPU in millicores, memory in bytes; null where unset. */
-    public record Resources(Long cpuRequestMilli, Long cpuLimitMilli, Long memoryRequestBytes, Long memoryLimitBytes) {
+    /**
+     * CPU in millicores, memory and local ephemeral storage in bytes; null where unset. The
+     * ephemeral-storage limit is kept by eviction (kubelet's way): the container's writable layer
+     * and logs are measured, not capped.
+     */
+    public record Resources(Long cpuRequestMilli, Long cpuLimitMilli, Long memoryRequestBytes, Long memoryLimitBytes,
+                            Long ephemeralStorageRequestBytes, Long ephemeralStorageLimitBytes) {
         static final Resources NONE = new Resources(null, null, null, null);
+
+        public Resources(Long cpuRequestMilli, Long cpuLimitMilli, Long memoryRequestBytes, Long memoryLimitBytes) {
+            this(cpuRequestMilli, cpuLimitMilli, memoryRequestBytes, memoryLimitBytes, null, null);
+        }
     }
 
     public record ContainerSecurity(boolean privileged, List<String> capabilitiesAdd, List<String> capabilitiesDrop,

@@ -304,4 +304,28 @@ class PodConfigHostTest extends PodEngineHarness {
         assertEquals("Usage of EmptyDir volume \"scratch\" exceeds the limit \"1Mi\".", evicted.message());
         assertEquals("Running", engine.status("within").orElseThrow().display(), "half its limit: left alone");
     }
+
+    @Test
+    void aContainerWritingMoreThanItsEphemeralStorageLimitIsEvicted() throws Exception {
+        engine.run(pod("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: writer}
+                spec:
+                  containers:
+                  - name: app
+                    image: busybox:local
+                    command: [sleep, "3600"]
+                    resources: {requests: {ephemeral-storage: 1Mi}, limits: {ephemeral-storage: 1Mi}}
+                """));
+        await("writer", s -> s.display().equals("Running"));
+        exec("writer", "app", "dd if=/dev/zero of=/tmp/small bs=1k count=256 2>/dev/null");
+        engine.housekeeping().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals("Running", engine.status("writer").orElseThrow().display(), "within its limit");
+        exec("writer", "app", "dd if=/dev/zero of=/tmp/fill bs=1k count=2048 2>/dev/null");
+        engine.housekeeping().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        PodStatus evicted = await("writer", PodStatus::finished);
+        assertEquals("Evicted", evicted.reason());
+        assertEquals("Container app exceeded its local ephemeral storage limit \"1Mi\".", evicted.message());
+    }
 }
