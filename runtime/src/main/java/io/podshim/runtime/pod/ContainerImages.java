@@ -47,7 +47,12 @@ final class ContainerImages {
         String image = c.spec.image();
         pod.events.add("Normal", "Pulling", c.name(), "Pulling image \"" + image + "\"");
         long asked = System.nanoTime();
-        pod.engine.pulls().pull(image).whenComplete((pulled, failed) -> pod.engine.supervisor().call(() -> {
+        PodConfig.PullSecrets secrets = pod.config.pullSecrets();
+        if (!secrets.missing().isEmpty()) {
+            pod.events.add("Warning", "FailedToRetrieveImagePullSecret", c.name(), "Unable to retrieve some image pull secrets ("
+                    + String.join(", ", secrets.missing()) + "); attempting to pull the image may not succeed.");
+        }
+        pod.engine.pulls().pull(image, secrets.offered(), secrets.offeredBy()).whenComplete((pulled, failed) -> pod.engine.supervisor().call(() -> {
             if (c.pull == PodDecisions.Pull.PULLING) {
                 Duration took = Duration.ofNanos(System.nanoTime() - asked);
                 if (failed == null) {

@@ -128,6 +128,7 @@ public final class ManifestReader {
                 "enableServiceLinks", "preemptionPolicy", "imagePullSecrets", "resources"), Field.keys("runtimeClassName", "overhead",
                 "readinessGates", "ephemeralContainers", "resourceClaims", "hostUsers", "hostnameOverride"));
         os(spec);
+        spec.list("imagePullSecrets", s -> s.onlyKeys(Field.keys("name"), Set.of()).string("name"));
         io.podshim.runtime.container.PodDns dns = dns(spec);
         List<io.podshim.runtime.container.HostAlias> aliases = spec.list("hostAliases", a -> {
             a.onlyKeys(Field.keys("ip", "hostnames"), Set.of());

@@ -285,6 +285,60 @@ final class PodConfig {
         }
     }
 
+    /** What a pull for this pod is offered: the credentials of its imagePullSecrets, by registry host. */
+    record PullSecrets(java.util.function.Function<String, Optional<io.podshim.runtime.image.registry.RegistryAuth.Credentials>> offered,
+                       String offeredBy, List<String> missing) {}
+
+    /**
+     * The pod's imagePullSecrets, as kubelet offers them to a pull: each Secret of type
+     * kubernetes.io/dockerconfigjson (its {@code .dockerconfigjson} auths) or dockercfg, in order;
+     * one that is missing is left out (and said), the pull goes on without it.
+     */
+    PullSecrets pullSecrets() {
+        List<String> names = new java.util.ArrayList<>();
+        if (pod.manifest.source() != null) {
+            pod.manifest.source().path("spec").path("imagePullSecrets").forEach(s -> names.add(s.path("name").asText()));
+        }
+        List<JsonNode> auths = new java.util.ArrayList<>();
+        List<java.nio.file.Path> sources = new java.util.ArrayList<>();
+        List<String> missing = new java.util.ArrayList<>();
+        StringBuilder by = new StringBuilder();
+        for (String name : names) {
+            Optional<JsonNode> secret = object("Secret", name);
+            if (secret.isEmpty()) {
+                missing.add(name);
+                continue;
+            }
+            Map<String, byte[]> values = ApiObjects.values(secret.get());
+            try {
+                if (values.containsKey(".dockerconfigjson")) {
+                    auths.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(values.get(".dockerconfigjson")).path("auths"));
+                } else if (values.containsKey(".dockercfg")) {
+                    auths.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(values.get(".dockercfg")));
+                } else {
+                    missing.add(name);
+                    continue;
+                }
+            } catch (java.io.IOException e) {
+                missing.add(name);
+                continue;
+            }
+            sources.add(java.nio.file.Path.of("secret " + pod.manifest.namespace() + "/" + name));
+            by.append(by.length() == 0 ? "" : ",").append(pod.manifest.namespace()).append('/').append(name).append('@')
+                    .append(secret.get().path("metadata").path("resourceVersion").asText());
+        }
+        return new PullSecrets(registry -> {
+            for (int i = 0; i < auths.size(); i++) {
+                Optional<io.podshim.runtime.image.registry.RegistryAuth.Credentials> found =
+                        io.podshim.runtime.image.registry.RegistryAuth.match(auths.get(i), registry, sources.get(i));
+                if (found.isPresent()) {
+                    return found;
+                }
+            }
+            return Optional.empty();
+        }, by.toString(), missing);
+    }
+
     private Optional<JsonNode> object(String kind, String name) {
         return pod.engine.objects().get(new ApiObjects.Key(kind, pod.manifest.namespace(), name)).map(o -> (JsonNode) o);
     }

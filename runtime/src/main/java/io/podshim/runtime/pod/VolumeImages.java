@@ -88,7 +88,8 @@ final class VolumeImages {
             return;
         }
         pod.events.add("Normal", "Pulling", "pod", "Pulling image \"" + reference + "\" for volume " + volume);
-        pod.engine.pulls().pull(reference).whenComplete((pulled, failed) -> pod.engine.supervisor().call(() -> {
+        PodConfig.PullSecrets secrets = pod.config.pullSecrets();
+        pod.engine.pulls().pull(reference, secrets.offered(), secrets.offeredBy()).whenComplete((pulled, failed) -> pod.engine.supervisor().call(() -> {
             pulling.remove(volume);
             if (failed == null) {
                 got.put(volume, pulled.image());

@@ -44,7 +44,7 @@ class PodPullHostTest extends PodEngineHarness {
         busybox = TestImages.ociLayout(work.resolve("busybox"), "1", TestImages.config(List.of("/bin/sh", "-c"),
                 List.of("cat /etc/which; sleep 3600"), List.of()), List.of(TestImages.busyboxLayer(),
                 TestImages.layer(List.of(TestImages.Entry.file("etc/which", "from the registry\n")))));
-        for (String tag : List.of("run", "shared", "volume")) {
+        for (String tag : List.of("run", "shared", "volume", "private")) {
             registry.push(busybox, "1", "lab/busybox", tag, false);
         }
     }
@@ -123,6 +123,43 @@ class PodPullHostTest extends PodEngineHarness {
         io.podshim.runtime.PodException inUse = org.junit.jupiter.api.Assertions.assertThrows(io.podshim.runtime.PodException.class,
                 () -> engine.removeImage(image));
         assertTrue(inUse.getMessage().contains("in use by pod with-image"), inUse.getMessage());
+    }
+
+    @Test
+    void aPodsImagePullSecretIsWhatItsPullLogsInWith() throws Exception {
+        // No credentials of the node's: only the pod's Secret can let the pull in.
+        Path none = Files.writeString(work.resolve("no-credentials.json"), "{\"auths\": {}}");
+        engine.close(java.time.Duration.ZERO);
+        engine = new PodEngine(new PodEngine.Config(base.resolve("state"), base.resolve("logs"), cgroupRoot, null, FAST), images,
+                new PullSettings(none, registry.caDir, RegistriesConf.NONE));
+        String image = registry.host + "/lab/busybox:private";
+        engine.run(pod("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: private}
+                spec:
+                  imagePullSecrets: [{name: regcred}]
+                  containers: [{name: app, image: "%s"}]
+                """.formatted(image)));
+        PodStatus refused = await("private", s -> "ErrImagePull".equals(s.containers().get(0).state().reason())
+                || "ImagePullBackOff".equals(s.containers().get(0).state().reason()));
+        assertTrue(refused.events().stream().anyMatch(e -> e.reason().equals("FailedToRetrieveImagePullSecret")
+                && e.message().equals("Unable to retrieve some image pull secrets (regcred); attempting to pull the image may not succeed.")),
+                refused.events().toString());
+        String auth = java.util.Base64.getEncoder().encodeToString((LocalRegistry.USER + ":" + LocalRegistry.PASSWORD).getBytes());
+        engine.applyObject(ObjectReader.read("""
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: regcred}
+                type: kubernetes.io/dockerconfigjson
+                stringData:
+                  .dockerconfigjson: '{"auths": {"%s": {"auth": "%s"}}}'
+                """.formatted(registry.host, auth)));
+        PodStatus running = await("private", s -> s.display().equals("Running"));
+        assertEquals(List.of("from the registry"), logLines("private", "app"));
+        assertEquals(0, running.containers().get(0).restartCount(), "a pull that failed is no restart");
+        String all = running.events().toString();
+        assertTrue(!all.contains(LocalRegistry.PASSWORD) && !all.contains(auth), "the credentials are in no event");
     }
 
     @Test

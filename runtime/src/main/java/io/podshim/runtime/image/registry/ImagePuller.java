@@ -55,12 +55,20 @@ public final class ImagePuller {
 
     /** Pulls {@code name} (as given: {@code 127.0.0.1:5000/lab/app:1}) and stores it under that name. */
     public Pulled pull(String name, PullProgress progress) {
+        return pull(name, progress, null);
+    }
+
+    /**
+     * {@link #pull(String, PullProgress)} with {@code offered}: credentials for each registry
+     * host (a pod's imagePullSecrets), tried before the node's own.
+     */
+    public Pulled pull(String name, PullProgress progress, java.util.function.Function<String, Optional<RegistryAuth.Credentials>> offered) {
         ImageReference ref = ImageReference.parse(name);
         List<RegistriesConf.Endpoint> endpoints = settings.registriesNow().endpoints(ref);
         List<String> mirrorsFailed = new ArrayList<>();
         for (RegistriesConf.Endpoint endpoint : endpoints) {
             try {
-                return pullFrom(name, endpoint, progress);
+                return pullFrom(name, endpoint, progress, offered);
             } catch (PodException e) {
                 if (!endpoint.mirror()) {
                     if (mirrorsFailed.isEmpty()) {
@@ -74,9 +82,12 @@ public final class ImagePuller {
         throw new IllegalStateException("registries.conf gave no endpoint for " + ref); // the primary always comes last
     }
 
-    private Pulled pullFrom(String name, RegistriesConf.Endpoint endpoint, PullProgress progress) {
+    private Pulled pullFrom(String name, RegistriesConf.Endpoint endpoint, PullProgress progress,
+                            java.util.function.Function<String, Optional<RegistryAuth.Credentials>> offered) {
         ImageReference ref = endpoint.ref();
-        try (RegistryClient registry = new RegistryClient(ref, RegistryAuth.find(ref.registry(), settings.authFile()),
+        Optional<RegistryAuth.Credentials> credentials = offered == null ? Optional.empty() : offered.apply(ref.registry());
+        try (RegistryClient registry = new RegistryClient(ref, credentials.isPresent() ? credentials
+                : RegistryAuth.find(ref.registry(), settings.authFile()),
                 settings.certDir(), endpoint.insecure())) {
             return pullFrom(name, endpoint, registry, progress);
         }

@@ -30,7 +30,17 @@ public final class ImagePulls implements AutoCloseable {
 
     /** The pull of {@code name}: the one under way if there is one, else a new one. Completes on a pull thread. */
     public CompletableFuture<ImagePuller.Pulled> pull(String name) {
-        String key = ImageStore.normalize(name);
+        return pull(name, null, "");
+    }
+
+    /**
+     * The pull of {@code name} with {@code offered} credentials (a pod's imagePullSecrets), shared
+     * only with pulls offered the same ones ({@code offeredBy} names them: never the secrets' values).
+     */
+    public CompletableFuture<ImagePuller.Pulled> pull(String name,
+                                                      java.util.function.Function<String, java.util.Optional<RegistryAuth.Credentials>> offered,
+                                                      String offeredBy) {
+        String key = ImageStore.normalize(name) + (offeredBy.isEmpty() ? "" : " with " + offeredBy);
         CompletableFuture<ImagePuller.Pulled> mine = new CompletableFuture<>();
         CompletableFuture<ImagePuller.Pulled> current = inFlight.putIfAbsent(key, mine);
         if (current != null) {
@@ -39,7 +49,7 @@ public final class ImagePulls implements AutoCloseable {
         started.incrementAndGet();
         threads.execute(() -> {
             try {
-                mine.complete(puller.pull(name, PullProgress.NONE));
+                mine.complete(puller.pull(name, PullProgress.NONE, offered));
             } catch (PodException e) {
                 mine.completeExceptionally(e);
             } catch (RuntimeException e) {

@@ -139,19 +139,36 @@ public final class RegistryAuth {
             } catch (IOException e) {
                 throw PodException.invalid("read the registry credentials in " + file + ": " + e.getMessage());
             }
-            for (String key : List.of(registry, "https://" + registry, "http://" + registry,
-                    registry.equals(ImageReference.DOCKER_HUB) ? "https://index.docker.io/v1/" : registry)) {
-                JsonNode entry = auths.path(key);
-                if (entry.hasNonNull("auth")) {
-                    String decoded = new String(Base64.getDecoder().decode(entry.get("auth").asText()), StandardCharsets.UTF_8);
-                    int colon = decoded.indexOf(':');
-                    if (colon < 0) {
-                        throw PodException.invalid(file + ": the auth of " + key + " is not base64 of user:password");
-                    }
-                    return Optional.of(new Credentials(decoded.substring(0, colon), decoded.substring(colon + 1), file));
+            return match(auths, registry, file);
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The credentials for {@code registry} in {@code auths}, the map of an auth file (or of a
+     * kubernetes.io/dockerconfigjson Secret's {@code auths}, or a dockercfg Secret's whole map),
+     * keyed by host as docker and podman key it; {@code source} names where it came from.
+     */
+    public static Optional<Credentials> match(JsonNode auths, String registry, Path source) {
+        for (String key : List.of(registry, "https://" + registry, "http://" + registry,
+                registry.equals(ImageReference.DOCKER_HUB) ? "https://index.docker.io/v1/" : registry)) {
+            JsonNode entry = auths.path(key);
+            if (entry.hasNonNull("auth")) {
+                String decoded;
+                try {
+                    decoded = new String(Base64.getDecoder().decode(entry.get("auth").asText()), StandardCharsets.UTF_8);
+                } catch (IllegalArgumentException e) {
+                    decoded = "";
                 }
+                int colon = decoded.indexOf(':');
+                if (colon < 0) {
+                    throw PodException.invalid(source + ": the auth of " + key + " is not base64 of user:password");
+                }
+                return Optional.of(new Credentials(decoded.substring(0, colon), decoded.substring(colon + 1), source));
             }
-            return Optional.empty();
+            if (entry.hasNonNull("username") && entry.hasNonNull("password")) {
+                return Optional.of(new Credentials(entry.get("username").asText(), entry.get("password").asText(), source));
+            }
         }
         return Optional.empty();
     }
