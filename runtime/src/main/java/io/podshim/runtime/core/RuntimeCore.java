@@ -117,6 +117,25 @@ public final class RuntimeCore implements AutoCloseable {
         }
     }
 
+    /**
+     * Sets {@code sysctls} (dotted names, in order) in the pod's own namespaces: net.* in its net
+     * namespace, the others (kernel.shm*) in its ipc namespace; never the node's.
+     */
+    public void setSysctls(PodSandboxHandle handle, java.util.Map<String, String> sysctls) {
+        for (java.util.Map.Entry<String, String> s : sysctls.entrySet()) {
+            io.podshim.linux.Namespace ns = s.getKey().startsWith("net.") ? io.podshim.linux.Namespace.NET : io.podshim.linux.Namespace.IPC;
+            try {
+                io.podshim.linux.NamespaceThread.call(handle.sandbox().joinPlan("sysctl", java.util.EnumSet.of(ns)).build(), () -> {
+                    io.podshim.linux.Sysctl.write(s.getKey(), s.getValue());
+                    return null;
+                });
+            } catch (io.podshim.linux.SyscallException e) {
+                throw PodException.invalid("spec.securityContext.sysctls", s.getKey() + "=" + s.getValue() + " was refused by the kernel: "
+                        + e.getMessage());
+            }
+        }
+    }
+
     /** The sandbox an earlier daemon made for pod {@code uid}, if its pause still runs. */
     public Optional<PodSandbox> findSandbox(String uid) {
         return sandboxes.find(uid);

@@ -43,6 +43,11 @@ public final class ManifestReader {
     private static final Set<String> FILE_FIELDS = Set.of("metadata.name", "metadata.namespace", "metadata.uid", "metadata.labels",
             "metadata.annotations");
     private static final Set<String> RESOURCES = Set.of("limits.cpu", "limits.memory", "requests.cpu", "requests.memory");
+    /** Kubernetes' safe sysctls: namespaced, isolated between pods, allowed on every node. */
+    private static final Set<String> SAFE_SYSCTLS = Set.of("kernel.shm_rmid_forced", "net.ipv4.ip_local_port_range",
+            "net.ipv4.tcp_syncookies", "net.ipv4.ping_group_range", "net.ipv4.ip_unprivileged_port_start",
+            "net.ipv4.ip_local_reserved_ports", "net.ipv4.tcp_keepalive_time", "net.ipv4.tcp_fin_timeout",
+            "net.ipv4.tcp_keepalive_intvl", "net.ipv4.tcp_keepalive_probes", "net.ipv4.tcp_rmem", "net.ipv4.tcp_wmem");
     private static final Pattern DATA_KEY = Pattern.compile("[-._a-zA-Z0-9]+");
 
     private ManifestReader() {}
@@ -179,11 +184,18 @@ public final class ManifestReader {
         if (deadline != null && deadline <= 0) {
             throw spec.get("activeDeadlineSeconds").error("must be a positive number of seconds");
         }
+        PodManifest.PodSecurity security = spec.has("securityContext") ? podSecurity(spec.get("securityContext")) : PodManifest.PodSecurity.NONE;
+        for (String sysctl : security.sysctls().keySet()) {
+            boolean net = sysctl.startsWith("net.");
+            if (net && Boolean.TRUE.equals(spec.bool("hostNetwork")) || !net && Boolean.TRUE.equals(spec.bool("hostIPC"))) {
+                throw spec.get("securityContext").get("sysctls").error("\"" + sysctl + "\" would be the node's: a pod with host"
+                        + (net ? "Network" : "IPC") + " may not set it");
+            }
+        }
         Boolean share = spec.bool("shareProcessNamespace");
         return new PodManifest.Spec(init, containers, volumes, restart, grace == null ? 30 : grace, deadline,
                 share == null || share, Boolean.TRUE.equals(spec.bool("hostNetwork")), Boolean.TRUE.equals(spec.bool("hostPID")),
-                Boolean.TRUE.equals(spec.bool("hostIPC")), spec.has("securityContext") ? podSecurity(spec.get("securityContext"))
-                        : PodManifest.PodSecurity.NONE, dns, aliases, hostname(spec, name, namespace), podResources(spec, init, containers));
+                Boolean.TRUE.equals(spec.bool("hostIPC")), security, dns, aliases, hostname(spec, name, namespace), podResources(spec, init, containers));
     }
 
     /**
@@ -743,15 +755,28 @@ public final class ManifestReader {
 
     private static PodManifest.PodSecurity podSecurity(Field s) {
         s.onlyKeys(Field.keys("runAsUser", "runAsGroup", "runAsNonRoot", "supplementalGroups", "fsGroup", "fsGroupChangePolicy",
-                "seccompProfile", "seLinuxOptions"), Field.keys("appArmorProfile", "sysctls", "windowsOptions", "supplementalGroupsPolicy"));
+                "seccompProfile", "seLinuxOptions", "sysctls"), Field.keys("appArmorProfile", "windowsOptions", "supplementalGroupsPolicy"));
         confinement(s);
         List<Long> groups = s.list("supplementalGroups", Field::wholeNumber);
         String policy = s.string("fsGroupChangePolicy", null);
         if (policy != null && !policy.equals("Always") && !policy.equals("OnRootMismatch")) {
             throw s.get("fsGroupChangePolicy").error("\"" + policy + "\" is not a policy: use Always or OnRootMismatch");
         }
+        Map<String, String> sysctls = new LinkedHashMap<>();
+        s.list("sysctls", f -> {
+            f.onlyKeys(Field.keys("name", "value"), Set.of());
+            String name = f.string("name").replace('/', '.');
+            if (!SAFE_SYSCTLS.contains(name)) {
+                throw f.get("name").error("SysctlForbidden: \"" + name + "\" is not one of the safe sysctls a node allows a pod to set "
+                        + new java.util.TreeSet<>(SAFE_SYSCTLS));
+            }
+            if (sysctls.put(name, f.string("value", "")) != null) {
+                throw f.get("name").error("\"" + name + "\" is set twice");
+            }
+            return null;
+        });
         return new PodManifest.PodSecurity(s.nonNegative("runAsUser"), s.nonNegative("runAsGroup"),
-                Boolean.TRUE.equals(s.bool("runAsNonRoot")), groups, s.nonNegative("fsGroup"), policy);
+                Boolean.TRUE.equals(s.bool("runAsNonRoot")), groups, s.nonNegative("fsGroup"), policy, sysctls);
     }
 
     private static Volume volume(Field v) {

@@ -50,10 +50,15 @@ public record PodManifest(String name, String namespace, String uid, Map<String,
      * @param fsGroup the group that owns the pod's volumes and that every container is in, or null
      * @param fsGroupChangePolicy Always (the default: every file, each time) or OnRootMismatch (only
      *     when the volume's root is not already so)
+     * @param sysctls namespaced kernel parameters set in the pod's namespaces, in order (dotted names)
      */
     public record PodSecurity(Long runAsUser, Long runAsGroup, boolean runAsNonRoot, List<Long> supplementalGroups, Long fsGroup,
-                              String fsGroupChangePolicy) {
-        static final PodSecurity NONE = new PodSecurity(null, null, false, List.of(), null, null);
+                              String fsGroupChangePolicy, Map<String, String> sysctls) {
+        static final PodSecurity NONE = new PodSecurity(null, null, false, List.of(), null, null, Map.of());
+
+        public PodSecurity {
+            sysctls = sysctls == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(sysctls));
+        }
     }
 
     /**

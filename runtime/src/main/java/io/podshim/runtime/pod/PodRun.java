@@ -136,6 +136,7 @@ final class PodRun {
         List<io.podshim.runtime.container.Volume> volumeSpecs = manifest.spec().volumes();
         String namespace = manifest.namespace();
         Long fsGroup = manifest.spec().security().fsGroup();
+        java.util.Map<String, String> sysctls = manifest.spec().security().sysctls();
         java.util.Map<String, java.nio.file.Path> claims = new java.util.LinkedHashMap<>(engine.claimPaths(manifest));
         claims.putAll(images);
         io.podshim.runtime.core.RuntimeCore core = engine.core();
@@ -145,11 +146,15 @@ final class PodRun {
             List<CgroupPath> cgroups = new ArrayList<>();
             try {
                 made.volumes().project(files, fsGroup);
+                core.setSysctls(made, sysctls);
                 for (ContainerResources r : each) {
                     cgroups.add(core.createContainerCgroup(made, r));
                 }
             } catch (RuntimeException e) {
                 List<String> problems = core.destroySandbox(made);
+                if (e instanceof PodException p && p.field() != null && problems.isEmpty()) {
+                    throw p; // the manifest's fault (a sysctl's value): the pod is refused, naming the field
+                }
                 throw new PodException("pod " + spec.podName() + ": " + e.getMessage()
                         + (problems.isEmpty() ? "" : " (and its clean-up: " + String.join("; ", problems) + ")"), e);
             }

@@ -328,4 +328,48 @@ class PodConfigHostTest extends PodEngineHarness {
         assertEquals("Evicted", evicted.reason());
         assertEquals("Container app exceeded its local ephemeral storage limit \"1Mi\".", evicted.message());
     }
+
+    @Test
+    void safeSysctlsAreSetInThePodsOwnNamespacesNeverTheNodes() throws Exception {
+        String hostPorts = io.podshim.linux.Sysctl.read("net.ipv4.ip_local_port_range");
+        String hostRmid = io.podshim.linux.Sysctl.read("kernel.shm_rmid_forced");
+        engine.run(pod("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: tuned}
+                spec:
+                  securityContext:
+                    sysctls:
+                    - {name: net.ipv4.ip_local_port_range, value: "20000 20999"}
+                    - {name: kernel/shm_rmid_forced, value: "%s"}
+                  containers: [{name: app, image: busybox:local, command: [sleep, "3600"]}]
+                """.formatted(hostRmid.equals("1") ? "0" : "1")));
+        await("tuned", s -> s.display().equals("Running"));
+        assertEquals("20000\t20999\n" + (hostRmid.equals("1") ? "0" : "1") + "\n", exec("tuned", "app",
+                "cat /proc/sys/net/ipv4/ip_local_port_range /proc/sys/kernel/shm_rmid_forced"));
+        assertEquals(hostPorts, io.podshim.linux.Sysctl.read("net.ipv4.ip_local_port_range"), "the node's own is untouched");
+        assertEquals(hostRmid, io.podshim.linux.Sysctl.read("kernel.shm_rmid_forced"));
+
+        PodException unsafe = assertThrows(PodException.class, () -> pod("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: unsafe}
+                spec:
+                  securityContext: {sysctls: [{name: kernel.msgmax, value: "65536"}]}
+                  containers: [{name: app, image: busybox:local}]
+                """));
+        assertTrue(unsafe.getMessage().startsWith("spec.securityContext.sysctls[0].name: SysctlForbidden: \"kernel.msgmax\""),
+                unsafe.getMessage());
+        PodException bad = assertThrows(PodException.class, () -> engine.run(pod("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: bad-value}
+                spec:
+                  securityContext: {sysctls: [{name: net.ipv4.tcp_syncookies, value: "lots"}]}
+                  containers: [{name: app, image: busybox:local, command: [sleep, "3600"]}]
+                """)));
+        assertTrue(bad.getMessage().startsWith("spec.securityContext.sysctls: net.ipv4.tcp_syncookies=lots was refused by the kernel:"
+                + " write(/proc/sys/net/ipv4/tcp_syncookies, \"lots\"): EINVAL (Invalid argument)"), bad.getMessage());
+        assertTrue(engine.status("bad-value").isEmpty(), "refused whole");
+    }
 }
