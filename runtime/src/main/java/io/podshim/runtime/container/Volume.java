@@ -75,6 +75,14 @@ public record Volume(String name, Source source) {
      */
     public record Image(String reference, String pullPolicy) implements Source {}
 
-    /** A PersistentVolumeClaim of the pod's namespace: a named volume of this node that outlives the pod. */
-    public record Claim(String claimName, boolean readOnly) implements Source {}
+    /**
+     * A PersistentVolumeClaim of the pod's namespace: a named volume of this node that outlives the
+     * pod; or, {@code ephemeral}, one made from the pod's volumeClaimTemplate (named
+     * {@code <pod>-<volume>}) that goes with the pod, as Kubernetes' generic ephemeral volumes do.
+     */
+    public record Claim(String claimName, boolean readOnly, boolean ephemeral) implements Source {
+        public Claim(String claimName, boolean readOnly) {
+            this(claimName, readOnly, false);
+        }
+    }
 }

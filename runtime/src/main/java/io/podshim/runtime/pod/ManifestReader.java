@@ -147,7 +147,7 @@ public final class ManifestReader {
             }
             return new io.podshim.runtime.container.HostAlias(ip, names);
         });
-        List<Volume> volumes = spec.list("volumes", ManifestReader::volume);
+        List<Volume> volumes = spec.list("volumes", v -> volume(v, name, namespace));
         Set<String> volumeNames = new HashSet<>();
         for (int i = 0; i < volumes.size(); i++) {
             if (!volumeNames.add(volumes.get(i).name())) {
@@ -779,9 +779,9 @@ public final class ManifestReader {
                 Boolean.TRUE.equals(s.bool("runAsNonRoot")), groups, s.nonNegative("fsGroup"), policy, sysctls);
     }
 
-    private static Volume volume(Field v) {
+    private static Volume volume(Field v, String pod, String namespace) {
         v.onlyKeys(Field.keys("name", "emptyDir", "hostPath", "configMap", "secret", "persistentVolumeClaim", "projected",
-                "downwardAPI", "image"), Field.keys("nfs", "csi", "ephemeral", "gitRepo", "iscsi", "rbd", "cephfs", "flexVolume",
+                "downwardAPI", "image", "ephemeral"), Field.keys("nfs", "csi", "gitRepo", "iscsi", "rbd", "cephfs", "flexVolume",
                 "fc", "azureFile", "azureDisk", "vsphereVolume", "quobyte", "portworxVolume", "scaleIO", "storageos", "glusterfs",
                 "photonPersistentDisk", "awsElasticBlockStore", "gcePersistentDisk", "cinder", "flocker"));
         String name = v.string("name");
@@ -822,6 +822,15 @@ public final class ManifestReader {
         }
         if (v.has("projected")) {
             return new Volume(name, projected(v.get("projected")));
+        }
+        if (v.has("ephemeral")) {
+            Field e = v.get("ephemeral").onlyKeys(Field.keys("volumeClaimTemplate"), Set.of());
+            if (!e.has("volumeClaimTemplate")) {
+                throw e.get("volumeClaimTemplate").error("required: the claim to make for the pod (its spec)");
+            }
+            // Checked as the claim it makes will be: a PersistentVolumeClaim named <pod>-<volume>.
+            ObjectReader.claimOfTemplate(e.get("volumeClaimTemplate"), pod + "-" + name, namespace);
+            return new Volume(name, new Volume.Claim(pod + "-" + name, false, true));
         }
         if (v.has("image")) {
             Field i = v.get("image").onlyKeys(Field.keys("reference", "pullPolicy"), Set.of());

@@ -151,6 +151,38 @@ public final class ObjectReader {
         return out;
     }
 
+    /**
+     * The PersistentVolumeClaim a generic ephemeral volume's {@code volumeClaimTemplate} makes:
+     * {@code name} in {@code namespace}, the template's labels, annotations and spec.
+     */
+    static ObjectNode claimOfTemplate(Field template, String name, String namespace) {
+        template.onlyKeys(Field.keys("metadata", "spec"), Set.of());
+        ObjectNode doc = NODES.objectNode();
+        doc.put("apiVersion", "v1");
+        doc.put("kind", "PersistentVolumeClaim");
+        ObjectNode meta = doc.putObject("metadata");
+        if (template.has("metadata")) {
+            Field m = template.get("metadata").onlyKeys(Field.keys("labels", "annotations", "name", "namespace", "creationTimestamp"), Set.of());
+            for (String map : List.of("labels", "annotations")) {
+                if (m.has(map)) {
+                    meta.set(map, m.get(map).node().deepCopy());
+                }
+            }
+        }
+        meta.put("name", name);
+        meta.put("namespace", namespace);
+        if (template.has("spec")) {
+            doc.set("spec", template.get("spec").node().deepCopy());
+        }
+        try {
+            return claim(new Field(doc, ""));
+        } catch (PodException e) {
+            // The fields are the template's: say so.
+            throw PodException.invalid(template.path() + "." + (e.field() == null ? "" : e.field()).replaceFirst("^\\.", ""),
+                    e.getMessage().replaceFirst("^[^:]*: ", ""));
+        }
+    }
+
     private static ObjectNode claim(Field root) {
         root.onlyKeys(Field.keys("apiVersion", "kind", "metadata", "spec", "status"), Set.of());
         ObjectNode out = header(root, "PersistentVolumeClaim");

@@ -258,6 +258,16 @@ public final class PodEngine implements AutoCloseable {
      */
     public PodStatus run(PodManifest manifest) {
         NodeAdmission.check(manifest, config.nodeLabels());
+        for (io.podshim.runtime.container.Volume v : manifest.spec().volumes()) {
+            if (v.source() instanceof io.podshim.runtime.container.Volume.Claim c && c.ephemeral()) {
+                Optional<com.fasterxml.jackson.databind.node.ObjectNode> there = objects.get(claimKey(manifest, c));
+                if (there.isPresent() && !ownedBy(there.get(), manifest.uid())) {
+                    throw PodException.conflict("spec.volumes", "PVC " + manifest.namespace() + "/" + c.claimName() + " was not created"
+                            + " for pod " + manifest.namespace() + "/" + manifest.name() + " (pod is not owner): delete that claim, or"
+                            + " rename the volume");
+                }
+            }
+        }
         return Futures.join(Futures.join(supervisor.call(() -> {
             if (pods.containsKey(manifest.name())) {
                 throw PodException.conflict("metadata.name", "metadata.name: a pod named \"" + manifest.name() + "\" already runs here; delete it first");
@@ -390,12 +400,63 @@ public final class PodEngine implements AutoCloseable {
     /** The directory of each claim volume of {@code manifest}, by volume name: made on first use, as podman makes a named volume. */
     Map<String, Path> claimPaths(PodManifest manifest) {
         Map<String, Path> paths = new LinkedHashMap<>();
-        for (io.podshim.runtime.container.Volume v : manifest.spec().volumes()) {
-            if (v.source() instanceof io.podshim.runtime.container.Volume.Claim c) {
-                paths.put(v.name(), claims.ensure(manifest.namespace(), c.claimName()));
+        List<io.podshim.runtime.container.Volume> volumes = manifest.spec().volumes();
+        for (int i = 0; i < volumes.size(); i++) {
+            if (volumes.get(i).source() instanceof io.podshim.runtime.container.Volume.Claim c) {
+                if (c.ephemeral() && objects.get(claimKey(manifest, c)).isEmpty()) {
+                    objects.apply(ephemeralClaim(manifest, i, c));
+                }
+                paths.put(volumes.get(i).name(), claims.ensure(manifest.namespace(), c.claimName()));
             }
         }
         return paths;
+    }
+
+    /** A generic ephemeral volume's claim, made from its template, owned by the pod (and so removed with it). */
+    private static com.fasterxml.jackson.databind.node.ObjectNode ephemeralClaim(PodManifest manifest, int index,
+                                                                               io.podshim.runtime.container.Volume.Claim c) {
+        com.fasterxml.jackson.databind.node.ObjectNode claim = ObjectReader.claimOfTemplate(new Field(manifest.source().path("spec")
+                .path("volumes").path(index).path("ephemeral").path("volumeClaimTemplate"), "spec.volumes[" + index
+                + "].ephemeral.volumeClaimTemplate"), c.claimName(), manifest.namespace());
+        com.fasterxml.jackson.databind.node.ObjectNode owner = ((com.fasterxml.jackson.databind.node.ObjectNode) claim.get("metadata"))
+                .putArray("ownerReferences").addObject();
+        owner.put("apiVersion", "v1");
+        owner.put("kind", "Pod");
+        owner.put("name", manifest.name());
+        owner.put("uid", manifest.uid());
+        owner.put("controller", true);
+        owner.put("blockOwnerDeletion", true);
+        return claim;
+    }
+
+    private static io.podshim.runtime.config.ApiObjects.Key claimKey(PodManifest manifest, io.podshim.runtime.container.Volume.Claim c) {
+        return new io.podshim.runtime.config.ApiObjects.Key("PersistentVolumeClaim", manifest.namespace(), c.claimName());
+    }
+
+    private static boolean ownedBy(com.fasterxml.jackson.databind.JsonNode object, String uid) {
+        for (com.fasterxml.jackson.databind.JsonNode o : object.path("metadata").path("ownerReferences")) {
+            if (o.path("uid").asText().equals(uid)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A deleted pod's ephemeral claims go with it, as the garbage collector removes what a pod owns. */
+    private void removeEphemeralClaims(PodManifest manifest) {
+        for (io.podshim.runtime.container.Volume v : manifest.spec().volumes()) {
+            if (v.source() instanceof io.podshim.runtime.container.Volume.Claim c && c.ephemeral()) {
+                io.podshim.runtime.config.ApiObjects.Key key = claimKey(manifest, c);
+                try {
+                    if (objects.get(key).filter(o -> ownedBy(o, manifest.uid())).isPresent()) {
+                        objects.delete(key);
+                        claims.remove(manifest.namespace(), c.claimName());
+                    }
+                } catch (RuntimeException e) {
+                    System.err.println("podshim: remove the ephemeral claim " + key + " of pod " + manifest.name() + ": " + e.getMessage());
+                }
+            }
+        }
     }
 
     io.podshim.runtime.config.ApiObjects objects() {
@@ -529,6 +590,7 @@ public final class PodEngine implements AutoCloseable {
     /** A deleted pod goes, and with it its log directory, as kubelet removes it with the pod (once the last lines are in). */
     void forget(PodRun pod) {
         pods.remove(pod.manifest.name(), pod);
+        removeEphemeralClaims(pod.manifest);
         PodStatus last = published.remove(pod.manifest.name());
         if (last != null) {
             tell("DELETED", last);

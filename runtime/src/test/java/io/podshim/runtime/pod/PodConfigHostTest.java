@@ -372,4 +372,39 @@ class PodConfigHostTest extends PodEngineHarness {
                 + " write(/proc/sys/net/ipv4/tcp_syncookies, \"lots\"): EINVAL (Invalid argument)"), bad.getMessage());
         assertTrue(engine.status("bad-value").isEmpty(), "refused whole");
     }
+
+    @Test
+    void aGenericEphemeralVolumeIsAClaimOwnedByThePodAndGoesWithIt() throws Exception {
+        String yaml = """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: %s}
+                spec:
+                  volumes:
+                  - name: scratch
+                    ephemeral:
+                      volumeClaimTemplate:
+                        metadata: {labels: {type: scratch}}
+                        spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+                  containers: [{name: app, image: busybox:local, command: [sleep, "3600"], volumeMounts: [{name: scratch, mountPath: /scratch}]}]
+                """;
+        PodManifest manifest = pod(yaml.formatted("eph"));
+        engine.run(manifest);
+        await("eph", s -> s.display().equals("Running"));
+        exec("eph", "app", "echo kept-while-the-pod-lives > /scratch/f");
+        var claim = engine.object("PersistentVolumeClaim", "default", "eph-scratch").orElseThrow();
+        assertEquals("scratch", claim.path("metadata").path("labels").path("type").asText());
+        assertEquals(manifest.uid(), claim.path("metadata").path("ownerReferences").path(0).path("uid").asText());
+        assertTrue(Files.exists(base.resolve("state/volumes/default/eph-scratch/f")));
+        engine.delete("eph", java.time.Duration.ZERO).get();
+        assertTrue(engine.object("PersistentVolumeClaim", "default", "eph-scratch").isEmpty(), "the claim went with its pod");
+        assertFalse(Files.exists(base.resolve("state/volumes/default/eph-scratch")));
+
+        apply("apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: taken-scratch}\nspec: {accessModes: [ReadWriteOnce],"
+                + " resources: {requests: {storage: 1Gi}}}\n");
+        PodException notOwner = assertThrows(PodException.class, () -> engine.run(pod(yaml.formatted("taken"))));
+        assertEquals("PVC default/taken-scratch was not created for pod default/taken (pod is not owner): delete that claim, or rename"
+                + " the volume", notOwner.getMessage());
+        engine.deleteObject("PersistentVolumeClaim", "default", "taken-scratch");
+    }
 }
