@@ -307,15 +307,24 @@ public final class Cli {
     static final class Describe implements Callable<Integer> {
         @ParentCommand
         Cli cli;
-        @Parameters(index = "0", description = "pod")
+        @Parameters(index = "0", description = "pod, configmap, secret or pvc")
         String kind;
-        @Parameters(index = "1", description = "the pod's name")
+        @Parameters(index = "1", description = "its name")
         String name;
         @picocli.CommandLine.Mixin
         Scope scope = new Scope();
 
         @Override
         public Integer call() {
+            String objects = objectsOf(kind);
+            if (objects != null) {
+                return cli.request("GET", "/v1/" + objects + "/" + q(name) + "?output=describe" + scope.query(), null, null);
+            }
+            if (!List.of("pods", "pod", "po").contains(kind)) {
+                cli.err.println("error: the server doesn't have a resource type \"" + kind + "\": podshim describes pods, configmaps,"
+                        + " secrets and persistentvolumeclaims");
+                return 1;
+            }
             return cli.request("GET", "/v1/pods/" + q(name) + "?output=describe" + scope.query(), null, null);
         }
     }

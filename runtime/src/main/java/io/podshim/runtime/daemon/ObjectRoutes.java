@@ -82,6 +82,7 @@ final class ObjectRoutes {
                     + o.path("metadata").path("name").asText() + "\n").reduce("", String::concat));
             case "table", "wide" -> new Reply(200, "text/plain; charset=utf-8", objects.isEmpty() ? "No resources found\n"
                     : table(kind, objects, allNamespaces, Instant.now()));
+            case "describe" -> new Reply(200, "text/plain; charset=utf-8", describe(kind, objects.get(0)));
             default -> throw PodException.invalid("output \"" + output + "\" is not supported here: use json, yaml, name or table");
         };
     }
@@ -125,6 +126,59 @@ final class ObjectRoutes {
             rows.add(row);
         }
         return columns(rows);
+    }
+
+    /**
+     * As kubectl describe shows them: a ConfigMap's data, a Secret's keys with their sizes alone
+     * (never a value), a claim's binding and the pods that use it.
+     */
+    private String describe(String kind, ObjectNode o) {
+        JsonNode meta = o.path("metadata");
+        StringBuilder out = new StringBuilder();
+        String pad = kind.equals("PersistentVolumeClaim") ? "%-15s%s%n" : "%-14s%s%n";
+        out.append(String.format(pad, "Name:", meta.path("name").asText()));
+        out.append(String.format(pad, "Namespace:", meta.path("namespace").asText()));
+        if (kind.equals("PersistentVolumeClaim")) {
+            out.append(String.format(pad, "StorageClass:", o.path("spec").path("storageClassName").asText("")));
+            out.append(String.format(pad, "Status:", o.path("status").path("phase").asText()));
+            out.append(String.format(pad, "Volume:", "pvc-" + meta.path("uid").asText()));
+        }
+        out.append(String.format(pad, "Labels:", pairs(meta.path("labels"))));
+        out.append(String.format(pad, "Annotations:", pairs(meta.path("annotations"))));
+        switch (kind) {
+            case "ConfigMap" -> {
+                out.append("\nData\n====\n");
+                o.path("data").fields().forEachRemaining(e -> out.append(e.getKey()).append(":\n----\n").append(e.getValue().asText())
+                        .append("\n\n"));
+                out.append("\nBinaryData\n====\n");
+                o.path("binaryData").fields().forEachRemaining(e -> out.append(e.getKey()).append(": ")
+                        .append(java.util.Base64.getDecoder().decode(e.getValue().asText()).length).append(" bytes\n"));
+            }
+            case "Secret" -> {
+                out.append("\nType:  ").append(o.path("type").asText()).append("\n\nData\n====\n");
+                o.path("data").fields().forEachRemaining(e -> out.append(e.getKey()).append(":  ")
+                        .append(java.util.Base64.getDecoder().decode(e.getValue().asText()).length).append(" bytes\n"));
+            }
+            default -> {
+                out.append(String.format(pad, "Capacity:", o.path("status").path("capacity").path("storage").asText()));
+                out.append(String.format(pad, "Access Modes:", accessModes(o.path("spec").path("accessModes"))));
+                out.append(String.format(pad, "VolumeMode:", o.path("spec").path("volumeMode").asText("Filesystem")));
+                List<String> users = engine.volumes().stream().filter(v -> v.namespace().equals(meta.path("namespace").asText())
+                        && v.name().equals(meta.path("name").asText())).flatMap(v -> v.usedBy().stream()).toList();
+                out.append(String.format(pad, "Used By:", users.isEmpty() ? "<none>" : String.join(", ", users)));
+            }
+        }
+        out.append(String.format(pad, "Events:", "<none>"));
+        return out.toString();
+    }
+
+    private static String pairs(JsonNode map) {
+        if (map.isMissingNode() || map.isEmpty()) {
+            return "<none>";
+        }
+        List<String> lines = new ArrayList<>();
+        map.fields().forEachRemaining(e -> lines.add(e.getKey() + "=" + e.getValue().asText()));
+        return String.join("\n              ", lines);
     }
 
     private static String accessModes(JsonNode modes) {

@@ -709,8 +709,8 @@ public final class ManifestReader {
 
     private static PodManifest.ContainerSecurity security(Field s) {
         s.onlyKeys(Field.keys("privileged", "capabilities", "runAsUser", "runAsGroup", "runAsNonRoot",
-                "readOnlyRootFilesystem", "allowPrivilegeEscalation", "seccompProfile", "seLinuxOptions", "procMount"),
-                Field.keys("appArmorProfile", "windowsOptions"));
+                "readOnlyRootFilesystem", "allowPrivilegeEscalation", "seccompProfile", "seLinuxOptions", "procMount", "appArmorProfile"),
+                Field.keys("windowsOptions"));
         confinement(s);
         if (s.has("procMount") && !s.string("procMount").equals("Default")) {
             throw s.get("procMount").error("\"" + s.string("procMount") + "\" is not supported: podshim masks /proc as Default does");
@@ -729,8 +729,8 @@ public final class ManifestReader {
 
     /**
      * What a securityContext asks of confinement, taken only where podshim does what it says:
-     * seccompProfile Unconfined (podshim installs no seccomp filter yet, so RuntimeDefault and
-     * Localhost are refused rather than ignored), and seLinuxOptions on a node without SELinux,
+     * seccompProfile and appArmorProfile Unconfined (podshim installs no seccomp filter and applies
+     * no AppArmor profile yet, so RuntimeDefault and Localhost are refused rather than ignored), and seLinuxOptions on a node without SELinux,
      * where a CRI runtime ignores them too.
      */
     private static void confinement(Field s) {
@@ -745,6 +745,17 @@ public final class ManifestReader {
                         + " or remove seccompProfile, to run this pod here");
             }
         }
+        if (s.has("appArmorProfile")) {
+            Field p = s.get("appArmorProfile").onlyKeys(Field.keys("type", "localhostProfile"), Set.of());
+            String type = p.string("type");
+            if (!Set.of("RuntimeDefault", "Unconfined", "Localhost").contains(type)) {
+                throw p.get("type").error("\"" + type + "\" is not an AppArmor profile type: use RuntimeDefault, Unconfined or Localhost");
+            }
+            if (!type.equals("Unconfined")) {
+                throw p.get("type").error(type + " is not supported by podshim yet: it applies no AppArmor profile; use Unconfined,"
+                        + " or remove appArmorProfile, to run this pod here");
+            }
+        }
         if (s.has("seLinuxOptions")) {
             s.get("seLinuxOptions").onlyKeys(Field.keys("user", "role", "type", "level"), Set.of());
         }
@@ -755,7 +766,7 @@ public final class ManifestReader {
 
     private static PodManifest.PodSecurity podSecurity(Field s) {
         s.onlyKeys(Field.keys("runAsUser", "runAsGroup", "runAsNonRoot", "supplementalGroups", "fsGroup", "fsGroupChangePolicy",
-                "seccompProfile", "seLinuxOptions", "sysctls"), Field.keys("appArmorProfile", "windowsOptions", "supplementalGroupsPolicy"));
+                "seccompProfile", "seLinuxOptions", "sysctls", "appArmorProfile"), Field.keys("windowsOptions", "supplementalGroupsPolicy"));
         confinement(s);
         List<Long> groups = s.list("supplementalGroups", Field::wholeNumber);
         String policy = s.string("fsGroupChangePolicy", null);

@@ -105,6 +105,15 @@ class ConfigObjectsHostTest extends DaemonHarness {
                     .encodeToString(PASSWORD.getBytes(StandardCharsets.UTF_8))), r.toString());
         }
 
+        Result describedSecret = cli("describe", "secret", "creds");
+        assertTrue(describedSecret.out().contains("Type:  Opaque\n\nData\n====\npassword:  " + PASSWORD.length() + " bytes\n"),
+                describedSecret.out());
+        assertFalse(describedSecret.out().contains(PASSWORD));
+        assertTrue(cli("describe", "configmap", "settings").out().contains("Data\n====\nmode:\n----\nfast\n"));
+        Result describedClaim = cli("describe", "pvc", "data");
+        assertTrue(describedClaim.out().contains("Status:        Bound\n") && describedClaim.out().contains("Used By:       app\n"),
+                describedClaim.out());
+
         Result volumes = cli("volume", "ls");
         assertTrue(volumes.out().matches("NAMESPACE   NAME   USED BY   PATH\ndefault     data   app       /.*/volumes/default/data\n"),
                 volumes.out());
