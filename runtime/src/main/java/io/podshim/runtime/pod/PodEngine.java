@@ -69,6 +69,8 @@ public final class PodEngine implements AutoCloseable {
     private final RuntimeCore core;
     private final io.podshim.runtime.config.ApiObjects objects;
     private final io.podshim.runtime.config.ClaimVolumes claims;
+    private final Evictions evictions;
+    private final PodClaims podClaims;
     private final Supervisor supervisor = new Supervisor();
     /** Where sandboxes are made and removed, one thread each, so that a slow one holds up no other. */
     private final java.util.concurrent.ExecutorService sandboxWork = java.util.concurrent.Executors.newCachedThreadPool(work -> {
@@ -96,7 +98,9 @@ public final class PodEngine implements AutoCloseable {
         this.core = new RuntimeCore(config.stateDir(), config.cgroupRoot(), config.podPidsLimit(), config.network());
         this.objects = new io.podshim.runtime.config.ApiObjects(config.stateDir().resolve("objects"));
         this.claims = new io.podshim.runtime.config.ClaimVolumes(config.volumeDir());
-        nextHousekeeping();
+        this.podClaims = new PodClaims(this, objects, claims);
+        this.evictions = new Evictions(this, supervisor, sandboxWork);
+        evictions.start();
         // What waits for an object, or is made of one, hears of its change on the supervisor.
         objects.listen(key -> supervisor.call(() -> {
             for (PodRun pod : List.copyOf(pods.values())) {
@@ -108,96 +112,12 @@ public final class PodEngine implements AutoCloseable {
         }));
     }
 
-    /** How often disk emptyDirs are measured against their sizeLimit (kubelet's housekeeping interval). */
-    static final Duration HOUSEKEEPING = Duration.ofSeconds(10);
-
-    /** On the supervisor (a timer): the measuring is handed to a thread of its own, the next tick set once it is over. */
-    private void housekeepingTick() {
-        try {
-            sandboxWork.execute(() -> housekeeping().whenComplete((ok, failed) -> nextHousekeeping()));
-        } catch (java.util.concurrent.RejectedExecutionException closed) {
-            // the engine is closing
-        }
-    }
-
-    /** A container's ephemeral-storage limit as its manifest writes it. */
-    private static String limitText(PodRun pod, ContainerRun c) {
-        if (pod.manifest.source() != null) {
-            for (String list : List.of("initContainers", "containers")) {
-                for (com.fasterxml.jackson.databind.JsonNode spec : pod.manifest.source().path("spec").path(list)) {
-                    if (spec.path("name").asText().equals(c.name())) {
-                        return spec.path("resources").path("limits").path("ephemeral-storage").asText();
-                    }
-                }
-            }
-        }
-        return Long.toString(c.spec.resources().ephemeralStorageLimitBytes());
-    }
-
-    /** Timers are the supervisor's own: set from its thread. */
-    private void nextHousekeeping() {
-        supervisor.call(() -> {
-            supervisor.after(HOUSEKEEPING, this::housekeepingTick);
-            return null;
-        });
-    }
-
-    /** What is measured against a limit, and the eviction message should it be over. */
-    private record Measured(PodRun pod, List<Path> paths, long limit, String message) {}
-
     /**
-     * Measures every disk emptyDir that has a sizeLimit, and every running container's writable
-     * layer and logs that have an ephemeral-storage limit (off the supervisor: a large one takes a
-     * while), and evicts the pod of one that is over it, as kubelet's eviction manager does; done
-     * once that is over. Run every {@link #HOUSEKEEPING}; a test may run it itself. Not on the supervisor thread.
+     * Measures what has a size limit and evicts the pods over it now ({@link Evictions}); done once
+     * that is over. Not on the supervisor thread.
      */
     CompletableFuture<Void> housekeeping() {
-        List<Measured> due = Futures.join(supervisor.call(() -> {
-            List<Measured> found = new ArrayList<>();
-            for (PodRun pod : pods.values()) {
-                if (pod.sandbox == null || pod.lifecycle != PodLifecycle.RUNNING && pod.lifecycle != PodLifecycle.INITIALIZING) {
-                    continue;
-                }
-                List<io.podshim.runtime.container.Volume> volumes = pod.manifest.spec().volumes();
-                for (int i = 0; i < volumes.size(); i++) {
-                    if (volumes.get(i).source() instanceof io.podshim.runtime.container.Volume.EmptyDir e && e.sizeLimitBytes() != null
-                            && (e.medium() == null || e.medium().isEmpty())) {
-                        String text = pod.manifest.source() == null ? null : pod.manifest.source().path("spec").path("volumes").path(i)
-                                .path("emptyDir").path("sizeLimit").asText(null);
-                        found.add(new Measured(pod, List.of(pod.sandbox.volumesDir().resolve(volumes.get(i).name())), e.sizeLimitBytes(),
-                                "Usage of EmptyDir volume \"" + volumes.get(i).name() + "\" exceeds the limit \""
-                                + (text != null ? text : Long.toString(e.sizeLimitBytes())) + "\"."));
-                    }
-                }
-                // A container's writable layer and logs against its ephemeral-storage limit.
-                for (ContainerRun c : pod.containers) {
-                    Long limit = c.spec.resources().ephemeralStorageLimitBytes();
-                    if (limit != null && c.running() && c.plan != null) {
-                        found.add(new Measured(pod, List.of(c.plan.bundle().resolve("upper"), logFile(pod.manifest, c.name(), 0).getParent()),
-                                limit, "Container " + c.name() + " exceeded its local ephemeral storage limit \"" + limitText(pod, c) + "\"."));
-                    }
-                }
-            }
-            return found;
-        }));
-        return CompletableFuture.runAsync(() -> {
-            for (Measured m : due) {
-                long used = 0;
-                for (Path p : m.paths()) {
-                    try {
-                        used += java.nio.file.Files.exists(p) ? io.podshim.runtime.FileTrees.size(p) : 0;
-                    } catch (java.io.IOException | java.io.UncheckedIOException e) {
-                        // gone meanwhile (the pod was deleted)
-                    }
-                }
-                if (used > m.limit()) {
-                    supervisor.call(() -> {
-                        m.pod().evict(m.message());
-                        return null;
-                    });
-                }
-            }
-        }, sandboxWork).thenCompose(v -> supervisor.call(() -> null)).thenApply(v -> null);
+        return evictions.measure();
     }
 
     /** What {@link #recover} did: the pods taken over, by name, and the sandboxes removed, by uid, with why. */
@@ -258,16 +178,7 @@ public final class PodEngine implements AutoCloseable {
      */
     public PodStatus run(PodManifest manifest) {
         NodeAdmission.check(manifest, config.nodeLabels());
-        for (io.podshim.runtime.container.Volume v : manifest.spec().volumes()) {
-            if (v.source() instanceof io.podshim.runtime.container.Volume.Claim c && c.ephemeral()) {
-                Optional<com.fasterxml.jackson.databind.node.ObjectNode> there = objects.get(claimKey(manifest, c));
-                if (there.isPresent() && !ownedBy(there.get(), manifest.uid())) {
-                    throw PodException.conflict("spec.volumes", "PVC " + manifest.namespace() + "/" + c.claimName() + " was not created"
-                            + " for pod " + manifest.namespace() + "/" + manifest.name() + " (pod is not owner): delete that claim, or"
-                            + " rename the volume");
-                }
-            }
-        }
+        podClaims.checkOwnership(manifest);
         return Futures.join(Futures.join(supervisor.call(() -> {
             if (pods.containsKey(manifest.name())) {
                 throw PodException.conflict("metadata.name", "metadata.name: a pod named \"" + manifest.name() + "\" already runs here; delete it first");
@@ -348,7 +259,7 @@ public final class PodEngine implements AutoCloseable {
             return objects.delete(key);
         }
         return Futures.join(supervisor.call(() -> {
-            refuseIfClaimed(namespace, name, "persistentvolumeclaim");
+            podClaims.refuseIfClaimed(namespace, name, "persistentvolumeclaim");
             com.fasterxml.jackson.databind.node.ObjectNode gone = objects.delete(key);
             claims.remove(namespace, name);
             return gone;
@@ -360,7 +271,7 @@ public final class PodEngine implements AutoCloseable {
 
     public List<VolumeInfo> volumes() {
         return Futures.join(supervisor.call(() -> claims.list().stream().map(v -> new VolumeInfo(v.namespace(), v.name(), v.path(),
-                claimants(v.namespace(), v.name()))).toList()));
+                podClaims.claimants(v.namespace(), v.name()))).toList()));
     }
 
     /** Removes the volume of claim {@code name} (and the claim, if it was applied), unless a pod uses it. */
@@ -370,7 +281,7 @@ public final class PodEngine implements AutoCloseable {
                 throw PodException.notFound("volume \"" + name + "\" not found in namespace \"" + namespace
                         + "\": podshim volume ls lists the volumes there are");
             }
-            refuseIfClaimed(namespace, name, "volume");
+            podClaims.refuseIfClaimed(namespace, name, "volume");
             io.podshim.runtime.config.ApiObjects.Key key = new io.podshim.runtime.config.ApiObjects.Key("PersistentVolumeClaim",
                     namespace, name);
             if (objects.get(key).isPresent()) {
@@ -381,82 +292,9 @@ public final class PodEngine implements AutoCloseable {
         }));
     }
 
-    /** Supervisor thread only. */
-    private void refuseIfClaimed(String namespace, String name, String what) {
-        List<String> users = claimants(namespace, name);
-        if (!users.isEmpty()) {
-            throw PodException.conflict(null, what + " " + name + " is in use by pod " + String.join(", ", users)
-                    + ": delete the pod first");
-        }
-    }
-
-    /** The pods, not done yet, with a volume of claim {@code namespace}/{@code name}; supervisor thread only. */
-    private List<String> claimants(String namespace, String name) {
-        return pods.values().stream().filter(p -> p.lifecycle != PodLifecycle.DONE && p.manifest.namespace().equals(namespace)
-                && p.manifest.spec().volumes().stream().anyMatch(v -> v.source() instanceof io.podshim.runtime.container.Volume.Claim c
-                && c.claimName().equals(name))).map(p -> p.manifest.name()).toList();
-    }
-
-    /** The directory of each claim volume of {@code manifest}, by volume name: made on first use, as podman makes a named volume. */
+    /** The directory of each claim volume of {@code manifest}, by volume name ({@link PodClaims#paths}). */
     Map<String, Path> claimPaths(PodManifest manifest) {
-        Map<String, Path> paths = new LinkedHashMap<>();
-        List<io.podshim.runtime.container.Volume> volumes = manifest.spec().volumes();
-        for (int i = 0; i < volumes.size(); i++) {
-            if (volumes.get(i).source() instanceof io.podshim.runtime.container.Volume.Claim c) {
-                if (c.ephemeral() && objects.get(claimKey(manifest, c)).isEmpty()) {
-                    objects.apply(ephemeralClaim(manifest, i, c));
-                }
-                paths.put(volumes.get(i).name(), claims.ensure(manifest.namespace(), c.claimName()));
-            }
-        }
-        return paths;
-    }
-
-    /** A generic ephemeral volume's claim, made from its template, owned by the pod (and so removed with it). */
-    private static com.fasterxml.jackson.databind.node.ObjectNode ephemeralClaim(PodManifest manifest, int index,
-                                                                               io.podshim.runtime.container.Volume.Claim c) {
-        com.fasterxml.jackson.databind.node.ObjectNode claim = ObjectReader.claimOfTemplate(new Field(manifest.source().path("spec")
-                .path("volumes").path(index).path("ephemeral").path("volumeClaimTemplate"), "spec.volumes[" + index
-                + "].ephemeral.volumeClaimTemplate"), c.claimName(), manifest.namespace());
-        com.fasterxml.jackson.databind.node.ObjectNode owner = ((com.fasterxml.jackson.databind.node.ObjectNode) claim.get("metadata"))
-                .putArray("ownerReferences").addObject();
-        owner.put("apiVersion", "v1");
-        owner.put("kind", "Pod");
-        owner.put("name", manifest.name());
-        owner.put("uid", manifest.uid());
-        owner.put("controller", true);
-        owner.put("blockOwnerDeletion", true);
-        return claim;
-    }
-
-    private static io.podshim.runtime.config.ApiObjects.Key claimKey(PodManifest manifest, io.podshim.runtime.container.Volume.Claim c) {
-        return new io.podshim.runtime.config.ApiObjects.Key("PersistentVolumeClaim", manifest.namespace(), c.claimName());
-    }
-
-    private static boolean ownedBy(com.fasterxml.jackson.databind.JsonNode object, String uid) {
-        for (com.fasterxml.jackson.databind.JsonNode o : object.path("metadata").path("ownerReferences")) {
-            if (o.path("uid").asText().equals(uid)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** A deleted pod's ephemeral claims go with it, as the garbage collector removes what a pod owns. */
-    private void removeEphemeralClaims(PodManifest manifest) {
-        for (io.podshim.runtime.container.Volume v : manifest.spec().volumes()) {
-            if (v.source() instanceof io.podshim.runtime.container.Volume.Claim c && c.ephemeral()) {
-                io.podshim.runtime.config.ApiObjects.Key key = claimKey(manifest, c);
-                try {
-                    if (objects.get(key).filter(o -> ownedBy(o, manifest.uid())).isPresent()) {
-                        objects.delete(key);
-                        claims.remove(manifest.namespace(), c.claimName());
-                    }
-                } catch (RuntimeException e) {
-                    System.err.println("podshim: remove the ephemeral claim " + key + " of pod " + manifest.name() + ": " + e.getMessage());
-                }
-            }
-        }
+        return podClaims.paths(manifest);
     }
 
     io.podshim.runtime.config.ApiObjects objects() {
@@ -590,7 +428,7 @@ public final class PodEngine implements AutoCloseable {
     /** A deleted pod goes, and with it its log directory, as kubelet removes it with the pod (once the last lines are in). */
     void forget(PodRun pod) {
         pods.remove(pod.manifest.name(), pod);
-        removeEphemeralClaims(pod.manifest);
+        podClaims.removeEphemeral(pod.manifest);
         PodStatus last = published.remove(pod.manifest.name());
         if (last != null) {
             tell("DELETED", last);
@@ -604,6 +442,11 @@ public final class PodEngine implements AutoCloseable {
                         System.err.println("podshim: remove the logs of pod " + pod.manifest.name() + ": " + dir + ": " + e);
                     }
                 });
+    }
+
+    /** Every pod there is; supervisor thread only. */
+    java.util.Collection<PodRun> podRuns() {
+        return pods.values();
     }
 
     /** The runtime core this engine is a front door of. */

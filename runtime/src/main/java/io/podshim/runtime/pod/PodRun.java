@@ -136,13 +136,14 @@ final class PodRun {
         List<io.podshim.runtime.container.Volume> volumeSpecs = manifest.spec().volumes();
         String namespace = manifest.namespace();
         Long fsGroup = manifest.spec().security().fsGroup();
+        String fsGroupChangePolicy = manifest.spec().security().fsGroupChangePolicy();
         java.util.Map<String, String> sysctls = manifest.spec().security().sysctls();
         java.util.Map<String, java.nio.file.Path> claims = new java.util.LinkedHashMap<>(engine.claimPaths(manifest));
         claims.putAll(images);
         io.podshim.runtime.core.RuntimeCore core = engine.core();
         engine.offSupervisor(() -> {
-            PodSandboxHandle made = core.createSandbox(spec, podResources, volumeSpecs, claims, fsGroup,
-                    manifest.spec().security().fsGroupChangePolicy(), namespace, ports);
+            PodSandboxHandle made = core.createSandbox(spec, podResources, volumeSpecs, claims, fsGroup, fsGroupChangePolicy,
+                    namespace, ports);
             List<CgroupPath> cgroups = new ArrayList<>();
             try {
                 made.volumes().project(files, fsGroup);
@@ -382,7 +383,8 @@ final class PodRun {
     }
 
     /**
-     * The pod is evicted, as kubelet's eviction manager does it (an emptyDir over its sizeLimit):
+     * The pod is evicted, as kubelet's eviction manager does it (an emptyDir over its sizeLimit, a
+     * container over its ephemeral-storage limit):
      * Failed with reason Evicted and {@code message}, everything stopped at once (grace 0).
      */
     void evict(String message) {

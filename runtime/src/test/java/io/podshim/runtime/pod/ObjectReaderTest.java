@@ -171,6 +171,22 @@ class ObjectReaderTest {
         assertEquals("OnRootMismatch", m.spec().security().fsGroupChangePolicy());
     }
 
+    @Test
+    void aManifestWithEveryNewSourceSurvivesThePodRecordARestartedDaemonReads() throws Exception {
+        // The pod record is JSON of the manifest: a restarted daemon must read back the same pod.
+        PodManifest m = ManifestReader.read(POD.replace("- name: data\n", "- name: tools\n    image: {reference: busybox:local}\n"
+                + "  - name: data\n").replace("fsGroupChangePolicy: OnRootMismatch}", "fsGroupChangePolicy: OnRootMismatch,"
+                + " sysctls: [{name: net.ipv4.tcp_syncookies, value: '1'}]}\n  resources: {limits: {memory: 64Mi}}"));
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper()
+                .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+                .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        PodManifest back = json.readValue(json.writeValueAsBytes(m), PodManifest.class);
+        assertEquals(m.spec(), back.spec());
+        assertEquals(m.allContainers(), back.allContainers());
+        assertEquals(java.util.Map.of("net.ipv4.tcp_syncookies", "1"), back.spec().security().sysctls());
+        assertEquals(new Volume.Image("busybox:local", "IfNotPresent"), back.spec().volumes().get(2).source());
+    }
+
     @ParameterizedTest(name = "{1}")
     @CsvSource(delimiter = '|', value = {
             "fieldPath: metadata.name|fieldPath: spec.restartPolicy|spec.containers[0].env[0].valueFrom.fieldRef.fieldPath: \"spec.restartPolicy\" is not supported",
