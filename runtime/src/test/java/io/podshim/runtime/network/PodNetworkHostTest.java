@@ -235,7 +235,13 @@ class PodNetworkHostTest {
                 kind: Pod
                 metadata: {name: client}
                 spec:
-                  containers: [{name: c, image: busybox:local, command: [sleep, "3600"]}]
+                  containers:
+                  - name: c
+                    image: busybox:local
+                    command: [sleep, "3600"]
+                    env:
+                    - {name: POD_IP, valueFrom: {fieldRef: {fieldPath: status.podIP}}}
+                    - {name: HOST_IP, valueFrom: {fieldRef: {fieldPath: status.hostIP}}}
                 """);
         JsonNode web = await("web", PodNetworkHostTest::running);
         JsonNode client = await("client", PodNetworkHostTest::running);
@@ -251,6 +257,8 @@ class PodNetworkHostTest {
 
         // The interface and the address are in the pod's own network namespace, as the pod sees it.
         assertTrue(exec("client", "ip", "-o", "-4", "addr", "show", "eth0").contains(clientIP + "/24"));
+        assertEquals(clientIP + " " + GATEWAY, exec("client", "sh", "-c", "echo $POD_IP $HOST_IP").strip(),
+                "the downward API gives the pod its own address and the node's");
         assertEquals("from web", exec("client", "wget", "-qO-", "http://" + webIP + ":8080/").strip(), "pod to pod, by IP");
         assertTrue(exec("web", "cat", "/etc/hosts").contains(webIP + "\tweb\n"), "kubelet's /etc/hosts: the pod's IP and name");
         assertTrue(exec("client", "ip", "route").contains("default via " + GATEWAY), "the bridge is the pods' gateway");
