@@ -94,6 +94,7 @@ public final class Cli {
         commands.put("version", Version::new);
         commands.put("delete", Delete::new);
         commands.put("volume", Volume::new);
+        commands.put("create", Create::new);
         commands.put("generate-completion", AutoComplete.GenerateCompletion::new);
         commands.put("help", CommandLine.HelpCommand::new);
         return commands;

@@ -98,7 +98,8 @@ final class ApiHandler extends Handler.Abstract {
             Matcher pod = POD.matcher(path);
             Matcher image = IMAGE.matcher(path);
             String objectBody = path.equals("/v1/objects") ? Content.Source.asString(request, StandardCharsets.UTF_8) : "";
-            ObjectRoutes.Reply object = objects.handle(request.getMethod(), path, query.getValue("namespace"), output, objectBody);
+            ObjectRoutes.Reply object = objects.handle(request.getMethod(), path, query.getValue("namespace"), output, objectBody,
+                    "true".equals(query.getValue("apply")));
             if (object != null) {
                 reply = new Reply(object.status(), object.contentType(), object.body());
             } else if (path.equals("/v1/objects") && request.getMethod().equals("DELETE")) {

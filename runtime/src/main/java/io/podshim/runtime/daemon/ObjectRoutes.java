@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * The API of what pods are given besides their own manifest:
  * <pre>
  *   POST   /v1/objects?apply=true        create or update one document of any kind podshim serves (Pod, ConfigMap,
- *                                        Secret, PersistentVolumeClaim) → {"kind": …, "name": …, "action": …}
+ *                                        Secret, PersistentVolumeClaim) → {"kind": …, "name": …, "action": …};
+ *                                        without apply=true, create only (409 if it exists: kubectl create)
  *   GET    /v1/configmaps, /v1/secrets, /v1/persistentvolumeclaims   ?namespace=NS (none: all)&amp;output=json|yaml|table|name
  *   GET    /v1/KIND/NAME                 one   ?namespace=NS&amp;output=…
  *   DELETE /v1/KIND/NAME                 delete ?namespace=NS (a claim with its volume, unless a pod uses it)
@@ -41,9 +42,14 @@ final class ObjectRoutes {
     }
 
     /** The answer to {@code method path}, or null if it is not one of these routes. */
-    Reply handle(String method, String path, String namespace, String output, String body) {
+    Reply handle(String method, String path, String namespace, String output, String body, boolean apply) {
         if (path.equals("/v1/objects") && method.equals("POST")) {
-            PodEngine.AppliedObject applied = engine.applyObject(ObjectReader.read(body));
+            ObjectReader.Document document = ObjectReader.read(body);
+            if (!apply && document.pod() == null && engine.object(document.kind(), document.namespace(), document.name()).isPresent()) {
+                // kubectl create: what is there already is not touched.
+                throw PodException.conflict(null, plural(document.kind()) + " \"" + document.name() + "\" already exists");
+            }
+            PodEngine.AppliedObject applied = engine.applyObject(document);
             return new Reply(applied.action().equals("created") ? 201 : 200, "application/json", Render.json(Map.of("kind",
                     applied.kind(), "name", applied.name(), "action", applied.action())));
         }
@@ -232,6 +238,11 @@ final class ObjectRoutes {
             out.append(line.toString().stripTrailing()).append('\n');
         }
         return out.toString();
+    }
+
+    /** The API's collection of a kind: configmaps, secrets, persistentvolumeclaims. */
+    static String plural(String kind) {
+        return singular(kind) + "s";
     }
 
     /** kubectl's lower-case singular word for a kind: configmap, secret, persistentvolumeclaim. */

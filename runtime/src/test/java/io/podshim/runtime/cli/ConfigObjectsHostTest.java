@@ -143,4 +143,31 @@ class ConfigObjectsHostTest extends DaemonHarness {
         Result missing = cli("delete", "configmap", "nope");
         assertEquals(new Result(1, "", "Error from podshim: configmaps \"nope\" not found\n"), missing);
     }
+
+    @Test
+    void createConfigmapAndSecretAsKubectlDoesFromLiteralsAndFiles() throws Exception {
+        Path conf = Files.writeString(base.resolve("app.properties"), "color=blue\n");
+        Path logo = Files.write(base.resolve("logo.bin"), new byte[] {(byte) 0xff, 0, (byte) 0xfe});
+        assertEquals(new Result(0, "configmap/web created\n", ""), cli("create", "configmap", "web", "--from-literal=mode=fast",
+                "--from-file=" + conf, "--from-file=logo=" + logo));
+        ConfigMap cm = new ObjectMapper().readValue(cli("get", "cm", "web", "-o", "json").out(), ConfigMap.class);
+        assertEquals(Map.of("mode", "fast", "app.properties", "color=blue\n"), cm.getData());
+        assertEquals(Map.of("logo", "/wD+"), cm.getBinaryData(), "what is not text goes under binaryData, as kubectl puts it");
+        assertEquals(new Result(1, "", "Error from podshim: configmaps \"web\" already exists\n"), cli("create", "cm", "web",
+                "--from-literal=a=b"));
+
+        assertEquals(new Result(0, "secret/db created\n", ""), cli("create", "secret", "generic", "db", "--from-literal=password=" + PASSWORD));
+        Secret db = new ObjectMapper().readValue(cli("get", "secret", "db", "-o", "json").out(), Secret.class);
+        assertEquals(PASSWORD, new String(Base64.getDecoder().decode(db.getData().get("password")), StandardCharsets.UTF_8));
+        assertEquals(new Result(0, "secret/regcred created\n", ""), cli("create", "secret", "docker-registry", "regcred",
+                "--docker-server=registry.example:5000", "--docker-username=lab", "--docker-password=" + PASSWORD));
+        Secret reg = new ObjectMapper().readValue(cli("get", "secret", "regcred", "-o", "json").out(), Secret.class);
+        assertEquals("kubernetes.io/dockerconfigjson", reg.getType());
+        String config = new String(Base64.getDecoder().decode(reg.getData().get(".dockerconfigjson")), StandardCharsets.UTF_8);
+        assertEquals("lab:" + PASSWORD, new String(Base64.getDecoder().decode(new ObjectMapper().readTree(config).path("auths")
+                .path("registry.example:5000").path("auth").asText()), StandardCharsets.UTF_8));
+        Result noKey = cli("create", "secret", "generic", "x", "--from-literal=" + PASSWORD);
+        assertEquals(1, noKey.code());
+        assertFalse(noKey.err().contains(PASSWORD), noKey.err());
+    }
 }
