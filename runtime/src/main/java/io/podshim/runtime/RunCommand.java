@@ -3,7 +3,6 @@ package io.podshim.runtime;
 import io.podshim.runtime.image.ImageStore;
 import io.podshim.runtime.pod.BackoffPolicy;
 import io.podshim.runtime.pod.ContainerStatus;
-import io.podshim.runtime.pod.ManifestReader;
 import io.podshim.runtime.pod.PodEngine;
 import io.podshim.runtime.pod.PodManifest;
 import io.podshim.runtime.pod.PodStatus;
@@ -38,7 +37,7 @@ final class RunCommand {
             } else if (args[i].equals("--store") && i + 1 < args.length) {
                 images = Path.of(args[++i]);
             } else {
-                err.println("usage: podshim run -f POD.yaml [--store DIR]");
+                err.println("usage: podshim run -f POD.yaml [--store DIR]   (the file: one Pod, and its ConfigMaps, Secrets, claims)");
                 return 2;
             }
         }
@@ -46,9 +45,28 @@ final class RunCommand {
             err.println("usage: podshim run -f POD.yaml [--store DIR]");
             return 2;
         }
-        PodManifest manifest;
+        PodManifest manifest = null;
+        List<io.podshim.runtime.pod.ObjectReader.Document> objects = new ArrayList<>();
         try {
-            manifest = ManifestReader.read(Files.readString(file));
+            // One Pod, and the ConfigMaps, Secrets and claims it uses, in one file (as podman kube play takes them).
+            for (String doc : Files.readString(file).split("(?m)^---[ \t]*(#.*)?$")) {
+                if (doc.lines().allMatch(l -> l.isBlank() || l.trim().startsWith("#"))) {
+                    continue;
+                }
+                io.podshim.runtime.pod.ObjectReader.Document read = io.podshim.runtime.pod.ObjectReader.read(doc);
+                if (read.pod() == null) {
+                    objects.add(read);
+                } else if (manifest != null) {
+                    err.println("podshim: " + file + ": it holds more than one Pod: run runs one (the daemon's apply takes many)");
+                    return 1;
+                } else {
+                    manifest = read.pod();
+                }
+            }
+            if (manifest == null) {
+                err.println("podshim: " + file + ": no Pod in it: give one Pod (and the ConfigMaps, Secrets and claims it uses)");
+                return 1;
+            }
         } catch (IOException e) {
             err.println("podshim: read " + file + ": " + e.getMessage());
             return 1;
@@ -57,8 +75,10 @@ final class RunCommand {
             return 1;
         }
         Path state = Path.of("/run/podshim/run-" + manifest.uid());
+        // Claims outlive the run, beside the image store, as the daemon keeps them.
         PodEngine engine = new PodEngine(new PodEngine.Config(state, state.resolve("logs"), "podshim", null,
-                BackoffPolicy.KUBERNETES), new ImageStore(images));
+                BackoffPolicy.KUBERNETES, io.podshim.runtime.network.NetworkSettings.none(), null,
+                images.toAbsolutePath().getParent().resolve("volumes")), new ImageStore(images));
         Duration grace = Duration.ofSeconds(manifest.spec().terminationGracePeriodSeconds());
         Thread cleanup = new Thread(() -> {
             engine.close(grace);
@@ -66,6 +86,9 @@ final class RunCommand {
         }, "run-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
         try {
+            for (io.podshim.runtime.pod.ObjectReader.Document object : objects) {
+                engine.applyObject(object);
+            }
             PodStatus status = engine.run(manifest);
             return follow(engine, status, out);
         } catch (PodException e) {

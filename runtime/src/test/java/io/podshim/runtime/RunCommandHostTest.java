@@ -78,6 +78,34 @@ class RunCommandHostTest {
         HostSnapshot.takeAndCompare(before);
     }
 
+    @Test
+    void aFileWithAConfigMapAndItsPodRunsThePodWithIt() throws IOException {
+        Result r = run("""
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: fg-settings}
+                data: {greeting: bonjour}
+                ---
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: fg-config}
+                spec:
+                  restartPolicy: Never
+                  volumes: [{name: cfg, configMap: {name: fg-settings}}]
+                  containers:
+                  - name: app
+                    image: busybox:local
+                    command: [sh, -c, "echo $(GREETING) from env, $(cat /cfg/greeting) from the volume"]
+                    env: [{name: GREETING, valueFrom: {configMapKeyRef: {name: fg-settings, key: greeting}}}]
+                    volumeMounts: [{name: cfg, mountPath: /cfg}]
+                """);
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("[app] bonjour from env, bonjour from the volume\n"), r.out());
+        Result two = run("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: alone}\ndata: {a: b}\n");
+        assertEquals(1, two.code());
+        assertTrue(two.err().endsWith(": no Pod in it: give one Pod (and the ConfigMaps, Secrets and claims it uses)\n"), two.err());
+    }
+
     /** README's first command runs this pod: what README says it shows is what it shows, on v1 and v2 alike. */
     @Test
     void theDemoPodRunsAsReadmeTellsIt() throws IOException {
