@@ -11,7 +11,12 @@ import java.util.function.Function;
  * run one at a time, so they are never summed. A pod limit exists only when every container has one.
  */
 public record PodResources(QosClass qos, long cpuRequestMilli, Long cpuLimitMilli, long memoryRequestBytes,
-                           Long memoryLimitBytes) {
+                           Long memoryLimitBytes, Long pidsLimit) {
+
+    /** @param pidsLimit the pod's own pids limit (pod-level {@code resources.limits.pids}), or null */
+    public PodResources(QosClass qos, long cpuRequestMilli, Long cpuLimitMilli, long memoryRequestBytes, Long memoryLimitBytes) {
+        this(qos, cpuRequestMilli, cpuLimitMilli, memoryRequestBytes, memoryLimitBytes, null);
+    }
 
     /** {@code containers} in spec order: the init containers (sidecars among them), then the apps. */
     public static PodResources of(List<ContainerResources> containers) {
@@ -29,20 +34,27 @@ public record PodResources(QosClass qos, long cpuRequestMilli, Long cpuLimitMill
      * comes from the pod-level values when there are any.
      */
     public PodResources withPodLevel(Long cpuRequest, Long cpuLimit, Long memoryRequest, Long memoryLimit) {
+        return withPodLevel(cpuRequest, cpuLimit, memoryRequest, memoryLimit, null);
+    }
+
+    /** {@link #withPodLevel(Long, Long, Long, Long)} and the pod's own pids limit (null: none). */
+    public PodResources withPodLevel(Long cpuRequest, Long cpuLimit, Long memoryRequest, Long memoryLimit, Long pids) {
         if (cpuRequest == null && cpuLimit == null && memoryRequest == null && memoryLimit == null) {
-            return this;
+            return pids == null ? this : new PodResources(qos, cpuRequestMilli, cpuLimitMilli, memoryRequestBytes, memoryLimitBytes, pids);
         }
         long cpuReq = cpuRequest != null ? cpuRequest : cpuLimit != null ? cpuLimit : cpuRequestMilli;
         long memReq = memoryRequest != null ? memoryRequest : memoryLimit != null ? memoryLimit : memoryRequestBytes;
         Long cpuLim = cpuLimit != null ? cpuLimit : cpuLimitMilli;
         Long memLim = memoryLimit != null ? memoryLimit : memoryLimitBytes;
         boolean guaranteed = cpuLimit != null && memoryLimit != null && cpuReq == cpuLimit && memReq == memoryLimit;
-        return new PodResources(guaranteed ? QosClass.GUARANTEED : QosClass.BURSTABLE, cpuReq, cpuLim, memReq, memLim);
+        return new PodResources(guaranteed ? QosClass.GUARANTEED : QosClass.BURSTABLE, cpuReq, cpuLim, memReq, memLim, pids);
     }
 
     /** The pod cgroup's limits; {@code podPidsLimit} (kubelet's --pod-max-pids) may be null. */
     public CgroupLimits limits(Long podPidsLimit) {
-        return new CgroupLimits(cpuRequestMilli, cpuLimitMilli, memoryLimitBytes, podPidsLimit);
+        // The node's --pod-max-pids bounds every pod; a pod may ask for fewer, never more.
+        Long pids = pidsLimit == null ? podPidsLimit : podPidsLimit == null ? pidsLimit : Long.valueOf(Math.min(pidsLimit, podPidsLimit));
+        return new CgroupLimits(cpuRequestMilli, cpuLimitMilli, memoryLimitBytes, pids);
     }
 
     private static QosClass qosOf(List<ContainerResources> containers) {

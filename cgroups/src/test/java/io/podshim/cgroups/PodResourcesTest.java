@@ -72,4 +72,26 @@ class PodResourcesTest {
         assertEquals(QosClass.BURSTABLE, pod.qos());
         assertNull(pod.memoryLimitBytes());
     }
+
+    @Test
+    void podLevelValuesTakePrecedenceAndAnUnsetRequestIsTheLimit() {
+        PodResources containers = PodResources.of(List.of(c("web", APP, 300L, 500L, 64 * MI, 128 * MI)));
+        PodResources pod = containers.withPodLevel(null, 1000L, null, 256 * MI);
+        assertEquals(1000, pod.cpuRequestMilli());
+        assertEquals(1000L, pod.cpuLimitMilli());
+        assertEquals(256 * MI, pod.memoryRequestBytes());
+        assertEquals(QosClass.GUARANTEED, pod.qos(), "requests default to limits, both set: Guaranteed");
+        assertEquals(QosClass.BURSTABLE, containers.withPodLevel(null, null, 100 * MI, null).qos());
+        assertEquals(containers, containers.withPodLevel(null, null, null, null));
+    }
+
+    @Test
+    void aPodsPidsLimitIsBoundedByTheNodesAndEitherAloneHolds() {
+        PodResources none = PodResources.of(List.of(c("web", APP, null, null, null, null)));
+        assertEquals(64L, none.withPodLevel(null, null, null, null, 64L).limits(1024L).pidsLimit());
+        assertEquals(1024L, none.withPodLevel(null, null, null, null, 4096L).limits(1024L).pidsLimit(), "never above the node's");
+        assertEquals(64L, none.withPodLevel(null, null, null, null, 64L).limits(null).pidsLimit());
+        assertEquals(1024L, none.limits(1024L).pidsLimit());
+        assertNull(none.limits(null).pidsLimit());
+    }
 }

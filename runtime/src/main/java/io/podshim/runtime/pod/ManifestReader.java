@@ -209,7 +209,10 @@ public final class ManifestReader {
         Field f = spec.get("resources");
         PodManifest.Resources pod = resources(f);
         if (pod.ephemeralStorageRequestBytes() != null || pod.ephemeralStorageLimitBytes() != null) {
-            throw f.error("pod-level resources are cpu and memory: give ephemeral-storage to each container");
+            throw f.error("pod-level resources are cpu, memory and pids: give ephemeral-storage to each container");
+        }
+        if (pod.pidsLimit() != null && pod.pidsLimit() < 1) {
+            throw f.get("limits").get("pids").error("must be a positive number of processes");
         }
         List<PodManifest.Container> all = new java.util.ArrayList<>(init);
         all.addAll(apps);
@@ -365,6 +368,15 @@ public final class ManifestReader {
         return new Ephemeral(container(c, false, volumes), target);
     }
 
+    /** A container's resources: pids is the pod's alone (Kubernetes' per-pod pid limit). */
+    private static PodManifest.Resources containerResources(Field r) {
+        PodManifest.Resources read = resources(r);
+        if (read.pidsLimit() != null) {
+            throw r.get("limits").get("pids").error("is a pod-level limit: set it in spec.resources.limits.pids");
+        }
+        return read;
+    }
+
     private static PodManifest.Container container(Field c, boolean init, Set<String> volumes) {
         c.onlyKeys(CONTAINER_KEYS, CONTAINER_LATER);
         String name = c.string("name");
@@ -441,7 +453,7 @@ public final class ManifestReader {
             return new VolumeMount(volume, path, Boolean.TRUE.equals(m.bool("readOnly")), m.string("subPath", null));
         });
         return new PodManifest.Container(name, image, c.strings("command"), c.strings("args"), env, envFrom,
-                c.string("workingDir", null), c.has("resources") ? resources(c.get("resources")) : PodManifest.Resources.NONE,
+                c.string("workingDir", null), c.has("resources") ? containerResources(c.get("resources")) : PodManifest.Resources.NONE,
                 mounts, c.has("securityContext") ? security(c.get("securityContext")) : PodManifest.ContainerSecurity.NONE,
                 sidecar, init ? null : restartPolicy, rules, pull, c.has("startupProbe") ? ProbeReader.probe(c.get("startupProbe"), "startupProbe", ports) : null,
                 c.has("livenessProbe") ? ProbeReader.probe(c.get("livenessProbe"), "livenessProbe", ports) : null,
@@ -682,15 +694,18 @@ public final class ManifestReader {
                         .quantityText() + ")");
             }
         }
+        if (requests.containsKey("pids")) {
+            throw r.get("requests").get("pids").error("pids has a limit only");
+        }
         return new PodManifest.Resources(requests.get("cpu"), limits.get("cpu"), requests.get("memory"), limits.get("memory"),
-                requests.get("ephemeral-storage"), limits.get("ephemeral-storage"));
+                requests.get("ephemeral-storage"), limits.get("ephemeral-storage"), limits.get("pids"));
     }
 
     private static Map<String, Long> quantities(Field r, String key) {
         Map<String, Long> values = new LinkedHashMap<>();
         r.entries(key).forEach((resource, f) -> {
-            if (!Set.of("cpu", "memory", "ephemeral-storage").contains(resource)) {
-                throw f.error("podshim limits cpu, memory and ephemeral-storage only; remove \"" + resource + "\"");
+            if (!Set.of("cpu", "memory", "ephemeral-storage", "pids").contains(resource)) {
+                throw f.error("podshim limits cpu, memory and ephemeral-storage only (and a pod's pids); remove \"" + resource + "\"");
             }
             values.put(resource, quantity(f, resource.equals("cpu")));
         });

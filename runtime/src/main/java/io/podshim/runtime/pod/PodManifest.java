@@ -93,14 +93,14 @@ public record PodManifest(String name, String namespace, String uid, Map<String,
     /**
      * CPU in millicores, memory and local ephemeral storage in bytes; null where unset. The
      * ephemeral-storage limit is kept by eviction (kubelet's way): the container's writable layer
-     * and logs are measured, not capped.
+     * and logs are measured, not capped. {@code pidsLimit}: a pod-level limit only (the pod cgroup's pids.max).
      */
     public record Resources(Long cpuRequestMilli, Long cpuLimitMilli, Long memoryRequestBytes, Long memoryLimitBytes,
-                            Long ephemeralStorageRequestBytes, Long ephemeralStorageLimitBytes) {
+                            Long ephemeralStorageRequestBytes, Long ephemeralStorageLimitBytes, Long pidsLimit) {
         static final Resources NONE = new Resources(null, null, null, null);
 
         public Resources(Long cpuRequestMilli, Long cpuLimitMilli, Long memoryRequestBytes, Long memoryLimitBytes) {
-            this(cpuRequestMilli, cpuLimitMilli, memoryRequestBytes, memoryLimitBytes, null, null);
+            this(cpuRequestMilli, cpuLimitMilli, memoryRequestBytes, memoryLimitBytes, null, null, null);
         }
     }
 

@@ -616,7 +616,7 @@ final class PodRun {
     static PodResources podResources(PodManifest manifest, List<ContainerResources> containers) {
         PodManifest.Resources pod = manifest.spec().resources();
         return PodResources.of(containers).withPodLevel(pod.cpuRequestMilli(), pod.cpuLimitMilli(), pod.memoryRequestBytes(),
-                pod.memoryLimitBytes());
+                pod.memoryLimitBytes(), pod.pidsLimit());
     }
 
     static ContainerResources resourcesOf(ContainerRun c) {

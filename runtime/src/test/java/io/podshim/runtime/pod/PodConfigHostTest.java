@@ -21,6 +21,22 @@ class PodConfigHostTest extends PodEngineHarness {
                 java.nio.charset.StandardCharsets.UTF_8)));
     }
 
+    /** A file of the pod cgroup (the pause's leaf's parent), found from /proc/PID/cgroup on v1 and v2 alike. */
+    private static String podCgroupFile(int pausePid, String controller, String file) throws Exception {
+        for (String line : Files.readAllLines(java.nio.file.Path.of("/proc/" + pausePid + "/cgroup"))) {
+            String[] f = line.split(":", 3);
+            boolean v2 = f[0].equals("0") && f[1].isEmpty();
+            if (v2 || List.of(f[1].split(",")).contains(controller)) {
+                java.nio.file.Path leaf = java.nio.file.Path.of(v2 ? "/sys/fs/cgroup" : "/sys/fs/cgroup/" + controller, f[2]);
+                java.nio.file.Path at = leaf.getParent().resolve(file);
+                if (Files.exists(at)) {
+                    return Files.readString(at).strip();
+                }
+            }
+        }
+        throw new AssertionError("no " + file + " for pid " + pausePid);
+    }
+
     private void apply(String yaml) {
         engine.applyObject(ObjectReader.read(yaml));
     }
@@ -268,6 +284,26 @@ class PodConfigHostTest extends PodEngineHarness {
         assertEquals(List.of("32"), logLines("pod-capped", "hog"));
         assertEquals("Burstable", done.qosClass());
         assertEquals(32L * 1024 * 1024 + " bytes", done.cgroupLimits().get("memory limit"));
+
+        engine.run(pod("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: few-pids}
+                spec:
+                  resources: {limits: {pids: "64"}}
+                  containers: [{name: app, image: busybox:local, command: [sleep, "3600"]}]
+                """));
+        PodStatus few = await("few-pids", s -> s.display().equals("Running"));
+        assertEquals("64", podCgroupFile(few.pausePid(), "pids", "pids.max"), "the pod's own pids limit is its cgroup's pids.max");
+        PodException containerPids = assertThrows(PodException.class, () -> pod("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: refused}
+                spec:
+                  containers: [{name: app, image: busybox:local, resources: {limits: {pids: "5"}}}]
+                """));
+        assertTrue(containerPids.getMessage().startsWith("spec.containers[0].resources.limits.pids: is a pod-level limit"),
+                containerPids.getMessage());
 
         PodException tooBig = assertThrows(PodException.class, () -> pod("""
                 apiVersion: v1
