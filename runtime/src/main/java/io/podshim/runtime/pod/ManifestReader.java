@@ -623,8 +623,14 @@ public final class ManifestReader {
     private static Volume.Projected projected(Field f) {
         f.onlyKeys(Field.keys("sources", "defaultMode"), Set.of());
         List<Volume.Projection> sources = f.list("sources", s -> {
-            s.onlyKeys(Field.keys("configMap", "secret", "downwardAPI"), Field.keys("serviceAccountToken", "clusterTrustBundle",
-                    "podCertificate"));
+            for (String issued : List.of("serviceAccountToken", "clusterTrustBundle", "podCertificate")) {
+                if (s.has(issued)) {
+                    // What the API server issues to the pod: podshim, a node alone, has none to ask.
+                    throw s.get(issued).error("is issued by a Kubernetes API server, which a podshim node does not have: remove this"
+                            + " source, or give the pod a Secret with what it needs");
+                }
+            }
+            s.onlyKeys(Field.keys("configMap", "secret", "downwardAPI"), Set.of());
             if (s.node().size() != 1) {
                 throw s.error("give exactly one of configMap, secret and downwardAPI");
             }

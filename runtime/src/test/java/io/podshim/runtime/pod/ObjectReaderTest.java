@@ -197,7 +197,7 @@ class ObjectReaderTest {
             "{resource: limits.memory, divisor: 1Mi}|{resource: limits.memory, containerName: nope}|spec.containers[0].env[2].valueFrom.resourceFieldRef.containerName: \"nope\" is not a container of this pod",
             "mode: 0400|mode: 1000|spec.volumes[0].configMap.items[0].mode: 1000 is not a file mode",
             "path: colors/now|path: ../etc/x|spec.volumes[0].configMap.items[0].path: \"../etc/x\" must be a relative path",
-            "- secret: {name: db, optional: true}|- serviceAccountToken: {path: token}|spec.volumes[1].projected.sources[0].serviceAccountToken: is a Kubernetes field podshim does not support yet",
+            "- secret: {name: db, optional: true}|- serviceAccountToken: {path: token}|spec.volumes[1].projected.sources[0].serviceAccountToken: is issued by a Kubernetes API server, which a podshim node does not have",
             "fsGroupChangePolicy: OnRootMismatch|fsGroupChangePolicy: OnRootMismatch, seccompProfile: {type: RuntimeDefault}|spec.securityContext.seccompProfile.type: RuntimeDefault is not supported by podshim yet: it installs no seccomp filter",
             "fsGroupChangePolicy: OnRootMismatch|fsGroupChangePolicy: OnRootMismatch, seccompProfile: {type: Mine}|spec.securityContext.seccompProfile.type: \"Mine\" is not a seccomp profile type",
             "fsGroupChangePolicy: OnRootMismatch|fsGroupChangePolicy: Sometimes|spec.securityContext.fsGroupChangePolicy: \"Sometimes\" is not a policy",
