@@ -417,7 +417,7 @@ public final class RegistryClient implements AutoCloseable {
      * now on (as the containers tools fall back). Null when that does not apply.
      */
     private Get plainHttp(Get get, Throwable failure) {
-        if (!insecure || !(failure instanceof javax.net.ssl.SSLException) || !get.uri().getScheme().equals("https")
+        if (!insecure || !tlsFailed(get, failure) || !get.uri().getScheme().equals("https")
                 || !get.uri().getHost().equals(base.getHost())) {
             return null;
         }
@@ -425,9 +425,24 @@ public final class RegistryClient implements AutoCloseable {
         return get.at(URI.create("http" + get.uri().toString().substring("https".length())));
     }
 
+    /**
+     * Whether TLS itself failed: an SSLException, or, to an https URL, the connection closed before
+     * any answer (a plain-HTTP server may answer a ClientHello with a 400 or just hang up: which
+     * comes first is a race).
+     */
+    private static boolean tlsFailed(Get get, Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException) {
+                return true;
+            }
+        }
+        return get.uri().getScheme().equals("https") && (cause instanceof org.eclipse.jetty.io.EofException
+                || cause instanceof java.nio.channels.ClosedChannelException);
+    }
+
     private PodException failed(Get get, Throwable cause) {
         String what = "GET " + get.uri() + " (" + ref.registry() + " for " + ref.repository() + "): ";
-        if (cause instanceof javax.net.ssl.SSLException) {
+        if (tlsFailed(get, cause)) {
             return PodException.unavailable(what + "TLS: " + message(cause) + ": if " + ref.registry() + " has a CA of its own,"
                     + " put it in /etc/containers/certs.d/" + ref.registry() + "/ca.crt; if it speaks plain HTTP, mark it insecure"
                     + " in registries.conf");
