@@ -183,6 +183,15 @@ public class PodshimContainer extends GenericContainer<PodshimContainer> {
         return json(call("POST", "/v1/pods", manifest.getBytes(StandardCharsets.UTF_8)), "apply");
     }
 
+    /**
+     * POST /v1/objects?apply=true: one document of any kind podshim serves (a Pod, ConfigMap,
+     * Secret or PersistentVolumeClaim), created or updated as kubectl apply does; its answer
+     * {@code {"kind": …, "name": …, "action": created|configured|unchanged}}.
+     */
+    public JsonNode applyObject(String document) {
+        return json(call("POST", "/v1/objects?apply=true", document.getBytes(StandardCharsets.UTF_8)), "apply");
+    }
+
     /** GET /v1/pods/NAME: the pod, a v1 Pod (metadata, spec, status). */
     public JsonNode pod(String name) {
         return json(call("GET", "/v1/pods/" + name, null), "get pod " + name);

@@ -129,4 +129,40 @@ class PodPatternsIT extends PodshimStories {
         assertTrue(cli("describe", "pod", "init").matches("(?s).*\n  Initialized +True\n.*"));
         cli("delete", "pod", "init");
     }
+
+    @Test
+    void configurationAConfigMapIsTheAppsFileAndItsChangeReachesTheRunningApp() {
+        assertEquals("created", podshim.applyObject("""
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: app-config}
+                data: {mode: blue}
+                """).path("action").asText());
+        podshim.apply("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: configured}
+                spec:
+                  terminationGracePeriodSeconds: 1
+                  volumes: [{name: config, configMap: {name: app-config}}]
+                  containers:
+                  - name: app
+                    image: busybox:local
+                    command: [sleep, "3600"]
+                    env: [{name: MODE, valueFrom: {configMapKeyRef: {name: app-config, key: mode}}}]
+                    volumeMounts: [{name: config, mountPath: /etc/app}]
+                """);
+        podshim.awaitPod("configured", PodPatternsIT::running);
+        assertEquals("blue blue", cli("exec", "configured", "--", "sh", "-c", "echo $MODE $(cat /etc/app/mode)").strip());
+        assertEquals("configured", podshim.applyObject("""
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: app-config}
+                data: {mode: green}
+                """).path("action").asText());
+        // The env stays what the container started with, as in Kubernetes; the volume follows the ConfigMap.
+        assertEquals("blue green", cli("exec", "configured", "--", "sh", "-c", "echo $MODE $(cat /etc/app/mode)").strip());
+        cli("delete", "pod", "configured", "--grace-period", "1");
+        cli("delete", "configmap", "app-config");
+    }
 }
