@@ -212,10 +212,16 @@ class ObjectReaderTest {
 
     @Test
     void whatPodshimDoesAlreadyIsTakenUnconfinedSeccompAndDefaultProcMount() {
-        PodManifest m = ManifestReader.read(POD.replace("fsGroupChangePolicy: OnRootMismatch}", "fsGroupChangePolicy: OnRootMismatch,"
-                + " seccompProfile: {type: Unconfined}}").replace("command: [sh, -c, \"echo $(GREETING)\"]", "command: [sh]\n"
-                + "    securityContext: {procMount: Default, seccompProfile: {type: Unconfined}}"));
+        String yaml = POD.replace("fsGroupChangePolicy: OnRootMismatch}", "fsGroupChangePolicy: OnRootMismatch,"
+                + " seccompProfile: {type: Unconfined}, appArmorProfile: {type: Unconfined}}").replace("command: [sh, -c, \"echo $(GREETING)\"]",
+                "command: [sh]\n    securityContext: {procMount: Default, seccompProfile: {type: Unconfined}}");
+        assertTrue(yaml.contains("procMount: Default") && yaml.contains("appArmorProfile"), "both places are in the manifest");
+        PodManifest m = ManifestReader.read(yaml);
         assertEquals("app", m.spec().containers().get(0).name());
+        PodException unmasked = assertThrows(PodException.class, () -> ManifestReader.read(yaml.replace("procMount: Default",
+                "procMount: Unmasked")));
+        assertTrue(unmasked.getMessage().startsWith("spec.containers[0].securityContext.procMount: \"Unmasked\" is not supported"),
+                unmasked.getMessage());
     }
 
     @Test
