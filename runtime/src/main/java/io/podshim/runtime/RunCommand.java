@@ -49,10 +49,7 @@ final class RunCommand {
         List<io.podshim.runtime.pod.ObjectReader.Document> objects = new ArrayList<>();
         try {
             // One Pod, and the ConfigMaps, Secrets and claims it uses, in one file (as podman kube play takes them).
-            for (String doc : Files.readString(file).split("(?m)^---[ \t]*(#.*)?$")) {
-                if (doc.lines().allMatch(l -> l.isBlank() || l.trim().startsWith("#"))) {
-                    continue;
-                }
+            for (String doc : io.podshim.runtime.cli.Cli.documents(file)) {
                 io.podshim.runtime.pod.ObjectReader.Document read = io.podshim.runtime.pod.ObjectReader.read(doc);
                 if (read.pod() == null) {
                     objects.add(read);

@@ -159,7 +159,7 @@ public final class Cli {
      * The documents of {@code file}, or of every .yaml, .yml and .json file in it if it is a
      * directory (in name order), split at YAML's {@code ---} lines, as kubectl apply -f reads them.
      */
-    static List<String> documents(Path file) throws IOException {
+    public static List<String> documents(Path file) throws IOException {
         List<Path> files = new java.util.ArrayList<>();
         if (Files.isDirectory(file)) {
             try (var list = Files.list(file)) {

@@ -80,7 +80,7 @@ final class ObjectRoutes {
     }
 
     private Reply render(String kind, List<ObjectNode> objects, boolean allNamespaces, String output, boolean single) {
-        Object value = single ? objects.get(0) : list(objects);
+        Object value = single ? objects.get(0) : io.podshim.runtime.kube.PodObject.list(objects);
         return switch (output) {
             case "yaml" -> new Reply(200, "application/yaml", Render.yaml(value));
             case "json" -> new Reply(200, "application/json", Render.json(value));
@@ -93,14 +93,6 @@ final class ObjectRoutes {
         };
     }
 
-    private static ObjectNode list(List<ObjectNode> items) {
-        ObjectNode list = Render.JSON.createObjectNode();
-        list.put("apiVersion", "v1");
-        list.put("kind", "List");
-        list.putArray("items").addAll(items);
-        list.putObject("metadata").put("resourceVersion", "");
-        return list;
-    }
 
     /** kubectl's columns: configmaps NAME DATA AGE; secrets NAME TYPE DATA AGE; claims NAME STATUS VOLUME CAPACITY … */
     static String table(String kind, List<ObjectNode> objects, boolean allNamespaces, Instant now) {

@@ -26,8 +26,8 @@ import java.util.regex.Pattern;
  */
 public final class ManifestReader {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
-    private static final Pattern SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+    static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+    static final Pattern SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
 
     private static final Set<String> CONTAINER_KEYS = Field.keys("name", "image", "command", "args", "env", "workingDir",
             "resources", "volumeMounts", "securityContext", "restartPolicy", "imagePullPolicy", "ports",
@@ -52,7 +52,8 @@ public final class ManifestReader {
 
     private ManifestReader() {}
 
-    public static PodManifest read(String text) {
+    /** The YAML or JSON documents of {@code text}, empty ones left out; a syntax error names its line. */
+    static List<JsonNode> documents(String text) {
         List<JsonNode> documents;
         try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(text)) {
             documents = it.readAll();
@@ -63,6 +64,11 @@ public final class ManifestReader {
             throw new PodException("read the manifest: " + e.getMessage(), e);
         }
         documents.removeIf(d -> d == null || d.isNull() || d.isMissingNode());
+        return documents;
+    }
+
+    public static PodManifest read(String text) {
+        List<JsonNode> documents = documents(text);
         if (documents.size() != 1) {
             throw PodException.invalid("the manifest holds " + documents.size() + " documents: give exactly one Pod");
         }
@@ -547,9 +553,10 @@ public final class ManifestReader {
         return new EnvVar.ResourceRef(container, resource, divisor);
     }
 
-    private static void dataKey(Field at, String key) {
+    /** A ConfigMap or Secret key as the API server allows it: letters, digits, '-', '_' and '.', not "." or "..", at most 253. */
+    static void dataKey(Field at, String key) {
         if (key.length() > 253 || !DATA_KEY.matcher(key).matches() || key.equals(".") || key.equals("..")) {
-            throw at.error("\"" + key + "\" is not a valid key: use letters, digits, '-', '_' and '.'");
+            throw at.error("\"" + key + "\" is not a valid key: use letters, digits, '-', '_' and '.' (at most 253; not . or ..)");
         }
     }
 

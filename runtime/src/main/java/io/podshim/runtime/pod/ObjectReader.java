@@ -1,11 +1,8 @@
 package io.podshim.runtime.pod;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.podshim.runtime.PodException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -13,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Reads one document of what {@code apply -f} is given: a Pod ({@link ManifestReader}), or a
@@ -22,11 +18,7 @@ import java.util.regex.Pattern;
  * the field, never a Secret's value.
  */
 public final class ObjectReader {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final Pattern KEY = Pattern.compile("[-._a-zA-Z0-9]+");
-    private static final Pattern SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
-    private static final Pattern LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
     /** The API server's bound on a ConfigMap's or Secret's data (etcd's object size). */
     private static final int MAX_DATA = 1024 * 1024;
     private static final Set<String> METADATA = Field.keys("name", "namespace", "uid", "labels", "annotations", "resourceVersion",
@@ -47,20 +39,11 @@ public final class ObjectReader {
     private ObjectReader() {}
 
     public static Document read(String text) {
-        JsonNode node;
-        try {
-            List<JsonNode> documents = YAML.readerFor(JsonNode.class).<JsonNode>readValues(text).readAll();
-            documents.removeIf(d -> d == null || d.isNull() || d.isMissingNode());
-            if (documents.size() != 1) {
-                throw PodException.invalid("the document holds " + documents.size() + " objects: give one per document");
-            }
-            node = documents.get(0);
-        } catch (JsonProcessingException e) {
-            throw PodException.invalid("the manifest is not valid YAML or JSON: " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
-        } catch (java.io.IOException e) {
-            throw new PodException("read the manifest: " + e.getMessage(), e);
+        List<JsonNode> documents = ManifestReader.documents(text);
+        if (documents.size() != 1) {
+            throw PodException.invalid("the document holds " + documents.size() + " objects: give one per document");
         }
+        JsonNode node = documents.get(0);
         if (!node.isObject()) {
             throw PodException.invalid("the manifest must be an object with apiVersion, kind and metadata");
         }
@@ -82,13 +65,13 @@ public final class ObjectReader {
         ObjectNode binary = NODES.objectNode();
         long size = 0;
         for (Map.Entry<String, Field> e : root.entries("data").entrySet()) {
-            key(e.getValue(), e.getKey());
+            ManifestReader.dataKey(e.getValue(), e.getKey());
             String value = e.getValue().text();
             size += value.getBytes(StandardCharsets.UTF_8).length;
             data.put(e.getKey(), value);
         }
         for (Map.Entry<String, Field> e : root.entries("binaryData").entrySet()) {
-            key(e.getValue(), e.getKey());
+            ManifestReader.dataKey(e.getValue(), e.getKey());
             if (data.has(e.getKey())) {
                 throw e.getValue().error("duplicate of key " + e.getKey() + " in data: a key is in data or binaryData, not both");
             }
@@ -117,12 +100,12 @@ public final class ObjectReader {
         ObjectNode out = header(root, "Secret");
         Map<String, byte[]> values = new LinkedHashMap<>();
         for (Map.Entry<String, Field> e : root.entries("data").entrySet()) {
-            key(e.getValue(), e.getKey());
+            ManifestReader.dataKey(e.getValue(), e.getKey());
             values.put(e.getKey(), base64(e.getValue()));
         }
         // stringData is written into data, over a key of the same name, as the API server does.
         for (Map.Entry<String, Field> e : root.entries("stringData").entrySet()) {
-            key(e.getValue(), e.getKey());
+            ManifestReader.dataKey(e.getValue(), e.getKey());
             values.put(e.getKey(), e.getValue().text().getBytes(StandardCharsets.UTF_8));
         }
         long size = values.values().stream().mapToLong(v -> v.length).sum();
@@ -231,12 +214,12 @@ public final class ObjectReader {
         }
         Field metadata = root.get("metadata").onlyKeys(METADATA, Set.of());
         String name = metadata.string("name");
-        if (name.length() > 253 || !SUBDOMAIN.matcher(name).matches()) {
+        if (name.length() > 253 || !ManifestReader.SUBDOMAIN.matcher(name).matches()) {
             throw metadata.get("name").error("\"" + name + "\" is not a valid name: use lowercase letters, digits, '-' and '.',"
                     + " starting and ending with a letter or digit");
         }
         String namespace = metadata.string("namespace", "default");
-        if (!LABEL.matcher(namespace).matches()) {
+        if (!ManifestReader.DNS_LABEL.matcher(namespace).matches()) {
             throw metadata.get("namespace").error("\"" + namespace + "\" is not a valid namespace: use at most 63 lowercase letters,"
                     + " digits and '-'");
         }
@@ -254,13 +237,6 @@ public final class ObjectReader {
             }
         }
         return out;
-    }
-
-    /** A data key as the API server allows it: letters, digits, '-', '_' and '.', not "." or "..", at most 253. */
-    private static void key(Field at, String key) {
-        if (key.length() > 253 || !KEY.matcher(key).matches() || key.equals(".") || key.equals("..")) {
-            throw at.error("\"" + key + "\" is not a valid key: use letters, digits, '-', '_' and '.' (at most 253; not . or ..)");
-        }
     }
 
     private static byte[] base64(Field value) {

@@ -22,6 +22,8 @@ final class PodConfig {
     /** kubelet's defaultMode for these volumes (0644). */
     static final int DEFAULT_MODE = 0644;
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     private final PodRun pod;
 
     PodConfig(PodRun pod) {
@@ -312,9 +314,9 @@ final class PodConfig {
             Map<String, byte[]> values = ApiObjects.values(secret.get());
             try {
                 if (values.containsKey(".dockerconfigjson")) {
-                    auths.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(values.get(".dockerconfigjson")).path("auths"));
+                    auths.add(JSON.readTree(values.get(".dockerconfigjson")).path("auths"));
                 } else if (values.containsKey(".dockercfg")) {
-                    auths.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(values.get(".dockercfg")));
+                    auths.add(JSON.readTree(values.get(".dockercfg")));
                 } else {
                     missing.add(name);
                     continue;
