@@ -7,12 +7,14 @@ import java.nio.file.Path;
 /**
  * {@code podshim daemon [--socket PATH] [--socket-group GROUP] [--state DIR] [--logs DIR] [--store DIR]
  * [--manifests DIR] [--cgroup-root NAME] [--backoff INITIAL:MAX] [--network cni|none] [--cni-conf-dir DIR]
- * [--cni-bin-dir DIR[:DIR…]] [--pod-subnet CIDR]}.
+ * [--cni-bin-dir DIR[:DIR…]] [--pod-subnet CIDR] [--cri-socket PATH|none]}. The CRI socket is {@code cri.sock}
+ * beside the API socket unless given: a daemon on a socket of its own (a test's) never takes the node's.
  */
 final class DaemonCommand {
     private static final String USAGE = "usage: podshim daemon [--socket PATH] [--socket-group GROUP] [--state DIR]"
             + " [--logs DIR] [--store DIR] [--manifests DIR] [--cgroup-root NAME] [--backoff INITIAL:MAX (e.g. 10s:300s)]"
-            + " [--network cni|none] [--cni-conf-dir DIR] [--cni-bin-dir DIR[:DIR...]] [--pod-subnet CIDR] [--node-labels K=V,…]";
+            + " [--network cni|none] [--cni-conf-dir DIR] [--cni-bin-dir DIR[:DIR...]] [--pod-subnet CIDR] [--node-labels K=V,…]"
+            + " [--cri-socket PATH|none]";
 
     private DaemonCommand() {}
 
@@ -28,6 +30,7 @@ final class DaemonCommand {
         io.podshim.runtime.pod.BackoffPolicy backoff = d.backoff();
         io.podshim.runtime.network.NetworkSettings net = d.network();
         java.util.Map<String, String> nodeLabels = new java.util.LinkedHashMap<>();
+        String criSocket = null;
         for (int i = 1; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             if (value == null) {
@@ -37,6 +40,7 @@ final class DaemonCommand {
             switch (args[i++]) {
                 case "--socket" -> socket = Path.of(value);
                 case "--socket-group" -> group = value;
+                case "--cri-socket" -> criSocket = value;
                 case "--state" -> state = Path.of(value);
                 case "--logs" -> logs = Path.of(value);
                 case "--store" -> store = Path.of(value);
@@ -93,7 +97,10 @@ final class DaemonCommand {
         }
         // podshim's own network keeps its files (host-local's leases) beside the daemon's state.
         net = new io.podshim.runtime.network.NetworkSettings(net.mode(), net.confDir(), net.binDirs(), net.podSubnet(), state);
-        Daemon.Options o = new Daemon.Options(socket, group, state, logs, store, cgroupRoot, backoff, manifests, net, nodeLabels);
+        Path cri = criSocket == null ? socket.toAbsolutePath().resolveSibling("cri.sock")
+                : criSocket.equals("none") ? null : Path.of(criSocket);
+        Daemon.Options o = new Daemon.Options(socket, group, state, logs, store, cgroupRoot, backoff, manifests, net, nodeLabels,
+                cri);
         Daemon daemon;
         try {
             daemon = Daemon.start(o);
@@ -105,7 +112,7 @@ final class DaemonCommand {
                 + " from an earlier daemon"));
         daemon.recovery().removed().forEach((uid, why) -> out.println("podshim daemon: removed the sandbox of pod uid "
                 + uid + " an earlier daemon left: " + why));
-        out.println("podshim daemon: listening on " + o.socket());
+        out.println("podshim daemon: listening on " + o.socket() + (cri == null ? "" : " (the CRI on " + cri + ")"));
         Thread stop = new Thread(() -> {
             try {
                 daemon.close();

@@ -27,11 +27,20 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  */
 public final class Daemon implements AutoCloseable {
     public static final Path DEFAULT_SOCKET = Path.of("/run/podshim/podshim.sock");
+    /** Where kubelet and crictl find the CRI: {@code --container-runtime-endpoint unix:///run/podshim/cri.sock}. */
+    public static final Path DEFAULT_CRI_SOCKET = Path.of("/run/podshim/cri.sock");
 
     /** Where everything lives; {@code socketGroup} and {@code manifests} (static pods) may be null. */
     public record Options(Path socket, String socketGroup, Path state, Path logs, Path images, String cgroupRoot,
                           BackoffPolicy backoff, Path manifests, io.podshim.runtime.network.NetworkSettings network,
-                          java.util.Map<String, String> nodeLabels) {
+                          java.util.Map<String, String> nodeLabels, Path criSocket) {
+        /** Without the CRI: only podshim's own API. */
+        public Options(Path socket, String socketGroup, Path state, Path logs, Path images, String cgroupRoot,
+                       BackoffPolicy backoff, Path manifests, io.podshim.runtime.network.NetworkSettings network,
+                       java.util.Map<String, String> nodeLabels) {
+            this(socket, socketGroup, state, logs, images, cgroupRoot, backoff, manifests, network, nodeLabels, null);
+        }
+
         /** @param nodeLabels what the node is labelled with besides kubernetes.io/os, arch and hostname (nodeSelector) */
         public Options(Path socket, String socketGroup, Path state, Path logs, Path images, String cgroupRoot,
                        BackoffPolicy backoff, Path manifests, io.podshim.runtime.network.NetworkSettings network) {
@@ -49,7 +58,8 @@ public final class Daemon implements AutoCloseable {
         public static Options defaults() {
             return new Options(DEFAULT_SOCKET, null, Path.of("/run/podshim/daemon"), Path.of("/var/log/podshim/pods"),
                     Path.of("/var/lib/podshim/images"), "podshim", BackoffPolicy.KUBERNETES, null,
-                    io.podshim.runtime.network.NetworkSettings.cni(Path.of("/run/podshim/daemon")));
+                    io.podshim.runtime.network.NetworkSettings.cni(Path.of("/run/podshim/daemon")), java.util.Map.of(),
+                    DEFAULT_CRI_SOCKET);
         }
     }
 
@@ -58,8 +68,11 @@ public final class Daemon implements AutoCloseable {
     private final Options options;
     private final PodEngine.Recovery recovery;
     private final StaticPods staticPods;
+    private final io.podshim.runtime.cri.CriServer cri;
 
-    private Daemon(Options options, PodEngine engine, Server server, PodEngine.Recovery recovery, StaticPods staticPods) {
+    private Daemon(Options options, PodEngine engine, Server server, PodEngine.Recovery recovery, StaticPods staticPods,
+                   io.podshim.runtime.cri.CriServer cri) {
+        this.cri = cri;
         this.options = options;
         this.engine = engine;
         this.server = server;
@@ -82,18 +95,25 @@ public final class Daemon implements AutoCloseable {
         server.addConnector(connector);
         server.setHandler(StreamRoutes.around(server, new ApiHandler(engine), engine));
         StaticPods staticPods = null;
+        io.podshim.runtime.cri.CriServer cri = null;
         try {
             server.start();
             secure(options.socket(), options.socketGroup());
+            if (options.criSocket() != null) {
+                cri = io.podshim.runtime.cri.CriServer.start(options.criSocket(), options.network());
+            }
             if (options.manifests() != null) {
                 staticPods = new StaticPods(options.manifests(), engine, System.err);
             }
         } catch (Exception e) {
+            if (cri != null) {
+                cri.close();
+            }
             server.stop();
             engine.close(Duration.ZERO);
             throw e;
         }
-        return new Daemon(options, engine, server, recovery, staticPods);
+        return new Daemon(options, engine, server, recovery, staticPods, cri);
     }
 
     public PodEngine engine() {
@@ -138,6 +158,9 @@ public final class Daemon implements AutoCloseable {
     public void close() throws Exception {
         if (staticPods != null) {
             staticPods.close();
+        }
+        if (cri != null) {
+            cri.close();
         }
         server.stop();
         engine.close(null);
