@@ -17,6 +17,18 @@ public final class NamespaceTable {
 
     private NamespaceTable() {}
 
+    /**
+     * The columns of pod {@code status}'s table: the host (as this process sees it), the pause, then
+     * each container that has a process now, init, app and ephemeral in spec order.
+     */
+    public static Map<String, Long> columns(io.podshim.runtime.pod.PodStatus status) {
+        Map<String, Long> columns = new java.util.LinkedHashMap<>();
+        columns.put("host", ProcessHandle.current().pid());
+        columns.put("pause", (long) status.pausePid());
+        status.allContainers().stream().filter(c -> c.pid() > 0).forEach(c -> columns.put(c.name(), (long) c.pid()));
+        return columns;
+    }
+
     /** The table as text; see {@link #print}. */
     public static String render(Map<String, Long> columns) {
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();

@@ -32,6 +32,30 @@ public final class CriLogReader {
         }
     }
 
+    /**
+     * The last {@code count} complete lines of {@code file}, read from its last 64 KiB at most (a
+     * preview of a log that may have grown for days); none if the file is gone.
+     */
+    public static List<Line> tail(Path file, int count) {
+        CriLogReader reader = new CriLogReader(file);
+        try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
+            long from = in.length() - TAIL_WINDOW;
+            if (from > 0) {
+                in.seek(from);
+                while (in.read() != '\n' && in.getFilePointer() < in.length()) {
+                    // to the start of the next record
+                }
+                reader.offset = in.getFilePointer();
+            }
+        } catch (IOException e) {
+            return List.of();
+        }
+        List<Line> lines = reader.readNewLines();
+        return lines.subList(Math.max(0, lines.size() - count), lines.size());
+    }
+
+    private static final long TAIL_WINDOW = 64 * 1024;
+
     /** The complete lines written since the last call; none if the file is gone. */
     public List<String> readNew() {
         return readNewLines().stream().map(Line::text).toList();

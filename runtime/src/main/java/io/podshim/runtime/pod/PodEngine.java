@@ -351,6 +351,32 @@ public final class PodEngine implements AutoCloseable {
         return published.values().stream().sorted((a, b) -> a.name().compareTo(b.name())).toList();
     }
 
+    /**
+     * What each container of pod {@code name} that has a cgroup uses now, in spec order; empty for a
+     * pod that is not there. The cgroups are found on the supervisor thread and read off it.
+     */
+    public List<ContainerUsage> usage(String name) {
+        record Cgroup(io.podshim.cgroups.CgroupPath path, io.podshim.cgroups.ContainerResources resources) {}
+        List<Cgroup> cgroups = Futures.join(supervisor.call(() -> {
+            PodRun pod = pods.get(name);
+            return pod == null ? List.<Cgroup>of() : pod.containers.stream().filter(c -> c.cgroup != null)
+                    .map(c -> new Cgroup(c.cgroup, PodRun.resourcesOf(c))).toList();
+        }));
+        List<ContainerUsage> usage = new java.util.ArrayList<>();
+        for (Cgroup c : cgroups) {
+            io.podshim.cgroups.CgroupStats stats;
+            try {
+                stats = core.cgroupManager().stats(c.path());
+            } catch (RuntimeException gone) {
+                continue; // removed meanwhile: the pod is being deleted
+            }
+            io.podshim.cgroups.ContainerResources r = c.resources();
+            usage.add(new ContainerUsage(r.name(), stats.memoryUsageBytes(), stats.cpuUsageNanos(), stats.pidsCurrent(),
+                    r.memoryLimitBytes(), r.cpuLimitMilli()));
+        }
+        return usage;
+    }
+
     /** Completes with the first status of pod {@code name} that meets {@code condition}. */
     public CompletableFuture<PodStatus> await(String name, Predicate<PodStatus> condition) {
         CompletableFuture<PodStatus> result = new CompletableFuture<>();

@@ -61,4 +61,21 @@ class CriLogFileTest {
         assertEquals(3, records.size());
         assertTrue(records.get(2).endsWith(" stdout F next"), "the unfinished last line is written when the log closes");
     }
+
+    @Test
+    void aTailIsTheLastCompleteLinesOfEvenALongLog() throws IOException {
+        StringBuilder many = new StringBuilder();
+        for (int i = 0; i < 5000; i++) {
+            many.append("line ").append(i).append('\n');
+        }
+        Path file = dir.resolve("0.log");
+        write(Stream.STDOUT, many.toString());
+        // A long line being written: its first part is a P record, its end not there yet.
+        Files.writeString(file, "2026-11-21T01:02:03.12Z stdout P the start of a long line\n", java.nio.file.StandardOpenOption.APPEND);
+        assertTrue(Files.size(file) > 128 * 1024, "longer than the window the tail reads");
+        assertEquals(List.of("line 4997", "line 4998", "line 4999"), CriLogReader.tail(file, 3).stream().map(CriLogReader.Line::text).toList(),
+                "the last lines written whole; the unfinished one waits");
+        assertEquals(List.of("line 4999"), CriLogReader.tail(file, 1).stream().map(CriLogReader.Line::text).toList());
+        assertEquals(List.of(), CriLogReader.tail(dir.resolve("gone.log"), 3));
+    }
 }
