@@ -7,14 +7,15 @@ import java.nio.file.Path;
 /**
  * {@code podshim daemon [--socket PATH] [--socket-group GROUP] [--state DIR] [--logs DIR] [--store DIR]
  * [--manifests DIR] [--cgroup-root NAME] [--backoff INITIAL:MAX] [--network cni|none] [--cni-conf-dir DIR]
- * [--cni-bin-dir DIR[:DIR…]] [--pod-subnet CIDR] [--cri-socket PATH|none]}. The CRI socket is {@code cri.sock}
- * beside the API socket unless given: a daemon on a socket of its own (a test's) never takes the node's.
+ * [--cni-bin-dir DIR[:DIR…]] [--pod-subnet CIDR] [--cri-socket PATH|none] [--ui [HOST:]PORT]}. The CRI socket is
+ * {@code cri.sock} beside the API socket unless given: a daemon on a socket of its own (a test's) never takes the
+ * node's. {@code --ui} serves the live picture of the pods on a loopback port ({@link io.podshim.runtime.ui.UiServer}).
  */
 final class DaemonCommand {
     private static final String USAGE = "usage: podshim daemon [--socket PATH] [--socket-group GROUP] [--state DIR]"
             + " [--logs DIR] [--store DIR] [--manifests DIR] [--cgroup-root NAME] [--backoff INITIAL:MAX (e.g. 10s:300s)]"
             + " [--network cni|none] [--cni-conf-dir DIR] [--cni-bin-dir DIR[:DIR...]] [--pod-subnet CIDR] [--node-labels K=V,…]"
-            + " [--cri-socket PATH|none]";
+            + " [--cri-socket PATH|none] [--ui [HOST:]PORT (a loopback address, e.g. 127.0.0.1:8079)]";
 
     private DaemonCommand() {}
 
@@ -31,6 +32,7 @@ final class DaemonCommand {
         io.podshim.runtime.network.NetworkSettings net = d.network();
         java.util.Map<String, String> nodeLabels = new java.util.LinkedHashMap<>();
         String criSocket = null;
+        java.net.InetSocketAddress ui = null;
         for (int i = 1; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             if (value == null) {
@@ -41,6 +43,14 @@ final class DaemonCommand {
                 case "--socket" -> socket = Path.of(value);
                 case "--socket-group" -> group = value;
                 case "--cri-socket" -> criSocket = value;
+                case "--ui" -> {
+                    ui = loopback(value);
+                    if (ui == null) {
+                        err.println("podshim daemon: --ui " + value + ": give PORT or HOST:PORT on a loopback address, such as 8079,"
+                                + " 127.0.0.1:8079 or [::1]:8079 (0: any free port)");
+                        return 2;
+                    }
+                }
                 case "--state" -> state = Path.of(value);
                 case "--logs" -> logs = Path.of(value);
                 case "--store" -> store = Path.of(value);
@@ -100,7 +110,7 @@ final class DaemonCommand {
         Path cri = criSocket == null ? socket.toAbsolutePath().resolveSibling("cri.sock")
                 : criSocket.equals("none") ? null : Path.of(criSocket);
         Daemon.Options o = new Daemon.Options(socket, group, state, logs, store, cgroupRoot, backoff, manifests, net, nodeLabels,
-                cri);
+                cri).withUi(ui);
         Daemon daemon;
         try {
             daemon = Daemon.start(o);
@@ -112,6 +122,7 @@ final class DaemonCommand {
                 + " from an earlier daemon"));
         daemon.recovery().removed().forEach((uid, why) -> out.println("podshim daemon: removed the sandbox of pod uid "
                 + uid + " an earlier daemon left: " + why));
+        daemon.uiUrl().ifPresent(url -> out.println("podshim daemon: the pods' page is at " + url));
         out.println("podshim daemon: listening on " + o.socket() + (cri == null ? "" : " (the CRI on " + cri + ")"));
         Thread stop = new Thread(() -> {
             try {
@@ -123,6 +134,21 @@ final class DaemonCommand {
         Runtime.getRuntime().addShutdownHook(stop);
         daemon.join();
         return 0;
+    }
+
+    /** "8079" (127.0.0.1), "127.0.0.1:8079", "localhost:8079" or "[::1]:8079"; null for anything else. */
+    static java.net.InetSocketAddress loopback(String value) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?:(\\[::1]|[0-9.]+|localhost):)?(\\d{1,5})").matcher(value);
+        if (!m.matches() || Integer.parseInt(m.group(2)) > 65535) {
+            return null;
+        }
+        String host = m.group(1) == null || m.group(1).equals("localhost") ? "127.0.0.1" : m.group(1).replace("[", "").replace("]", "");
+        try {
+            java.net.InetAddress address = java.net.InetAddress.getByName(host);
+            return address.isLoopbackAddress() ? new java.net.InetSocketAddress(address, Integer.parseInt(m.group(2))) : null;
+        } catch (java.net.UnknownHostException e) {
+            return null;
+        }
     }
 
     /** "250ms", "10s" or "5m". */

@@ -91,6 +91,7 @@ public final class Cli {
         commands.put("attach", Attach::new);
         commands.put("debug", Debug::new);
         commands.put("ns", Ns::new);
+        commands.put("ui", Ui::new);
         commands.put("version", Version::new);
         commands.put("delete", Delete::new);
         commands.put("volume", Volume::new);

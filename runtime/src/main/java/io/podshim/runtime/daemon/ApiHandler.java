@@ -49,6 +49,8 @@ import org.eclipse.jetty.util.Fields;
  *   GET    /v1/pods/NAME/events          its events, a v1 List of Events
  *   GET    /v1/events                    every pod's events  ?output=json|yaml|table&amp;namespace=NS
  *   GET    /v1/version                   the daemon's version
+ *   GET    /v1/ui                        the address of the live picture of the pods, token included:
+ *                                        {"url": …}, or 404 if the daemon serves none (--ui)
  *   GET    /v1/pods/NAME/namespaces      which namespace each process of the pod is in  ?output=table|json
  *   POST   /v1/pods/NAME/exec            run a command in a container  ?container=C&amp;command=ARG&amp;command=ARG…
  *                                        &amp;stdin=true: the body is its standard input
@@ -71,9 +73,12 @@ final class ApiHandler extends Handler.Abstract {
     private final ObjectRoutes objects;
     /** The node's name, as the objects and tables give it. */
     private final String node;
+    /** The page's address ({@code daemon --ui}), given only through this root-only socket; null without one. */
+    private final String uiUrl;
 
-    ApiHandler(PodEngine engine) {
+    ApiHandler(PodEngine engine, String uiUrl) {
         this.engine = engine;
+        this.uiUrl = uiUrl;
         this.objects = new ObjectRoutes(engine);
         this.node = engine.nodeLabels().get("kubernetes.io/hostname");
     }
@@ -126,6 +131,9 @@ final class ApiHandler extends Handler.Abstract {
             } else if (image.matches() && request.getMethod().equals("DELETE")) {
                 io.podshim.runtime.image.StoredImage removed = engine.removeImage(image.group(1));
                 reply = new Reply(200, "application/json", Render.json(Map.of("name", removed.name(), "id", removed.id())));
+            } else if (path.equals("/v1/ui") && request.getMethod().equals("GET")) {
+                reply = uiUrl == null ? error(404, "this daemon serves no page: start it with --ui 127.0.0.1:PORT")
+                        : new Reply(200, "application/json", Render.json(Map.of("url", uiUrl)));
             } else if (path.equals("/v1/version") && request.getMethod().equals("GET")) {
                 reply = new Reply(200, "application/json", Render.json(Version.info()));
             } else if (path.equals("/v1/pods") && request.getMethod().equals("GET")) {
@@ -169,11 +177,7 @@ final class ApiHandler extends Handler.Abstract {
                     throw PodException.conflict(null, "pod " + status.name() + " has no sandbox any more (it is " + status.display()
                             + "): its namespaces are gone");
                 }
-                Map<String, Long> columns = new LinkedHashMap<>();
-                columns.put("host", ProcessHandle.current().pid());
-                columns.put("pause", (long) status.pausePid());
-                List<ContainerStatus> all = status.allContainers();
-                all.stream().filter(c -> c.pid() > 0).forEach(c -> columns.put(c.name(), (long) c.pid()));
+                Map<String, Long> columns = NamespaceTable.columns(status);
                 // Next to the net namespace, what the pod has there.
                 String net = status.podInterface() != null ? "net: " + status.podInterface() + " " + String.join(", ", status.podIPs())
                         + " in the pod's own namespace\n" : status.podIP() != null ? "net: the node's, " + status.podIP() + "\n" : "";

@@ -4,6 +4,7 @@ import io.podshim.runtime.PodException;
 import io.podshim.runtime.image.ImageStore;
 import io.podshim.runtime.pod.BackoffPolicy;
 import io.podshim.runtime.pod.PodEngine;
+import io.podshim.runtime.ui.UiServer;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -33,7 +34,18 @@ public final class Daemon implements AutoCloseable {
     /** Where everything lives; {@code socketGroup} and {@code manifests} (static pods) may be null. */
     public record Options(Path socket, String socketGroup, Path state, Path logs, Path images, String cgroupRoot,
                           BackoffPolicy backoff, Path manifests, io.podshim.runtime.network.NetworkSettings network,
-                          java.util.Map<String, String> nodeLabels, Path criSocket) {
+                          java.util.Map<String, String> nodeLabels, Path criSocket, java.net.InetSocketAddress ui) {
+        public Options(Path socket, String socketGroup, Path state, Path logs, Path images, String cgroupRoot,
+                       BackoffPolicy backoff, Path manifests, io.podshim.runtime.network.NetworkSettings network,
+                       java.util.Map<String, String> nodeLabels, Path criSocket) {
+            this(socket, socketGroup, state, logs, images, cgroupRoot, backoff, manifests, network, nodeLabels, criSocket, null);
+        }
+
+        /** These options, with the live picture of the pods served on {@code ui} (a loopback address; port 0: any free one). */
+        public Options withUi(java.net.InetSocketAddress ui) {
+            return new Options(socket, socketGroup, state, logs, images, cgroupRoot, backoff, manifests, network, nodeLabels, criSocket, ui);
+        }
+
         /** Without the CRI: only podshim's own API. */
         public Options(Path socket, String socketGroup, Path state, Path logs, Path images, String cgroupRoot,
                        BackoffPolicy backoff, Path manifests, io.podshim.runtime.network.NetworkSettings network,
@@ -69,10 +81,12 @@ public final class Daemon implements AutoCloseable {
     private final PodEngine.Recovery recovery;
     private final StaticPods staticPods;
     private final io.podshim.runtime.cri.CriServer cri;
+    private final UiServer ui;
 
     private Daemon(Options options, PodEngine engine, Server server, PodEngine.Recovery recovery, StaticPods staticPods,
-                   io.podshim.runtime.cri.CriServer cri) {
+                   io.podshim.runtime.cri.CriServer cri, UiServer ui) {
         this.cri = cri;
+        this.ui = ui;
         this.options = options;
         this.engine = engine;
         this.server = server;
@@ -93,10 +107,15 @@ public final class Daemon implements AutoCloseable {
         UnixDomainServerConnector connector = new UnixDomainServerConnector(server);
         connector.setUnixDomainPath(options.socket());
         server.addConnector(connector);
-        server.setHandler(StreamRoutes.around(server, new ApiHandler(engine), engine));
+        // The page is served before the API answers, so the API can give its address (podshim ui).
+        UiServer ui = null;
         StaticPods staticPods = null;
         io.podshim.runtime.cri.CriServer cri = null;
         try {
+            if (options.ui() != null) {
+                ui = UiServer.start(options.ui(), options.state(), engine, engine.nodeLabels().get("kubernetes.io/hostname"));
+            }
+            server.setHandler(StreamRoutes.around(server, new ApiHandler(engine, ui == null ? null : ui.url()), engine));
             server.start();
             secure(options.socket(), options.socketGroup());
             if (options.criSocket() != null) {
@@ -109,15 +128,23 @@ public final class Daemon implements AutoCloseable {
             if (cri != null) {
                 cri.close();
             }
+            if (ui != null) {
+                ui.close();
+            }
             server.stop();
             engine.close(Duration.ZERO);
             throw e;
         }
-        return new Daemon(options, engine, server, recovery, staticPods, cri);
+        return new Daemon(options, engine, server, recovery, staticPods, cri, ui);
     }
 
     public PodEngine engine() {
         return engine;
+    }
+
+    /** The address of the live picture of the pods, token included; empty unless the options ask for it. */
+    public java.util.Optional<String> uiUrl() {
+        return java.util.Optional.ofNullable(ui).map(UiServer::url);
     }
 
     /** What this daemon found of an earlier one at start: the pods it took over and the sandboxes it removed. */
@@ -161,6 +188,9 @@ public final class Daemon implements AutoCloseable {
         }
         if (cri != null) {
             cri.close();
+        }
+        if (ui != null) {
+            ui.close();
         }
         server.stop();
         engine.close(null);

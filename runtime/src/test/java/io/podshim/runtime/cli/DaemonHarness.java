@@ -41,9 +41,14 @@ abstract class DaemonHarness {
         String id = UUID.randomUUID().toString().substring(0, 8);
         base = Path.of("/run/podshim-test-" + id);
         new ImageStore(base.resolve("images")).importImage(BusyboxImage.create(base.resolve("busybox")), "busybox:local", ImportProgress.NONE);
-        daemon = Daemon.start(new Daemon.Options(base.resolve("podshim.sock"), null, base.resolve("state"), base.resolve("logs"),
+        daemon = Daemon.start(options(new Daemon.Options(base.resolve("podshim.sock"), null, base.resolve("state"), base.resolve("logs"),
                 base.resolve("images"), "podshim-test-" + id, new BackoffPolicy(Duration.ofMillis(100), Duration.ofMillis(400),
-                Duration.ofMinutes(10)), base.resolve("manifests")));
+                Duration.ofMinutes(10)), base.resolve("manifests"))));
+    }
+
+    /** The daemon's options: a test class that needs more (the page, say) adds it here. */
+    Daemon.Options options(Daemon.Options defaults) {
+        return defaults;
     }
 
     @AfterEach
