@@ -64,7 +64,9 @@ final class RunHistory implements AutoCloseable {
                 if (c.lastState() != null) {
                     lane.see(c.lastState(), now);
                 }
-                lane.see(c.state(), now);
+                // A container that never ran has waited since its pod was made, not since it was first seen here.
+                boolean fresh = lane.runs.isEmpty() && lane.waits.isEmpty() && c.restartCount() == 0 && c.lastState() == null;
+                lane.see(c.state(), fresh && status.creationTimestamp() != null ? status.creationTimestamp() : now);
             }
         }
     }
@@ -74,19 +76,24 @@ final class RunHistory implements AutoCloseable {
         following.close();
     }
 
-    private static final class Lane {
+    /** One container's runs and waits, from the states it was seen in; not thread-safe (its pod's lanes are locked). */
+    static final class Lane {
         final List<Run> runs = new ArrayList<>();
         final List<Wait> waits = new ArrayList<>();
 
         void see(ContainerState state, Instant now) {
             switch (state.kind()) {
+                // Only a run not seen before ends a wait: a status in back-off still holds the last run as its lastState.
                 case RUNNING -> {
-                    put(new Run(state.startedAt(), null, null, null, null));
-                    endWait(state.startedAt() == null ? now : state.startedAt());
+                    if (put(new Run(state.startedAt(), null, null, null, null))) {
+                        endWait(state.startedAt() == null ? now : state.startedAt());
+                    }
                 }
                 case TERMINATED -> {
-                    put(new Run(state.startedAt(), state.finishedAt(), state.reason(), state.exitCode(), state.message()));
-                    endWait(state.finishedAt() == null ? now : state.finishedAt());
+                    Instant began = state.startedAt() != null ? state.startedAt() : state.finishedAt();
+                    if (put(new Run(state.startedAt(), state.finishedAt(), state.reason(), state.exitCode(), state.message()))) {
+                        endWait(began == null ? now : began);
+                    }
                 }
                 case WAITING -> {
                     Wait open = waits.isEmpty() ? null : waits.get(waits.size() - 1);
@@ -100,23 +107,27 @@ final class RunHistory implements AutoCloseable {
             }
         }
 
-        /** A run is the same run when it started at the same time (or, never started, ended at the same time). */
-        private void put(Run run) {
+        /**
+         * Adds {@code run}, or ends the same run seen running (the same start; a run that never started:
+         * the same end); whether it was new.
+         */
+        private boolean put(Run run) {
             for (int i = runs.size() - 1; i >= 0; i--) {
                 Run seen = runs.get(i);
                 boolean same = run.startedAt() != null ? run.startedAt().equals(seen.startedAt())
                         : seen.startedAt() == null && java.util.Objects.equals(run.finishedAt(), seen.finishedAt());
                 if (same) {
-                    if (seen.finishedAt() == null) {
+                    if (seen.finishedAt() == null && run.finishedAt() != null) {
                         runs.set(i, run); // it ended
                     }
-                    return;
+                    return false;
                 }
             }
             runs.add(run);
             runs.sort(java.util.Comparator.comparing(r -> r.startedAt() != null ? r.startedAt() : r.finishedAt(),
                     java.util.Comparator.nullsLast(java.util.Comparator.naturalOrder())));
             trim(runs);
+            return true;
         }
 
         private void endWait(Instant at) {

@@ -152,6 +152,12 @@ function renderNamespaces(picture) {
   const diagram = document.getElementById("ns-diagram");
   const processes = picture.processes;
   document.getElementById("ns-gone").hidden = processes.length > 0;
+  // A container with no process now (an init container that is done, one in back-off) has no namespaces to show.
+  const absent = picture.containers.filter(c => !processes.some(p => p.name === c.name))
+    .map(c => c.name + " (" + (c.state.reason || c.state.kind) + ")");
+  const note = document.getElementById("ns-absent");
+  note.hidden = absent.length === 0 || processes.length === 0;
+  note.textContent = "No process now, so not drawn: " + absent.join(", ");
   diagram.replaceChildren();
   if (processes.length === 0) {
     diagram.setAttribute("width", 0);

@@ -191,6 +191,8 @@ class UiBrowserHostTest {
                 + e.path("involvedObject").path("fieldPath").asText("pod").replaceFirst(".*\\{(.*)}", "$1")));
         assertEquals(events, new TreeSet<>(names(marks.elements())), "a mark for each event, on its container's lane");
 
+        // The picture README shows, once every running container's charts have a line (two readings).
+        browser.waitFor("document.querySelectorAll('#containers figure[data-chart=\"cpu\"] path').length === 3");
         browser.screenshot(SCREENSHOTS.resolve("demo-pod.png"), "#pod");
     }
 
