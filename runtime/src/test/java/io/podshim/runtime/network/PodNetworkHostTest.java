@@ -11,6 +11,7 @@ import io.podshim.runtime.FileTrees;
 import io.podshim.runtime.cli.ApiClient;
 import io.podshim.runtime.container.BusyboxImage;
 import io.podshim.runtime.daemon.DaemonProcess;
+import io.podshim.runtime.daemon.PodWatchWait;
 import io.podshim.runtime.image.ImageStore;
 import io.podshim.runtime.image.ImportProgress;
 import io.podshim.testing.HostSnapshot;
@@ -143,17 +144,13 @@ class PodNetworkHostTest {
         return JSON.readTree(r.body());
     }
 
-    /** The pod's status once {@code until} holds for it (bounded: a guard against hanging, not a timing assertion). */
+    /** The pod's status once {@code until} holds for it, on the daemon's watch (bounded: a guard against hanging, not a timing assertion). */
     private JsonNode await(String name, Predicate<JsonNode> until) throws Exception {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        JsonNode status = pod(name);
-        while (!until.test(status)) {
-            assertTrue(System.nanoTime() < deadline, "gave up waiting on pod " + name + ": " + status + "\nthe daemons printed: "
-                    + daemons.stream().map(DaemonProcess::output).toList());
-            Thread.onSpinWait();
-            status = pod(name);
+        try {
+            return PodWatchWait.until(base.resolve("podshim.sock"), name, until, PATIENCE);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\nthe daemons printed: " + daemons.stream().map(DaemonProcess::output).toList(), e);
         }
-        return status;
     }
 
     /** kubectl's STATUS word, which podshim gives under an annotation. */
@@ -191,11 +188,7 @@ class PodNetworkHostTest {
     }
 
     private void awaitGone(String name) throws Exception {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (api().call("GET", "/v1/pods/" + name, null).status() != 404) {
-            assertTrue(System.nanoTime() < deadline, "pod " + name + " was not removed");
-            Thread.onSpinWait();
-        }
+        PodWatchWait.gone(base.resolve("podshim.sock"), name, PATIENCE);
     }
 
     private String exec(String pod, String... argv) throws IOException {
@@ -434,12 +427,8 @@ class PodNetworkHostTest {
         awaitGone("free");
     }
 
-    private static void awaitFile(Path file) {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (!Files.exists(file)) {
-            assertTrue(System.nanoTime() < deadline, "gave up waiting for " + file);
-            Thread.onSpinWait();
-        }
+    private static void awaitFile(Path file) throws Exception {
+        io.podshim.testing.FileWait.appears(file, PATIENCE);
     }
 
     /** The pod's FailedCreatePodSandBox event, or a missing node. */

@@ -52,32 +52,28 @@ final class Browser implements AutoCloseable {
     Browser() throws IOException {
         node = new ProcessBuilder("node", DRIVER.getFileName().toString()).directory(DRIVER.getParent().toFile()).start();
         commands = node.getOutputStream();
-        Thread out = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = in.readLine()) != null; ) {
-                    answers.add(line);
+        readers.add(pump(node.getInputStream(), answers::add, "browser-answers"));
+        readers.add(pump(node.getErrorStream(), line -> {
+            synchronized (stderr) {
+                stderr.append(line).append('\n');
+            }
+        }, "browser-errors"));
+    }
+
+    /** A thread that gives each line of {@code in} to {@code to} until it ends. */
+    private static Thread pump(java.io.InputStream in, java.util.function.Consumer<String> to, String name) {
+        Thread t = new Thread(() -> {
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                for (String line; (line = lines.readLine()) != null; ) {
+                    to.accept(line);
                 }
             } catch (IOException ignored) {
                 // the browser ended
             }
-        }, "browser-answers");
-        out.setDaemon(true);
-        out.start();
-        readers.add(out);
-        Thread err = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(node.getErrorStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = in.readLine()) != null; ) {
-                    synchronized (stderr) {
-                        stderr.append(line).append('\n');
-                    }
-                }
-            } catch (IOException ignored) {
-                // the browser ended
-            }
-        }, "browser-errors");
-        err.setDaemon(true);
-        err.start();
-        readers.add(err);
+        }, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
     }
 
     /** Opens {@code url}; its HTTP status. */
