@@ -35,6 +35,7 @@ public final class Daemon implements AutoCloseable {
     public record Options(Path socket, String socketGroup, Path state, Path logs, Path images, String cgroupRoot,
                           BackoffPolicy backoff, Path manifests, io.podshim.runtime.network.NetworkSettings network,
                           java.util.Map<String, String> nodeLabels, Path criSocket, java.net.InetSocketAddress ui) {
+        /** Without the page ({@code ui}: see {@link #withUi}). */
         public Options(Path socket, String socketGroup, Path state, Path logs, Path images, String cgroupRoot,
                        BackoffPolicy backoff, Path manifests, io.podshim.runtime.network.NetworkSettings network,
                        java.util.Map<String, String> nodeLabels, Path criSocket) {

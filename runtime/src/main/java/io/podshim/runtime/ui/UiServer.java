@@ -32,14 +32,20 @@ public final class UiServer implements AutoCloseable {
      * @param stateDir where the token is kept across restarts
      * @param node the node's name, as the pods' objects give it
      */
-    public static UiServer start(InetSocketAddress address, Path stateDir, PodEngine engine, String node) throws IOException {
+    public static UiServer start(InetSocketAddress address, Path stateDir, PodEngine engine, String node) {
         InetAddress host = address.getAddress();
         if (host == null || !host.isLoopbackAddress()) {
             throw PodException.invalid("--ui " + address.getHostString() + ":" + address.getPort()
                     + ": the page listens on a loopback address only (127.0.0.1 or [::1]): on any other, every host that reaches"
                     + " this node could try its token");
         }
-        UiToken token = UiToken.in(stateDir);
+        UiToken token;
+        try {
+            token = UiToken.in(stateDir);
+        } catch (IOException e) {
+            throw new PodException("--ui: keep the page's token in " + stateDir.resolve(UiToken.FILE) + ": " + e
+                    + " (give --state a directory root may write)", e);
+        }
         QueuedThreadPool threads = new QueuedThreadPool(16, 2);
         threads.setName("ui");
         Server server = new Server(threads);
