@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * while they wait.
  */
 @HostTest
+@Tag("registry") // the cgroup v2 VM rung leaves it out: its subject does not depend on the cgroup version (vm/run.sh)
 class PodPullHostTest extends PodEngineHarness {
     private static Path work;
     private static LocalRegistry registry;
