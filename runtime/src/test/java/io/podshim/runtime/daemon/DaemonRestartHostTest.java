@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.podshim.cgroups.CgroupHost;
 import io.podshim.cgroups.CgroupManager;
 import io.podshim.cgroups.CgroupPath;
@@ -137,33 +136,17 @@ class DaemonRestartHostTest {
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
-    private Path socket() {
-        return base.resolve("podshim.sock");
-    }
-
-    /**
-     * Waits on the daemon's watch (bounded: the pod moves on its own time) until pod {@code name} is
-     * Running with every container ready and {@code restarts} restarts, then reads {@code get pods}
-     * and checks its row says so: {@code name 2/2 Running restarts}.
-     */
-    private Result awaitRow(String name, int restarts) throws Exception {
-        try {
-            PodWatchWait.until(socket(), name, pod -> {
-                JsonNode statuses = pod.path("status").path("containerStatuses");
-                int sum = 0;
-                boolean ready = statuses.size() == 2;
-                for (JsonNode c : statuses) {
-                    sum += c.path("restartCount").asInt();
-                    ready &= c.path("ready").asBoolean();
-                }
-                return ready && sum == restarts && pod.path("metadata").path("annotations").path("podshim.io/status").asText().equals("Running");
-            }, PATIENCE);
-        } catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + "\nwhat the daemons printed:\n" + outputs.stream().map(o -> String.join("\n", o)).toList(), e);
+    /** Asks again until {@code accept} holds for the answer (bounded): the pod moves on its own time. */
+    private Result cliUntil(Predicate<Result> accept, String... args) {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        Result r = cli(args);
+        while (!accept.test(r)) {
+            assertTrue(System.nanoTime() < deadline, "gave up waiting on podshim " + String.join(" ", args) + ":\n" + r
+                    + "\nwhat the daemons printed:\n" + outputs.stream().map(o -> String.join("\n", o)).toList());
+            Thread.onSpinWait();
+            r = cli(args);
         }
-        Result get = cli("get", "pods");
-        assertTrue(get.out().matches("(?s).*\\n" + name + " +2/2 +Running +" + restarts + " .*"), get.toString());
-        return get;
+        return r;
     }
 
     private static final Pattern COUNT = Pattern.compile("line (\\d+)");
@@ -198,9 +181,8 @@ class DaemonRestartHostTest {
                 """.formatted(gate));
         startDaemon();
         assertEquals(0, cli("apply", "-f", manifest.toString()).code());
-        awaitRow("survivor", 0);
-        PodWatchWait.log(socket(), "survivor", "counter", text -> COUNT.matcher(text).find(), PATIENCE);
-        int beforeKill = linesWithoutGap(cli("logs", "survivor", "-c", "counter").out());
+        cliUntil(r -> r.out().matches("(?s).*\\nsurvivor +2/2 +Running +0 .*"), "get", "pods");
+        int beforeKill = linesWithoutGap(cliUntil(r -> COUNT.matcher(r.out()).find(), "logs", "survivor", "-c", "counter").out());
         String pids = cli("get", "pods", "-o", "json").out();
 
         Process first = daemons.get(0);
@@ -213,12 +195,16 @@ class DaemonRestartHostTest {
         // While no daemon runs, the quitter ends: its shim records how.
         Files.writeString(gate.resolve("go"), "");
         Path record = onlyExitRecord(base.resolve("state/sandboxes"), "quitter-0");
-        io.podshim.testing.FileWait.appears(record, PATIENCE); // the quitter's shim writes its exit record
+        long recordDeadline = System.nanoTime() + PATIENCE.toNanos();
+        while (!Files.exists(record)) {
+            assertTrue(System.nanoTime() < recordDeadline, "the quitter's shim wrote no exit record");
+            Thread.onSpinWait();
+        }
 
         BlockingQueue<String> output = startDaemon();
         assertTrue(output.stream().anyMatch(l -> l.equals("podshim daemon: took over pod survivor from an earlier daemon")),
                 output.toString());
-        Result get = awaitRow("survivor", 1);
+        Result get = cliUntil(r -> r.out().matches("(?s).*\\nsurvivor +2/2 +Running +1 .*"), "get", "pods");
         assertTrue(get.code() == 0, get.toString());
         Result describe = cli("describe", "pod", "survivor");
         assertTrue(describe.out().contains("ended while the daemon was down: exited 3"), describe.out());
@@ -228,7 +214,7 @@ class DaemonRestartHostTest {
                 "what the first daemon saw is still there: " + describe.out());
 
         // The counter's log goes on without a gap: what it wrote meanwhile waited in the pipe its shim holds.
-        PodWatchWait.log(socket(), "survivor", "counter", text -> COUNT.matcher(text).results().count() > beforeKill + 50, PATIENCE);
+        cliUntil(r -> COUNT.matcher(r.out()).results().count() > beforeKill + 50, "logs", "survivor", "-c", "counter");
         int after = linesWithoutGap(cli("logs", "survivor", "-c", "counter").out());
         assertTrue(after > beforeKill + 50, "the log went on: " + beforeKill + " lines before, " + after + " now");
         assertEquals(running.get(0), containerPids(cli("get", "pods", "-o", "json").out()).get(0), "the same counter process");
@@ -237,8 +223,7 @@ class DaemonRestartHostTest {
         assertEquals(new Result(4, "survivor\n", ""), exec);
 
         assertEquals(0, cli("delete", "pod", "survivor", "--grace-period", "1").code());
-        PodWatchWait.gone(socket(), "survivor", PATIENCE);
-        assertFalse(cli("get", "pods").out().contains("survivor"));
+        assertEquals(0, cliUntil(r -> !r.out().contains("survivor"), "get", "pods").code());
         running.forEach(pid -> assertFalse(Procfs.startTime(pid).isPresent() && !Procfs.state(pid).orElse("Z").startsWith("Z"),
                 "container " + pid + " outlived its pod"));
         try (Stream<Path> left = Files.list(base.resolve("state/sandboxes"))) {
@@ -264,14 +249,14 @@ class DaemonRestartHostTest {
                 """);
         startDaemon();
         assertEquals(0, cli("apply", "-f", manifest.toString()).code());
-        awaitRow("held", 0);
+        cliUntil(r -> r.out().matches("(?s).*\\nheld +2/2 +Running +0 .*"), "get", "pods");
         attachAndSee("echo", "before\n", "got before");
 
         Process first = daemons.get(0);
         first.destroyForcibly(); // SIGKILL: the containers keep their stdin and terminal in their shims
         assertEquals(137, first.waitFor());
         startDaemon();
-        awaitRow("held", 0);
+        cliUntil(r -> r.out().matches("(?s).*\\nheld +2/2 +Running +0 .*"), "get", "pods");
 
         // Neither container saw its input end (which would have ended it and started it again: RESTARTS 0 says not).
         attachAndSee("echo", "after\n", "got after");
@@ -286,21 +271,14 @@ class DaemonRestartHostTest {
         try (io.podshim.runtime.cli.StreamClient client = new io.podshim.runtime.cli.StreamClient(base.resolve("podshim.sock"))) {
             org.eclipse.jetty.websocket.api.Session session = client.connect("/v1/pods/held/attach?container=" + container
                     + "&stdin=true&stdout=true&tty=" + container.equals("term"), List.of("v5.channel.k8s.io"),
-                    new io.podshim.runtime.cli.FrameListener((channel, data) -> {
-                        synchronized (seen) {
-                            seen.append(new String(data, StandardCharsets.UTF_8));
-                            seen.notifyAll();
-                        }
-                    }, () -> { }));
+                    new io.podshim.runtime.cli.FrameListener((channel, data) -> seen.append(new String(data, StandardCharsets.UTF_8)),
+                            () -> { }));
             byte[] bytes = input.getBytes(StandardCharsets.UTF_8);
             io.podshim.runtime.cli.StreamClient.send(session, 0, bytes, bytes.length);
             long deadline = System.nanoTime() + PATIENCE.toNanos();
-            synchronized (seen) {
-                while (!seen.toString().contains(wanted)) {
-                    long left = deadline - System.nanoTime();
-                    assertTrue(left > 0, "attach to " + container + ": gave up waiting for " + wanted + "; saw " + seen);
-                    TimeUnit.NANOSECONDS.timedWait(seen, left); // woken by each frame
-                }
+            while (!seen.toString().contains(wanted)) {
+                assertTrue(System.nanoTime() < deadline, "attach to " + container + ": gave up waiting for " + wanted + "; saw " + seen);
+                Thread.onSpinWait();
             }
             session.close();
         }

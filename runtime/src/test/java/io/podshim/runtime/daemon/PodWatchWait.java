@@ -54,39 +54,6 @@ public final class PodWatchWait {
         }
     }
 
-    /**
-     * Follows the log of {@code container} of pod {@code pod} ({@code logs -f}) until what it has
-     * printed so far is accepted by {@code until}; fails once {@code patience} is over at the next
-     * line that comes (the follow ends only with the run).
-     */
-    public static void log(Path socket, String pod, String container, Predicate<String> until, Duration patience) throws IOException {
-        long deadline = System.nanoTime() + patience.toNanos();
-        ByteArrayOutputStream text = new ByteArrayOutputStream();
-        OutputStream sink = new OutputStream() {
-            @Override
-            public void write(int b) throws IOException {
-                text.write(b);
-                if (b == '\n') {
-                    if (until.test(text.toString(StandardCharsets.UTF_8))) {
-                        throw new Found();
-                    }
-                    if (System.nanoTime() > deadline) {
-                        throw new AssertionError("gave up after " + patience.toSeconds() + " s following the log of " + pod + "/"
-                                + container + ":\n" + text.toString(StandardCharsets.UTF_8));
-                    }
-                }
-            }
-        };
-        try {
-            new ApiClient(socket).call("GET", "/v1/pods/" + URLEncoder.encode(pod, StandardCharsets.UTF_8) + "/logs?follow=true&container="
-                    + URLEncoder.encode(container, StandardCharsets.UTF_8), null, status -> sink);
-        } catch (Found done) {
-            return;
-        }
-        throw new AssertionError("the log of " + pod + "/" + container + " ended before it said what was awaited:\n"
-                + text.toString(StandardCharsets.UTF_8));
-    }
-
     private interface Check {
         boolean done(String type, JsonNode pod);
     }
