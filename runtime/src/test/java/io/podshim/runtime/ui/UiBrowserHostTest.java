@@ -87,18 +87,26 @@ class UiBrowserHostTest {
 
     @AfterEach
     void nothingLeft() throws Exception {
+        JsonNode pageErrors = null;
         try {
             if (browser != null) {
-                assertEquals(0, browser.pageErrors().size(), "the page's scripts threw: " + browser.pageErrors());
-                browser.close();
-            }
-            for (DaemonProcess d : daemons) {
-                d.close();
+                pageErrors = browser.pageErrors();
             }
         } finally {
-            FileTrees.delete(base);
-            HostSnapshot.takeAndCompare(before);
+            // Whatever failed before, the browser and every daemon go (a daemon left running keeps its pods).
+            try {
+                if (browser != null) {
+                    browser.close();
+                }
+            } finally {
+                for (DaemonProcess d : daemons) {
+                    d.close();
+                }
+                FileTrees.delete(base);
+            }
         }
+        HostSnapshot.takeAndCompare(before);
+        assertEquals(0, pageErrors == null ? 0 : pageErrors.size(), "the page's scripts threw: " + pageErrors);
     }
 
     private DaemonProcess daemon() throws Exception {
