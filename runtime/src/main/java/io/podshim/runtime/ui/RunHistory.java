@@ -23,7 +23,7 @@ final class RunHistory implements AutoCloseable {
     static final int MAX_RUNS = 50;
 
     /** One run: running while {@code finishedAt} is null. {@code startedAt} is null for a run that never started (StartError). */
-    record Run(Instant startedAt, Instant finishedAt, String reason, Integer exitCode, String message) {}
+    record Run(Instant startedAt, Instant finishedAt, String reason, Integer exitCode) {}
 
     /** A spell of waiting between runs (CrashLoopBackOff, ContainerCreating, …): open while {@code until} is null. */
     record Wait(Instant since, Instant until, String reason) {}
@@ -85,13 +85,13 @@ final class RunHistory implements AutoCloseable {
             switch (state.kind()) {
                 // Only a run not seen before ends a wait: a status in back-off still holds the last run as its lastState.
                 case RUNNING -> {
-                    if (put(new Run(state.startedAt(), null, null, null, null))) {
+                    if (put(new Run(state.startedAt(), null, null, null))) {
                         endWait(state.startedAt() == null ? now : state.startedAt());
                     }
                 }
                 case TERMINATED -> {
                     Instant began = state.startedAt() != null ? state.startedAt() : state.finishedAt();
-                    if (put(new Run(state.startedAt(), state.finishedAt(), state.reason(), state.exitCode(), state.message()))) {
+                    if (put(new Run(state.startedAt(), state.finishedAt(), state.reason(), state.exitCode()))) {
                         endWait(began == null ? now : began);
                     }
                 }

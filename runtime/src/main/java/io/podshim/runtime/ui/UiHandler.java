@@ -34,15 +34,15 @@ import org.eclipse.jetty.util.Callback;
 final class UiHandler extends Handler.Abstract {
     private static final Pattern POD = Pattern.compile("/api/pods/([^/]+)/([^/]+)");
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Map<String, String> ASSETS = Map.of("/assets/ui.js", "text/javascript; charset=utf-8",
-            "/assets/ui.css", "text/css; charset=utf-8");
+    /** One of the page's files, as served. */
+    private record Asset(String contentType, byte[] bytes) {}
 
     private final PodEngine engine;
     private final String node;
     private final RunHistory history;
     private final UiToken token;
     private final String page;
-    private final Map<String, byte[]> assets;
+    private final Map<String, Asset> assets;
 
     UiHandler(PodEngine engine, String node, RunHistory history, UiToken token) {
         this.engine = engine;
@@ -50,7 +50,8 @@ final class UiHandler extends Handler.Abstract {
         this.history = history;
         this.token = token;
         this.page = new String(resource("index.html"), StandardCharsets.UTF_8).replace("{{TOKEN}}", token.value());
-        this.assets = Map.of("/assets/ui.js", resource("ui.js"), "/assets/ui.css", resource("ui.css"));
+        this.assets = Map.of("/assets/ui.js", new Asset("text/javascript; charset=utf-8", resource("ui.js")),
+                "/assets/ui.css", new Asset("text/css; charset=utf-8", resource("ui.css")));
     }
 
     @Override
@@ -75,10 +76,11 @@ final class UiHandler extends Handler.Abstract {
         if (path.equals("/") || path.equals("/index.html")) {
             return send(response, callback, 200, "text/html; charset=utf-8", page);
         }
-        if (assets.containsKey(path)) {
+        Asset asset = assets.get(path);
+        if (asset != null) {
             response.setStatus(200);
-            response.getHeaders().put(HttpHeader.CONTENT_TYPE, ASSETS.get(path));
-            response.write(true, ByteBuffer.wrap(assets.get(path)), callback);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, asset.contentType());
+            response.write(true, ByteBuffer.wrap(asset.bytes()), callback);
             return true;
         }
         if (path.equals("/api/pods")) {

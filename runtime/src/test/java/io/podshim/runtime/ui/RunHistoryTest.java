@@ -23,7 +23,7 @@ class RunHistoryTest {
         lane.see(ContainerState.running(t(2)), t(2));
         lane.see(ContainerState.running(t(2)), t(3)); // the same status again: nothing new
         lane.see(ContainerState.terminated("Completed", 0, null, t(2), t(5)), t(5));
-        assertEquals(List.of(new RunHistory.Run(t(2), t(5), "Completed", 0, null)), lane.runs);
+        assertEquals(List.of(new RunHistory.Run(t(2), t(5), "Completed", 0)), lane.runs);
         assertEquals(List.of(new RunHistory.Wait(t(0), t(2), "PodInitializing")), lane.waits, "the wait ends when the run starts");
     }
 
