@@ -56,6 +56,22 @@ public final class PodCgroups {
         }
     }
 
+    /**
+     * Creates the pod cgroup at {@code pod}, a place its caller chose (a CRI sandbox's, below the
+     * cgroup_parent kubelet gives), with {@code limits} and the pause leaf.
+     */
+    public CgroupPath createPodAt(CgroupPath pod, CgroupLimits limits) {
+        manager.create(pod);
+        try {
+            manager.apply(pod, limits);
+            manager.create(pod.child(PAUSE));
+            return pod;
+        } catch (RuntimeException e) {
+            manager.remove(pod, Duration.ofSeconds(5));
+            throw e;
+        }
+    }
+
     public CgroupPath pausePath(CgroupPath pod) {
         return pod.child(PAUSE);
     }

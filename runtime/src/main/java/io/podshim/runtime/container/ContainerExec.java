@@ -47,6 +47,24 @@ public final class ContainerExec {
 
     /** @param stdin the command's standard input, or null for /dev/null */
     public static Result run(Path execStage, PidFd container, LaunchPlan plan, List<String> argv, byte[] stdin) {
+        return run(execStage, container, plan, argv, stdin, null);
+    }
+
+    /** A command that ran longer than it was allowed: it was killed (SIGKILL). */
+    public static final class TimedOut extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        TimedOut(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * As {@link #run(Path, PidFd, LaunchPlan, List, byte[])}, the command killed once {@code timeout}
+     * has passed (null: never), which is then {@link TimedOut}: CRI's ExecSync timeout.
+     */
+    public static Result run(Path execStage, PidFd container, LaunchPlan plan, List<String> argv, byte[] stdin,
+                             java.time.Duration timeout) {
         try (Pipe out = Pipe.open(); Pipe err = Pipe.open(); Pipe in = Pipe.open();
              Started started = start(execStage, container, plan, argv, stdin == null ? Stdio.devNull() : Stdio.of(in.readEnd()),
                      Stdio.of(out.writeEnd()), Stdio.of(err.writeEnd()))) {
@@ -67,9 +85,28 @@ public final class ContainerExec {
                 }
             }, "exec-stdin");
             feeder.start();
+            java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+            java.util.concurrent.atomic.AtomicBoolean killed = new java.util.concurrent.atomic.AtomicBoolean();
+            if (timeout != null && failure.isEmpty()) {
+                java.util.concurrent.CompletableFuture.runAsync(() -> {
+                    synchronized (done) {
+                        if (!done.isDone()) {
+                            killed.set(true);
+                            started.child().signal(jnr.constants.platform.Signal.SIGKILL); // a pidfd: never another process
+                        }
+                    }
+                }, java.util.concurrent.CompletableFuture.delayedExecutor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS));
+            }
             List<ByteArrayOutputStream> collected = drain(List.of(out.readEnd(), err.readEnd()));
             ExitStatus exit = started.child().waitFor();
+            synchronized (done) {
+                done.complete(null);
+            }
             joinQuietly(feeder);
+            if (killed.get()) {
+                throw new TimedOut("command " + argv.get(0) + " in " + plan.describe() + " timed out after "
+                        + timeout.toMillis() / 1000.0 + " s and was killed");
+            }
             if (failure.isPresent()) {
                 return new Result(exitCode(failure.get()), "", failure.get().message() + "\n");
             }

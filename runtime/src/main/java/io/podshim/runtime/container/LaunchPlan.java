@@ -65,6 +65,13 @@ public record LaunchPlan(String podName, String containerName, PodSandbox sandbo
                 stderr, stdin, terminal, process);
     }
 
+    /** This plan with other standard streams: a plan made before its start (a CRI container's), given its pipes. */
+    public LaunchPlan withStdio(Stdio stdout, Stdio stderr, Stdio stdin) {
+        return new LaunchPlan(podName, containerName, sandbox, image, bundle, readOnlyRootFilesystem, mounts, argv, env, workingDir,
+                uid, gid, supplementalGroups, capabilities, noNewPrivileges, maskProc, sharePidNamespace, cgroups, cgroup, stdout,
+                stderr, stdin, terminal, pidNamespaceOf);
+    }
+
     /** "container 'web' of pod 'shop'": the context added to errors at this edge. */
     public String describe() {
         return "container '" + containerName + "' of pod '" + podName + "'";

@@ -96,11 +96,28 @@ public final class RuntimeCore implements AutoCloseable {
     public PodSandboxHandle createSandbox(SandboxSpec spec, PodResources resources, List<Volume> volumes,
                                           java.util.Map<String, Path> claims, Long fsGroup, String fsGroupChangePolicy,
                                           String namespace, List<PortMapping> ports) {
+        return createSandbox(spec, () -> cgroups.createPod(spec.podUid(), resources), volumes, claims, fsGroup, fsGroupChangePolicy,
+                namespace, ports);
+    }
+
+    /**
+     * A sandbox whose pod cgroup is {@code cgroup}, with {@code limits} (a CRI sandbox's: below the
+     * cgroup_parent kubelet gives), and no volumes (kubelet brings its own as mounts).
+     */
+    public PodSandboxHandle createSandbox(SandboxSpec spec, CgroupPath cgroup, io.podshim.cgroups.CgroupLimits limits,
+                                          String namespace, List<PortMapping> ports) {
+        return createSandbox(spec, () -> cgroups.createPodAt(cgroup, limits), List.of(), java.util.Map.of(), null, null, namespace,
+                ports);
+    }
+
+    private PodSandboxHandle createSandbox(SandboxSpec spec, java.util.function.Supplier<CgroupPath> podCgroup, List<Volume> volumes,
+                                           java.util.Map<String, Path> claims, Long fsGroup, String fsGroupChangePolicy,
+                                           String namespace, List<PortMapping> ports) {
         PodSandbox sandbox = null;
         CgroupPath cgroup = null;
         try {
             sandbox = sandboxes.create(spec);
-            cgroup = cgroups.createPod(spec.podUid(), resources);
+            cgroup = podCgroup.get();
             cgroups.manager().place(cgroups.pausePath(cgroup), sandbox.pausePid());
             PodVolumes prepared = PodVolumes.prepare(sandbox, volumes, claims, fsGroup, fsGroupChangePolicy);
             NetworkStatus joined = NetworkStatus.NONE;
@@ -271,14 +288,22 @@ public final class RuntimeCore implements AutoCloseable {
 
     /** As {@link #attachLogs(Fd, Fd, Path)}, what is logged handed to {@code taps} too (attach sessions). */
     public CompletableFuture<Void> attachLogs(Fd stdout, Fd stderr, Path file, io.podshim.runtime.logs.Taps taps) {
-        CriLogFile log = new CriLogFile(file);
+        return attachLogs(stdout, stderr, new CriLogFile(file), taps);
+    }
+
+    /** As {@link #attachLogs(Fd, Fd, Path, io.podshim.runtime.logs.Taps)} into {@code log}, which the caller may reopen; closed at the end. */
+    public CompletableFuture<Void> attachLogs(Fd stdout, Fd stderr, CriLogFile log, io.podshim.runtime.logs.Taps taps) {
         return CompletableFuture.allOf(logs.attach(stdout, log, CriLogFile.Stream.STDOUT, taps, false),
                 logs.attach(stderr, log, CriLogFile.Stream.STDERR, taps, false)).whenComplete((ok, failure) -> log.close());
     }
 
     /** Pumps a container's terminal (its master; the pump owns it) into its CRI log as stdout, and to {@code taps}. */
     public CompletableFuture<Void> attachTerminalLog(Fd master, Path file, io.podshim.runtime.logs.Taps taps) {
-        CriLogFile log = new CriLogFile(file);
+        return attachTerminalLog(master, new CriLogFile(file), taps);
+    }
+
+    /** As {@link #attachTerminalLog(Fd, Path, io.podshim.runtime.logs.Taps)} into {@code log}, closed at the end. */
+    public CompletableFuture<Void> attachTerminalLog(Fd master, CriLogFile log, io.podshim.runtime.logs.Taps taps) {
         return logs.attach(master, log, CriLogFile.Stream.STDOUT, taps, true).whenComplete((ok, failure) -> log.close());
     }
 

@@ -30,17 +30,27 @@ public final class CriServer implements AutoCloseable {
     private final Server server;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
+    private final CriRuntime runtime;
 
-    private CriServer(Path socket, Server server, EventLoopGroup boss, EventLoopGroup workers) {
+    private CriServer(Path socket, Server server, EventLoopGroup boss, EventLoopGroup workers, CriRuntime runtime) {
         this.socket = socket;
+        this.runtime = runtime;
         this.server = server;
         this.boss = boss;
         this.workers = workers;
     }
 
-    /** Listens on {@code socket} for the runtime and image services of this node. */
-    public static CriServer start(Path socket, NetworkSettings network) throws IOException {
-        claim(socket);
+    /**
+     * Listens on {@code socket} for the runtime and image services of this node, carried out by
+     * {@code runtime}, which the server owns from here (closed with it, or at once if it cannot listen).
+     */
+    public static CriServer start(Path socket, NetworkSettings network, CriRuntime runtime) throws IOException {
+        try {
+            claim(socket);
+        } catch (IOException | RuntimeException e) {
+            runtime.close();
+            throw e;
+        }
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
         Server server = NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toString()))
@@ -49,8 +59,8 @@ public final class CriServer implements AutoCloseable {
                 .workerEventLoopGroup(workers)
                 // kubelet's own bound on what it sends and takes (16 MiB): a node's lists can be long.
                 .maxInboundMessageSize(16 << 20)
-                .addService(new CriRuntimeService(new RuntimeConditions(network)))
-                .addService(new CriImageService())
+                .addService(new CriRuntimeService(new RuntimeConditions(network), runtime))
+                .addService(new CriImageService(runtime.images()))
                 .build();
         try {
             server.start();
@@ -59,9 +69,10 @@ public final class CriServer implements AutoCloseable {
             server.shutdownNow();
             boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            runtime.close();
             throw new PodException("listen on " + socket + " (the CRI socket): " + e.getMessage(), e);
         }
-        return new CriServer(socket, server, boss, workers);
+        return new CriServer(socket, server, boss, workers, runtime);
     }
 
     public Path socket() {
@@ -81,7 +92,10 @@ public final class CriServer implements AutoCloseable {
         }
     }
 
-    /** Stops taking calls, lets those under way end (a few seconds at most) and removes the socket. */
+    /**
+     * Stops taking calls, lets those under way end (a few seconds at most), removes the socket, and
+     * then every sandbox the CRI made: until they are taken over across a restart, none is left unowned.
+     */
     @Override
     public void close() throws IOException {
         server.shutdown();
@@ -96,5 +110,6 @@ public final class CriServer implements AutoCloseable {
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         Files.deleteIfExists(socket);
+        runtime.close();
     }
 }

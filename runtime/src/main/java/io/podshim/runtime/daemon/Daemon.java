@@ -98,9 +98,11 @@ public final class Daemon implements AutoCloseable {
     public static Daemon start(Options options) throws Exception {
         claimSocket(options.socket());
         // Claims' volumes outlive pods and the daemon's state (a tmpfs): beside the images, on disk.
+        // One store for both front doors: an image pulled through the CRI is one podshim's pods can use.
+        ImageStore images = new ImageStore(options.images());
         PodEngine engine = new PodEngine(new PodEngine.Config(options.state(), options.logs(), options.cgroupRoot(), null,
                 options.backoff(), options.network(), options.nodeLabels(), options.images().toAbsolutePath().getParent()
-                .resolve("volumes")), new ImageStore(options.images()));
+                .resolve("volumes")), images);
         PodEngine.Recovery recovery = engine.recover();
         QueuedThreadPool threads = new QueuedThreadPool(256, 2); // a watch or a follow holds one while it lasts
         threads.setName("api");
@@ -120,7 +122,9 @@ public final class Daemon implements AutoCloseable {
             server.start();
             secure(options.socket(), options.socketGroup());
             if (options.criSocket() != null) {
-                cri = io.podshim.runtime.cri.CriServer.start(options.criSocket(), options.network());
+                cri = io.podshim.runtime.cri.CriServer.start(options.criSocket(), options.network(),
+                        new io.podshim.runtime.cri.CriRuntime(options.state().resolve("cri"), options.cgroupRoot(), options.network(),
+                                new io.podshim.runtime.cri.CriImages(images, io.podshim.runtime.image.registry.PullSettings.node())));
             }
             if (options.manifests() != null) {
                 staticPods = new StaticPods(options.manifests(), engine, System.err);

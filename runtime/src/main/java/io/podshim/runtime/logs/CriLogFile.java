@@ -32,17 +32,12 @@ public final class CriLogFile implements AutoCloseable {
     }
 
     private final Path path;
-    private final OutputStream out;
+    private OutputStream out;
     private final Map<Stream, ByteArrayOutputStream> pending = new EnumMap<>(Stream.class);
 
     public CriLogFile(Path path) {
         this.path = path;
-        try {
-            Files.createDirectories(path.getParent());
-            this.out = Files.newOutputStream(path, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            throw new PodException("open log " + path + ": " + e, e);
-        }
+        this.out = open(path);
         for (Stream s : Stream.values()) {
             pending.put(s, new ByteArrayOutputStream());
         }
@@ -50,6 +45,29 @@ public final class CriLogFile implements AutoCloseable {
 
     public Path path() {
         return path;
+    }
+
+    private static OutputStream open(Path path) {
+        try {
+            Files.createDirectories(path.getParent());
+            return Files.newOutputStream(path, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new PodException("open log " + path + ": " + e, e);
+        }
+    }
+
+    /**
+     * Closes the file and opens its path again, a new file if it was moved away: what kubelet's log
+     * rotation asks (ReopenContainerLog) after it renamed the file. Lines under way go to the new one.
+     */
+    public synchronized void reopen() {
+        OutputStream fresh = open(path);
+        try {
+            out.close();
+        } catch (IOException e) {
+            // the old file was being let go of: what it failed to take is lost either way
+        }
+        out = fresh;
     }
 
     /** Appends what {@code stream} wrote at {@code when}: complete lines become records at once. */

@@ -21,7 +21,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * hundreds of pods spends one thread on them. Work from other threads comes in through
  * {@link #call}.
  */
-final class Supervisor implements AutoCloseable, io.podshim.runtime.probe.Loop {
+public final class Supervisor implements AutoCloseable, io.podshim.runtime.probe.Loop {
     private record Timer(long dueNanos, long order, Runnable action) {}
 
     private record Watch(short events, Runnable action) {}
@@ -36,13 +36,18 @@ final class Supervisor implements AutoCloseable, io.podshim.runtime.probe.Loop {
     private volatile boolean closed;
 
     Supervisor() {
-        thread = new Thread(this::loop, "pod-supervisor");
+        this("pod-supervisor");
+    }
+
+    /** A supervisor of its own, for another front door of the runtime core (the CRI's containers). */
+    public Supervisor(String threadName) {
+        thread = new Thread(this::loop, threadName);
         thread.setDaemon(true);
         thread.start();
     }
 
     /** Runs {@code work} on the supervisor thread; the future carries its result or failure. */
-    <T> CompletableFuture<T> call(Callable<T> work) {
+    public <T> CompletableFuture<T> call(Callable<T> work) {
         CompletableFuture<T> result = new CompletableFuture<>();
         inbox.add(() -> {
             try {
@@ -59,7 +64,7 @@ final class Supervisor implements AutoCloseable, io.podshim.runtime.probe.Loop {
      * Supervisor thread only: runs {@code onReadable} (there, once) when {@code fd} turns readable;
      * a pidfd does when its process exits.
      */
-    void watch(Fd fd, Runnable onReadable) {
+    public void watch(Fd fd, Runnable onReadable) {
         whenReadable(fd, onReadable);
     }
 

@@ -36,33 +36,48 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import io.podshim.testing.HostTest;
+import io.podshim.runtime.image.ImageStore;
+import io.podshim.runtime.image.registry.PullSettings;
+import io.podshim.runtime.image.registry.RegistriesConf;
 
-/** The CRI's gRPC server on a real unix socket, dialled as crictl dials it (gRPC over HTTP/2 on the socket). */
+/**
+ * The CRI's gRPC server on a real unix socket, dialled as crictl dials it (gRPC over HTTP/2 on the
+ * socket). A host test: the runtime behind the server installs its pause and makes cgroups.
+ */
+@HostTest
 class CriServerTest {
-    @TempDir
-    Path dir;
+    private Path dir;
 
     private EventLoopGroup clientLoop;
     private ManagedChannel channel;
 
     @BeforeEach
-    void loop() {
+    void loop() throws java.io.IOException {
+        // Root-owned and not world-writable, as the runtime wants the directory it installs its helpers in.
+        dir = Files.createDirectories(Path.of("/run/podshim-cri-server-test-" + java.util.UUID.randomUUID().toString().substring(0, 8)));
         clientLoop = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
     }
 
     @AfterEach
-    void close() throws InterruptedException {
+    void close() throws InterruptedException, java.io.IOException {
         if (channel != null) {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
         clientLoop.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+        io.podshim.runtime.FileTrees.delete(dir);
     }
 
     private ManagedChannel dial(Path socket) {
         channel = NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toString()))
                 .channelType(EpollDomainSocketChannel.class).eventLoopGroup(clientLoop).usePlaintext().build();
         return channel;
+    }
+
+    /** A CRI runtime of the test's own, under {@code dir}, nothing started. */
+    private CriRuntime runtime(String name, NetworkSettings network) {
+        return new CriRuntime(dir.resolve(name), "podshim-cri-server-test", network,
+                new CriImages(new ImageStore(dir.resolve("images")), new PullSettings(null, null, RegistriesConf.NONE)));
     }
 
     private NetworkSettings cni(Path conf, Path bin) {
@@ -73,7 +88,8 @@ class CriServerTest {
     void answersVersionStatusAndRuntimeConfigAsKubeletAsksAtStart() throws Exception {
         Path socket = dir.resolve("cri.sock");
         Path conf = Files.createDirectories(dir.resolve("net.d"));
-        try (CriServer server = CriServer.start(socket, cni(conf, Files.createDirectories(dir.resolve("bin"))))) {
+        NetworkSettings settings = cni(conf, Files.createDirectories(dir.resolve("bin")));
+        try (CriServer server = CriServer.start(socket, settings, runtime("state", settings))) {
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)),
                     "whoever reaches the socket runs containers as root");
             RuntimeServiceGrpc.RuntimeServiceBlockingStub runtime = RuntimeServiceGrpc.newBlockingStub(dial(socket));
@@ -102,8 +118,8 @@ class CriServerTest {
             StatusRuntimeException optional = assertThrows(StatusRuntimeException.class, () ->
                     runtime.checkpointContainer(CheckpointContainerRequest.newBuilder().setContainerId("x").build()));
             assertEquals(Status.Code.UNIMPLEMENTED, optional.getStatus().getCode());
-            assertThrows(StatusRuntimeException.class, () -> ImageServiceGrpc.newBlockingStub(channel)
-                    .listImages(ListImagesRequest.getDefaultInstance()));
+            assertEquals(List.of(), ImageServiceGrpc.newBlockingStub(channel).listImages(ListImagesRequest.getDefaultInstance())
+                    .getImagesList(), "an empty store");
         }
         assertFalse(Files.exists(socket), "the socket goes with the server");
     }
@@ -112,8 +128,9 @@ class CriServerTest {
     void replacesAStaleSocketAndRefusesALiveOne() throws Exception {
         Path socket = dir.resolve("cri.sock");
         Files.createFile(socket); // what a daemon killed with SIGKILL leaves: nobody answers on it
-        try (CriServer server = CriServer.start(socket, NetworkSettings.none())) {
-            PodException refused = assertThrows(PodException.class, () -> CriServer.start(socket, NetworkSettings.none()));
+        try (CriServer server = CriServer.start(socket, NetworkSettings.none(), runtime("state", NetworkSettings.none()))) {
+            PodException refused = assertThrows(PodException.class, () -> CriServer.start(socket, NetworkSettings.none(),
+                    runtime("other", NetworkSettings.none())));
             assertTrue(refused.getMessage().contains("another runtime listens on " + socket), refused.getMessage());
             // The one that runs still answers.
             assertTrue(RuntimeServiceGrpc.newBlockingStub(dial(socket)).status(StatusRequest.getDefaultInstance()).getStatus()

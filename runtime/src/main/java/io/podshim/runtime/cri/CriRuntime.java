@@ -1,0 +1,592 @@
+package io.podshim.runtime.cri;
+
+import io.podshim.cgroups.CgroupLimits;
+import io.podshim.cgroups.CgroupPath;
+import io.podshim.cgroups.ContainerResources;
+import io.podshim.cri.v1.ContainerConfig;
+import io.podshim.cri.v1.ContainerState;
+import io.podshim.cri.v1.LinuxContainerResources;
+import io.podshim.cri.v1.NamespaceMode;
+import io.podshim.cri.v1.NamespaceOption;
+import io.podshim.cri.v1.PodSandboxConfig;
+import io.podshim.linux.ExitStatus;
+import io.podshim.linux.Fd;
+import io.podshim.linux.Pipe;
+import io.podshim.linux.Shim;
+import io.podshim.linux.Stdio;
+import io.podshim.pause.SandboxSpec;
+import io.podshim.runtime.FileTrees;
+import io.podshim.runtime.PodException;
+import io.podshim.runtime.container.ContainerExec;
+import io.podshim.runtime.container.LaunchPlan;
+import io.podshim.runtime.container.Launched;
+import io.podshim.runtime.container.PodDns;
+import io.podshim.runtime.container.PodFiles;
+import io.podshim.runtime.container.PodHostname;
+import io.podshim.runtime.container.Termination;
+import io.podshim.runtime.core.PodSandboxHandle;
+import io.podshim.runtime.core.RuntimeCore;
+import io.podshim.runtime.image.StoredImage;
+import io.podshim.runtime.logs.CriLogFile;
+import io.podshim.runtime.network.NetworkSettings;
+import io.podshim.runtime.network.PortMapping;
+import io.podshim.runtime.pod.Supervisor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import jnr.constants.platform.Signal;
+
+/**
+ * The CRI's front door to the runtime core: sandboxes and containers as kubelet asks for them, and
+ * nothing decided here. Kubelet decides what runs when, restarts, init order and probes; this class
+ * makes, starts, stops and removes, and says how each container ended. Stop and remove are
+ * idempotent, as kubelet retries them. Its sandboxes live under a state directory of their own, so
+ * the pod engine's recovery never takes them for its own half-made pods.
+ */
+public final class CriRuntime implements AutoCloseable {
+    /** How long a stop waits for the last of a container's output to reach its log before saying it ended. */
+    private static final Duration LOG_DRAIN = Duration.ofSeconds(2);
+
+    private final RuntimeCore core;
+    private final CriImages images;
+    private final String cgroupRoot;
+    private final Path records;
+    private final Supervisor supervisor = new Supervisor("cri-supervisor");
+    private final Map<String, CriSandbox> sandboxes = new LinkedHashMap<>();
+    private final Map<String, CriContainer> containers = new LinkedHashMap<>();
+
+    /**
+     * @param stateDir the CRI's own: its sandboxes, helpers and records
+     * @param cgroupRoot podshim's cgroup; a sandbox without cgroup_parent is made below {@code <cgroupRoot>/cri}
+     */
+    public CriRuntime(Path stateDir, String cgroupRoot, NetworkSettings network, CriImages images) {
+        this.core = new RuntimeCore(stateDir, cgroupRoot, null, network);
+        this.images = images;
+        this.cgroupRoot = cgroupRoot;
+        this.records = stateDir.resolve("records");
+        removeLeftovers();
+    }
+
+    public CriImages images() {
+        return images;
+    }
+
+    RuntimeCore core() {
+        return core;
+    }
+
+    // ---- sandboxes ----
+
+    /** Makes the sandbox {@code config} asks for, whole or not at all; returns its id. */
+    public String runSandbox(PodSandboxConfig config) {
+        var meta = config.getMetadata();
+        for (String[] f : new String[][] {{"name", meta.getName()}, {"uid", meta.getUid()}, {"namespace", meta.getNamespace()}}) {
+            if (f[1].isEmpty()) {
+                throw PodException.invalid("config.metadata." + f[0], "required");
+            }
+        }
+        String id = CriIds.next();
+        CgroupPath cgroup = sandboxCgroup(config.getLinux().getCgroupParent(), id);
+        CriSandbox sandbox = new CriSandbox(id, config, nowNanos(), cgroup);
+        synchronized (this) {
+            for (CriSandbox other : sandboxes.values()) {
+                if (other.config.getMetadata().equals(meta)) {
+                    throw PodException.conflict("config.metadata", "the sandbox name " + reservedName(meta) + " is reserved for "
+                            + other.id + ": remove it first, or give another attempt");
+                }
+            }
+            sandboxes.put(id, sandbox); // listed at once: a Remove while it is made waits on it, below
+        }
+        synchronized (sandbox) {
+            try {
+                writeRecord(id, cgroup);
+                NamespaceOption ns = config.getLinux().getSecurityContext().getNamespaceOptions();
+                boolean hostNetwork = ns.getNetwork() == NamespaceMode.NODE;
+                SandboxSpec spec = SandboxSpec.of(meta.getName(), id).withHostNetwork(hostNetwork)
+                        .withHostIPC(ns.getIpc() == NamespaceMode.NODE).withHostPID(ns.getPid() == NamespaceMode.NODE);
+                String hostname = config.getHostname().isEmpty() ? SandboxSpec.hostnameOf(meta.getName()) : config.getHostname();
+                if (!hostNetwork) {
+                    spec = spec.withHostname(hostname);
+                }
+                PodSandboxHandle handle = core.createSandbox(spec, cgroup, CriLimits.of(config.getLinux().getResources(),
+                        "config.linux.resources"), meta.getNamespace(), ports(config));
+                try {
+                    core.setSysctls(handle, config.getLinux().getSysctlsMap());
+                    PodFiles.of(handle.sandbox(), new PodHostname(hostname, null, false), handle.network().podIP(), List.of(),
+                            dns(config));
+                } catch (RuntimeException e) {
+                    core.destroySandbox(handle);
+                    throw e;
+                }
+                sandbox.handle = handle;
+                sandbox.ip = handle.network().podIP();
+                return id;
+            } catch (RuntimeException e) {
+                synchronized (this) {
+                    sandboxes.remove(id);
+                }
+                deleteRecord(id);
+                throw e;
+            }
+        }
+    }
+
+    /** Stops every container of the sandbox (SIGKILL: kubelet stopped them with their grace first), its network and pause. */
+    public void stopSandbox(String id) {
+        Optional<CriSandbox> found = findSandbox(id);
+        if (found.isEmpty()) {
+            return; // kubelet retries a stop: one already removed is stopped
+        }
+        CriSandbox sandbox = found.get();
+        synchronized (sandbox) {
+            for (CriContainer c : containersOf(sandbox)) {
+                stopContainer(c, Duration.ZERO);
+            }
+            if (sandbox.handle != null) {
+                List<String> problems = core.destroySandbox(sandbox.handle);
+                sandbox.handle = null;
+                if (!problems.isEmpty()) {
+                    throw new PodException("stop sandbox " + id + ": " + String.join("; ", problems));
+                }
+            }
+        }
+    }
+
+    /** Stops the sandbox if it runs, and removes it with every container of its. */
+    public void removeSandbox(String id) {
+        Optional<CriSandbox> found = findSandbox(id);
+        if (found.isEmpty()) {
+            return;
+        }
+        CriSandbox sandbox = found.get();
+        stopSandbox(sandbox.id);
+        synchronized (sandbox) {
+            for (CriContainer c : containersOf(sandbox)) {
+                removeContainer(c.id);
+            }
+            synchronized (this) {
+                sandboxes.remove(sandbox.id);
+            }
+            deleteRecord(sandbox.id);
+            if (sandbox.config.getLinux().getCgroupParent().isEmpty()) {
+                core.cgroupManager().removeIfEmpty(defaultParent());
+            }
+        }
+    }
+
+    public synchronized Optional<CriSandbox> findSandbox(String id) {
+        return CriIds.find(sandboxes, id, "pod sandbox");
+    }
+
+    public synchronized CriSandbox sandbox(String id) {
+        return CriIds.require(sandboxes, id, "pod sandbox");
+    }
+
+    public synchronized List<CriSandbox> sandboxes() {
+        return List.copyOf(sandboxes.values());
+    }
+
+    public synchronized List<CriContainer> containersOf(CriSandbox sandbox) {
+        return containers.values().stream().filter(c -> c.sandbox == sandbox).toList();
+    }
+
+    // ---- containers ----
+
+    /** Makes a container in sandbox {@code sandboxId} from {@code config}: its cgroup and plan, nothing started. */
+    public String createContainer(String sandboxId, ContainerConfig config) {
+        if (config.getMetadata().getName().isEmpty()) {
+            throw PodException.invalid("config.metadata.name", "required");
+        }
+        CriSandbox sandbox = sandbox(sandboxId);
+        StoredImage image = images.find(config.getImage().getImage()).orElseThrow(() -> PodException.notFound("image \""
+                + config.getImage().getImage() + "\" not found: pull it first (crictl pull)"));
+        String id = CriIds.next();
+        synchronized (sandbox) {
+            if (!sandbox.ready()) {
+                throw PodException.conflict("pod_sandbox_id", "pod sandbox " + sandbox.id + " is not ready: run a new one");
+            }
+            synchronized (this) {
+                for (CriContainer other : containers.values()) {
+                    if (other.sandbox == sandbox && other.config.getMetadata().equals(config.getMetadata())) {
+                        throw PodException.conflict("config.metadata", "the container name " + config.getMetadata().getName()
+                                + " (attempt " + config.getMetadata().getAttempt() + ") is reserved for " + other.id
+                                + " in this sandbox: remove it first, or give another attempt");
+                    }
+                }
+            }
+            CgroupLimits limits = CriLimits.of(config.getLinux().getResources(), "config.linux.resources");
+            CgroupPath cgroup = core.createContainerCgroup(sandbox.handle, new ContainerResources(id, ContainerResources.Kind.APP,
+                    limits.cpuRequestMilli(), limits.cpuLimitMilli(), null, limits.memoryLimitBytes()));
+            try {
+                LaunchPlan plan = CriContainerPlan.of(sandbox, id, config, image, core.cgroupManager(), cgroup,
+                        PodFiles.of(sandbox.handle.sandbox()));
+                String logDir = sandbox.config.getLogDirectory();
+                Path log = !logDir.isEmpty() && !config.getLogPath().isEmpty() ? Path.of(logDir).resolve(config.getLogPath())
+                        : sandbox.handle.sandbox().directory().resolve("containers").resolve(id + ".log");
+                CriContainer c = new CriContainer(id, sandbox, config, image, nowNanos(), cgroup, log, plan);
+                synchronized (this) {
+                    containers.put(id, c);
+                }
+                return id;
+            } catch (RuntimeException e) {
+                core.cgroupManager().remove(cgroup, Duration.ofSeconds(5));
+                throw e;
+            }
+        }
+    }
+
+    /** Starts a created container; a start that fails leaves it EXITED (StartError, 128) and says why. */
+    public void startContainer(String id) {
+        CriContainer c = container(id);
+        synchronized (c) {
+            if (c.state != ContainerState.CONTAINER_CREATED) {
+                throw PodException.conflict("container_id", "container " + c.id + " is " + c.state + ": only a created one starts;"
+                        + " kubelet makes a new container to run again");
+            }
+            boolean tty = c.config.getTty();
+            Pipe out = Pipe.open();
+            Pipe err = Pipe.open();
+            Pipe in = c.config.getStdin() && !tty ? Pipe.open() : null;
+            try {
+                LaunchPlan plan = c.plan.withStdio(Stdio.of(out.writeEnd()), Stdio.of(err.writeEnd()),
+                        in == null ? Stdio.devNull() : Stdio.of(in.readEnd()));
+                c.oomKillsBefore = core.oomKills(c.cgroup);
+                Launched launched = core.startContainer(plan, List.of());
+                out.writeEnd().close();
+                err.writeEnd().close();
+                c.log = new CriLogFile(c.logPath);
+                if (launched.terminalMaster().isPresent()) {
+                    Fd master = launched.terminalMaster().get();
+                    c.logsWritten = core.attachTerminalLog(master.dupAtLeast(0), c.log, new io.podshim.runtime.logs.Taps());
+                    c.stdin = master;
+                } else {
+                    c.logsWritten = core.attachLogs(out.readEnd().dupAtLeast(0), err.readEnd().dupAtLeast(0), c.log,
+                            new io.podshim.runtime.logs.Taps());
+                }
+                if (in != null) {
+                    in.readEnd().close();
+                    c.stdin = in.writeEnd().dupAtLeast(0);
+                }
+                if (launched.failure().isPresent()) {
+                    ended(c, Termination.startError(launched.failure().get()), nowNanos());
+                    throw new PodException("start container " + c.id + ": " + launched.failure().get().message());
+                }
+                c.process = launched.running().orElseThrow();
+                c.startedAtNanos = nowNanos();
+                c.state = ContainerState.CONTAINER_RUNNING;
+                supervisor.call(() -> {
+                    supervisor.watch(c.process.exitFd(), () -> shimExited(c));
+                    return null;
+                });
+            } catch (RuntimeException e) {
+                if (c.state == ContainerState.CONTAINER_CREATED) {
+                    ended(c, new Termination("StartError", 128, e.getMessage()), nowNanos());
+                }
+                throw e;
+            } finally {
+                out.close();
+                err.close();
+                if (in != null) {
+                    in.close();
+                }
+            }
+        }
+    }
+
+    /** The container's shim ended: how the container did, once its last output is in its log. Supervisor thread. */
+    private void shimExited(CriContainer c) {
+        supervisor.forget(c.process.exitFd());
+        Optional<Shim.ExitRecord> record = c.process.awaitRecord();
+        Termination t;
+        long finished;
+        if (record.isPresent()) {
+            ExitStatus status = record.get().status();
+            t = core.termination(status, c.cgroup, c.oomKillsBefore);
+            finished = toNanos(record.get().finishedAt());
+        } else {
+            c.process.signal(Signal.SIGKILL); // its shim was killed: the container must not run on unsupervised
+            t = new Termination("Unknown", 137, "the container's shim ended without recording how the container ended");
+            finished = nowNanos();
+        }
+        c.logsWritten.completeOnTimeout(null, LOG_DRAIN.toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((ok, failure) -> {
+                    synchronized (c) {
+                        ended(c, t, Math.max(finished, c.startedAtNanos));
+                    }
+                });
+    }
+
+    /** Records how {@code c} ended and lets go of what its run held. Under {@code c}'s lock. */
+    private void ended(CriContainer c, Termination t, long finishedAtNanos) {
+        c.exitCode = t.exitCode();
+        c.reason = t.reason();
+        c.message = t.message() == null ? "" : t.message();
+        c.finishedAtNanos = finishedAtNanos;
+        c.state = ContainerState.CONTAINER_EXITED;
+        if (c.process != null) {
+            c.process.close();
+            c.process = null;
+        }
+        if (c.stdin != null) {
+            c.stdin.close();
+            c.stdin = null;
+        }
+        c.ended.complete(null);
+    }
+
+    /** Sends the image's stop signal (SIGTERM without one), SIGKILL after {@code timeoutSeconds}; returns once it ended. */
+    public void stopContainer(String id, long timeoutSeconds) {
+        Optional<CriContainer> c;
+        synchronized (this) {
+            c = CriIds.find(containers, id, "container");
+        }
+        if (c.isPresent()) {
+            stopContainer(c.get(), Duration.ofSeconds(Math.max(0, timeoutSeconds)));
+        }
+    }
+
+    private void stopContainer(CriContainer c, Duration grace) {
+        synchronized (c) {
+            if (c.state == ContainerState.CONTAINER_CREATED) {
+                ended(c, new Termination("Created", 0, "stopped before it was started"), nowNanos());
+                return;
+            }
+            if (c.process == null) {
+                return;
+            }
+            c.process.signal(grace.isZero() ? Signal.SIGKILL : stopSignal(c.image.config().stopSignal()));
+        }
+        try {
+            c.ended.get(Math.max(1, grace.toMillis()), TimeUnit.MILLISECONDS);
+            return;
+        } catch (TimeoutException e) {
+            synchronized (c) {
+                if (c.process != null) {
+                    c.process.signal(Signal.SIGKILL);
+                }
+            }
+        } catch (Exception e) {
+            throw new PodException("stop container " + c.id + ": " + e.getMessage(), e);
+        }
+        try {
+            c.ended.get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new PodException("stop container " + c.id + ": it did not end within 30 s of SIGKILL", e);
+        }
+    }
+
+    /** The image's StopSignal ("SIGQUIT", "QUIT" or "3"), else SIGTERM. */
+    static Signal stopSignal(String wanted) {
+        if (wanted != null && !wanted.isBlank()) {
+            for (Signal s : Signal.values()) {
+                if (s.defined() && (s.name().equals(wanted) || s.name().equals("SIG" + wanted) || String.valueOf(s.intValue()).equals(wanted))) {
+                    return s;
+                }
+            }
+        }
+        return Signal.SIGTERM;
+    }
+
+    /** Kills the container if it runs and removes it: its cgroup and writable layer (its log is kubelet's). */
+    public void removeContainer(String id) {
+        Optional<CriContainer> found;
+        synchronized (this) {
+            found = CriIds.find(containers, id, "container");
+        }
+        if (found.isEmpty()) {
+            return;
+        }
+        CriContainer c = found.get();
+        stopContainer(c, Duration.ZERO);
+        synchronized (c) {
+            core.cgroupManager().remove(c.cgroup, Duration.ofSeconds(10));
+            try {
+                FileTrees.delete(c.plan.bundle());
+            } catch (IOException e) {
+                throw new PodException("remove container " + c.id + ": " + e.getMessage(), e);
+            }
+            synchronized (this) {
+                containers.remove(c.id);
+            }
+        }
+    }
+
+    public synchronized CriContainer container(String id) {
+        return CriIds.require(containers, id, "container");
+    }
+
+    public synchronized List<CriContainer> containers() {
+        return List.copyOf(containers.values());
+    }
+
+    /** Runs {@code argv} in the running container, killed after {@code timeout} (null: none). */
+    public ContainerExec.Result execSync(String id, List<String> argv, Duration timeout) {
+        if (argv.isEmpty()) {
+            throw PodException.invalid("cmd", "required: the command to run");
+        }
+        CriContainer c = container(id);
+        io.podshim.linux.PidFd target;
+        synchronized (c) {
+            if (c.state != ContainerState.CONTAINER_RUNNING || c.process == null) {
+                throw PodException.conflict("container_id", "container " + c.id + " is not running (" + c.state + ")");
+            }
+            target = io.podshim.linux.PidFd.open(c.process.pid()); // its own: the container may end meanwhile
+        }
+        try (target) {
+            return ContainerExec.run(core.execStage(), target, c.plan, argv, null, timeout);
+        }
+    }
+
+    /** New cgroup limits for a container, as kubelet resizes it. */
+    public void updateResources(String id, LinuxContainerResources resources) {
+        CriContainer c = container(id);
+        core.cgroupManager().apply(c.cgroup, CriLimits.of(resources, "linux"));
+    }
+
+    /** Opens the container's log at its path again (kubelet rotated it). */
+    public void reopenLog(String id) {
+        CriContainer c = container(id);
+        synchronized (c) {
+            if (c.state != ContainerState.CONTAINER_RUNNING || c.log == null) {
+                throw PodException.conflict("container_id", "container " + c.id + " is not running: its log is not written any more");
+            }
+            c.log.reopen();
+        }
+    }
+
+    // ---- how sandboxes are made ----
+
+    private CgroupPath sandboxCgroup(String parent, String id) {
+        List<String> segments = new ArrayList<>();
+        for (String s : parent.split("/")) {
+            if (!s.isEmpty()) {
+                segments.add(s);
+            }
+        }
+        if (segments.isEmpty()) {
+            return defaultParent().child(id);
+        }
+        if (parent.endsWith(".slice")) {
+            throw PodException.invalid("config.linux.cgroup_parent", "\"" + parent + "\" is a systemd slice: podshim's cgroup"
+                    + " driver is cgroupfs; run kubelet with --cgroup-driver=cgroupfs");
+        }
+        try {
+            return new CgroupPath(segments).child(id);
+        } catch (IllegalArgumentException e) {
+            throw PodException.invalid("config.linux.cgroup_parent", e.getMessage());
+        }
+    }
+
+    private CgroupPath defaultParent() {
+        return CgroupPath.of(cgroupRoot, "cri");
+    }
+
+    private static List<PortMapping> ports(PodSandboxConfig config) {
+        List<PortMapping> ports = new ArrayList<>();
+        for (var p : config.getPortMappingsList()) {
+            if (p.getHostPort() > 0) {
+                ports.add(new PortMapping(p.getHostPort(), p.getContainerPort(), p.getProtocol().name().toLowerCase(java.util.Locale.ROOT),
+                        p.getHostIp()));
+            }
+        }
+        return ports;
+    }
+
+    /** dns_config, as containerd reads it: given, the resolv.conf is made of it alone; else the node's. */
+    private static PodDns dns(PodSandboxConfig config) {
+        var d = config.getDnsConfig();
+        if (d.getServersCount() == 0 && d.getSearchesCount() == 0 && d.getOptionsCount() == 0) {
+            return new PodDns("Default", List.of(), List.of(), Map.of());
+        }
+        Map<String, String> options = new LinkedHashMap<>();
+        for (String o : d.getOptionsList()) {
+            int colon = o.indexOf(':');
+            options.put(colon < 0 ? o : o.substring(0, colon), colon < 0 ? null : o.substring(colon + 1));
+        }
+        return new PodDns("None", d.getServersList(), d.getSearchesList(), options);
+    }
+
+    private static String reservedName(io.podshim.cri.v1.PodSandboxMetadata m) {
+        return m.getName() + "_" + m.getNamespace() + "_" + m.getUid() + "_" + m.getAttempt();
+    }
+
+    // ---- what a daemon that died left ----
+
+    private void writeRecord(String id, CgroupPath cgroup) {
+        try {
+            Files.createDirectories(records);
+            Files.writeString(records.resolve(id), cgroup.toString() + "\n");
+        } catch (IOException e) {
+            throw new PodException("write " + records.resolve(id) + ": " + e, e);
+        }
+    }
+
+    private void deleteRecord(String id) {
+        try {
+            Files.deleteIfExists(records.resolve(id));
+        } catch (IOException e) {
+            System.err.println("podshim: CRI: remove " + records.resolve(id) + ": " + e);
+        }
+    }
+
+    /**
+     * Removes the sandboxes a daemon that was killed left, with their cgroups: until CRI sandboxes
+     * are taken over across a restart, nothing of theirs may be left running unowned.
+     */
+    private void removeLeftovers() {
+        List<String> ids = new ArrayList<>();
+        if (Files.isDirectory(records)) {
+            try (var list = Files.list(records)) {
+                list.forEach(p -> ids.add(p.getFileName().toString()));
+            } catch (IOException e) {
+                throw new PodException("read " + records + ": " + e, e);
+            }
+        }
+        for (String id : ids) {
+            try {
+                CgroupPath cgroup = new CgroupPath(List.of(Files.readString(records.resolve(id)).strip().split("/")));
+                core.destroySandbox(id);
+                core.cgroupManager().killAll(cgroup, Duration.ofSeconds(10));
+                core.cgroupManager().remove(cgroup, Duration.ofSeconds(10));
+            } catch (IOException | RuntimeException e) {
+                System.err.println("podshim: CRI: the sandbox " + id + " a daemon left could not be removed: " + e.getMessage());
+            }
+            deleteRecord(id);
+        }
+        for (String uid : core.sandboxUids()) {
+            core.destroySandbox(uid); // made, no record: a create cut short
+        }
+        core.cgroupManager().removeIfEmpty(defaultParent());
+    }
+
+    static long nowNanos() {
+        return toNanos(Instant.now());
+    }
+
+    static long toNanos(Instant when) {
+        return when.getEpochSecond() * 1_000_000_000L + when.getNano();
+    }
+
+    /** Removes every sandbox (and container) this runtime made, then its core. */
+    @Override
+    public void close() {
+        for (CriSandbox s : sandboxes()) {
+            try {
+                removeSandbox(s.id);
+            } catch (RuntimeException e) {
+                System.err.println("podshim: CRI: remove sandbox " + s.id + ": " + e.getMessage());
+            }
+        }
+        supervisor.close();
+        core.close();
+    }
+}

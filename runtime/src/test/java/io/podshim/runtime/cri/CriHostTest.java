@@ -1,0 +1,397 @@
+package io.podshim.runtime.cri;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.podshim.cgroups.CgroupPath;
+import io.podshim.cri.v1.ContainerConfig;
+import io.podshim.cri.v1.ContainerFilter;
+import io.podshim.cri.v1.ContainerMetadata;
+import io.podshim.cri.v1.ContainerState;
+import io.podshim.cri.v1.ContainerStateValue;
+import io.podshim.cri.v1.ContainerStatsRequest;
+import io.podshim.cri.v1.ContainerStatus;
+import io.podshim.cri.v1.ContainerStatusRequest;
+import io.podshim.cri.v1.CreateContainerRequest;
+import io.podshim.cri.v1.ExecSyncRequest;
+import io.podshim.cri.v1.ExecSyncResponse;
+import io.podshim.cri.v1.ImageSpec;
+import io.podshim.cri.v1.ImageStatusRequest;
+import io.podshim.cri.v1.KeyValue;
+import io.podshim.cri.v1.LinuxContainerConfig;
+import io.podshim.cri.v1.LinuxContainerResources;
+import io.podshim.cri.v1.LinuxContainerSecurityContext;
+import io.podshim.cri.v1.LinuxPodSandboxConfig;
+import io.podshim.cri.v1.LinuxSandboxSecurityContext;
+import io.podshim.cri.v1.ListContainersRequest;
+import io.podshim.cri.v1.ListImagesRequest;
+import io.podshim.cri.v1.ListPodSandboxRequest;
+import io.podshim.cri.v1.ListPodSandboxStatsRequest;
+import io.podshim.cri.v1.NamespaceMode;
+import io.podshim.cri.v1.NamespaceOption;
+import io.podshim.cri.v1.PodSandboxConfig;
+import io.podshim.cri.v1.PodSandboxFilter;
+import io.podshim.cri.v1.PodSandboxMetadata;
+import io.podshim.cri.v1.PodSandboxState;
+import io.podshim.cri.v1.PodSandboxStateValue;
+import io.podshim.cri.v1.PodSandboxStatsRequest;
+import io.podshim.cri.v1.PodSandboxStatusRequest;
+import io.podshim.cri.v1.RemoveContainerRequest;
+import io.podshim.cri.v1.RemovePodSandboxRequest;
+import io.podshim.cri.v1.ReopenContainerLogRequest;
+import io.podshim.cri.v1.RunPodSandboxRequest;
+import io.podshim.cri.v1.StartContainerRequest;
+import io.podshim.cri.v1.StopContainerRequest;
+import io.podshim.cri.v1.StopPodSandboxRequest;
+import io.podshim.testing.HostSnapshot;
+import io.podshim.testing.HostTest;
+import io.podshim.testing.Patience;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The CRI driven as crictl and kubelet drive it, through a gRPC client on the real socket, with
+ * real sandboxes and containers: each story leaves nothing behind (mounts, processes, descriptors,
+ * cgroups, sandbox directories).
+ */
+@HostTest
+class CriHostTest {
+    private static CriNode node;
+    private static Path logs;
+
+    @BeforeAll
+    static void start() throws Exception {
+        node = new CriNode();
+        logs = node.base.resolve("pod-logs");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    static PodSandboxConfig sandbox(String name) {
+        return sandbox(name, NamespaceMode.POD);
+    }
+
+    static PodSandboxConfig sandbox(String name, NamespaceMode pid) {
+        String uid = UUID.randomUUID().toString();
+        return PodSandboxConfig.newBuilder()
+                .setMetadata(PodSandboxMetadata.newBuilder().setName(name).setNamespace("default").setUid(uid))
+                .setHostname(name).setLogDirectory(logs.resolve("default_" + name + "_" + uid).toString())
+                .putLabels("app", name).putAnnotations("note", "from the test")
+                .setLinux(LinuxPodSandboxConfig.newBuilder().setSecurityContext(LinuxSandboxSecurityContext.newBuilder()
+                        .setNamespaceOptions(NamespaceOption.newBuilder().setPid(pid))))
+                .build();
+    }
+
+    static ContainerConfig.Builder container(String name, String... command) {
+        return ContainerConfig.newBuilder().setMetadata(ContainerMetadata.newBuilder().setName(name))
+                .setImage(ImageSpec.newBuilder().setImage(CriNode.IMAGE)).addAllCommand(List.of(command))
+                .addEnvs(KeyValue.newBuilder().setKey("PATH").setValue("/bin")).setLogPath(name + "/0.log")
+                .putLabels("container", name);
+    }
+
+    private static String runp(PodSandboxConfig config) {
+        return node.runtime.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build()).getPodSandboxId();
+    }
+
+    private static String create(String sandbox, PodSandboxConfig config, ContainerConfig.Builder container) {
+        return node.runtime.createContainer(CreateContainerRequest.newBuilder().setPodSandboxId(sandbox).setConfig(container)
+                .setSandboxConfig(config).build()).getContainerId();
+    }
+
+    private static void start(String container) {
+        node.runtime.startContainer(StartContainerRequest.newBuilder().setContainerId(container).build());
+    }
+
+    private static ExecSyncResponse exec(String container, String... cmd) {
+        return node.runtime.execSync(ExecSyncRequest.newBuilder().setContainerId(container).addAllCmd(List.of(cmd)).build());
+    }
+
+    private static ContainerStatus status(String container) {
+        return node.runtime.containerStatus(ContainerStatusRequest.newBuilder().setContainerId(container).build()).getStatus();
+    }
+
+    /** Asks again until the container has EXITED: what kubelet's PLEG does, a relist. */
+    private static ContainerStatus awaitExited(String container) throws InterruptedException {
+        long deadline = System.nanoTime() + Patience.of(Duration.ofSeconds(20)).toNanos();
+        ContainerStatus s;
+        while ((s = status(container)).getState() != ContainerState.CONTAINER_EXITED) {
+            assertTrue(System.nanoTime() < deadline, "still " + s.getState());
+            Thread.sleep(20);
+        }
+        return s;
+    }
+
+    private static void stopp(String sandbox) {
+        node.runtime.stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(sandbox).build());
+    }
+
+    private static void rmp(String sandbox) {
+        node.runtime.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(sandbox).build());
+    }
+
+    private static void assertGone(HostSnapshot before) throws Exception {
+        HostSnapshot.takeAndCompare(before);
+        assertEquals(List.of(), node.runtime.listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsList());
+        assertEquals(List.of(), node.runtime.listContainers(ListContainersRequest.getDefaultInstance()).getContainersList());
+        try (var left = Files.list(node.base.resolve("state/sandboxes"))) {
+            assertEquals(List.of(), left.toList(), "sandbox directories");
+        }
+        assertFalse(Files.exists(Path.of("/sys/fs/cgroup/pids").resolve(node.cgroupRoot).resolve("cri"))
+                || Files.exists(Path.of("/sys/fs/cgroup").resolve(node.cgroupRoot).resolve("cri")), "the CRI's cgroup level");
+    }
+
+    @Test
+    void whatCrictlDoesFromRunpToRmpLeavesNothingBehind() throws Exception {
+        HostSnapshot before = HostSnapshot.take();
+        PodSandboxConfig config = sandbox("walk");
+        String pod = runp(config);
+        var sandboxStatus = node.runtime.podSandboxStatus(PodSandboxStatusRequest.newBuilder().setPodSandboxId(pod).build()).getStatus();
+        assertEquals(PodSandboxState.SANDBOX_READY, sandboxStatus.getState());
+        assertEquals(config.getMetadata(), sandboxStatus.getMetadata());
+        assertEquals("walk", sandboxStatus.getLabelsMap().get("app"));
+        assertTrue(sandboxStatus.getCreatedAt() > 1_600_000_000L * 1_000_000_000L, "nanoseconds since the epoch: " + sandboxStatus);
+
+        String app = create(pod, config, container("app", "sh", "-c", "echo hello from $HOSTNAME; echo to stderr >&2; exec sleep 3600"));
+        assertEquals(ContainerState.CONTAINER_CREATED, status(app).getState());
+        start(app);
+        ContainerStatus running = status(app);
+        assertEquals(ContainerState.CONTAINER_RUNNING, running.getState());
+        assertTrue(running.getStartedAt() >= running.getCreatedAt(), running.toString());
+        Path log = Path.of(config.getLogDirectory()).resolve("app/0.log");
+        assertEquals(log.toString(), running.getLogPath(), "where kubelet said");
+
+        ExecSyncResponse hostname = exec(app, "hostname");
+        assertEquals(0, hostname.getExitCode());
+        assertEquals("walk\n", hostname.getStdout().toString(StandardCharsets.UTF_8), "the sandbox's hostname");
+        ExecSyncResponse failed = exec(app, "sh", "-c", "echo out; echo err >&2; exit 7");
+        assertEquals(7, failed.getExitCode());
+        assertEquals("err\n", failed.getStderr().toString(StandardCharsets.UTF_8));
+
+        // The log, in the CRI format kubelet reads, once the lines are there.
+        long deadline = System.nanoTime() + Patience.of(Duration.ofSeconds(10)).toNanos();
+        while (!(Files.exists(log) && Files.readString(log).contains("stderr F to stderr"))) {
+            assertTrue(System.nanoTime() < deadline, "log: " + (Files.exists(log) ? Files.readString(log) : "none"));
+            Thread.sleep(20);
+        }
+        String logged = Files.readString(log);
+        assertTrue(logged.matches("(?s)\\d{4}-\\d\\d-\\d\\dT[^ ]+Z stdout F hello from walk\n.*"), logged);
+
+        var stats = node.runtime.containerStats(ContainerStatsRequest.newBuilder().setContainerId(app).build()).getStats();
+        assertEquals(app, stats.getAttributes().getId());
+        assertTrue(stats.getMemory().getWorkingSetBytes().getValue() > 0, stats.toString());
+        assertTrue(stats.getCpu().getUsageCoreNanoSeconds().getValue() > 0, stats.toString());
+        var podStats = node.runtime.podSandboxStats(PodSandboxStatsRequest.newBuilder().setPodSandboxId(pod).build()).getStats();
+        assertEquals(1, podStats.getLinux().getContainersCount());
+        assertTrue(podStats.getLinux().getProcess().getProcessCount().getValue() >= 2, "the pause and the app: " + podStats);
+        assertEquals(1, node.runtime.listPodSandboxStats(ListPodSandboxStatsRequest.getDefaultInstance()).getStatsCount());
+
+        // A prefix of an id is the id, as crictl lets its user type it.
+        assertEquals(app, node.runtime.listContainers(ListContainersRequest.newBuilder().setFilter(ContainerFilter.newBuilder()
+                .setId(app.substring(0, 12))).build()).getContainers(0).getId());
+
+        node.runtime.stopContainer(StopContainerRequest.newBuilder().setContainerId(app).setTimeout(10).build());
+        ContainerStatus stopped = status(app);
+        assertEquals(ContainerState.CONTAINER_EXITED, stopped.getState());
+        assertEquals(143, stopped.getExitCode(), "sh ended by SIGTERM");
+        assertEquals("Error", stopped.getReason());
+        assertTrue(stopped.getFinishedAt() >= stopped.getStartedAt(), stopped.toString());
+        node.runtime.stopContainer(StopContainerRequest.newBuilder().setContainerId(app).setTimeout(10).build()); // idempotent
+        node.runtime.removeContainer(RemoveContainerRequest.newBuilder().setContainerId(app).build());
+        assertEquals(Status.Code.NOT_FOUND, assertThrows(StatusRuntimeException.class, () -> status(app)).getStatus().getCode());
+        node.runtime.removeContainer(RemoveContainerRequest.newBuilder().setContainerId(app).build()); // idempotent
+        assertTrue(Files.readString(log).contains("stdout F hello from walk"), "the log is kubelet's: it stays");
+
+        stopp(pod);
+        assertEquals(PodSandboxState.SANDBOX_NOTREADY, node.runtime.listPodSandbox(ListPodSandboxRequest.getDefaultInstance())
+                .getItems(0).getState());
+        stopp(pod);
+        rmp(pod);
+        rmp(pod);
+        assertGone(before);
+    }
+
+    @Test
+    void twoContainersOfASandboxShareItsNetworkAndPidsOnlyAsAsked() throws Exception {
+        HostSnapshot before = HostSnapshot.take();
+        PodSandboxConfig config = sandbox("pair", NamespaceMode.CONTAINER);
+        String pod = runp(config);
+        String server = create(pod, config, pid(container("server", "sh", "-c", "while true; do echo pong | nc -l -p 8080; done"),
+                NamespaceMode.CONTAINER));
+        String client = create(pod, config, pid(container("client", "sleep", "3600"), NamespaceMode.CONTAINER));
+        String shared = create(pod, config, pid(container("shared", "sleep", "3600"), NamespaceMode.POD));
+        for (String c : List.of(server, client, shared)) {
+            start(c);
+        }
+        assertEquals(text(exec(server, "readlink", "/proc/self/ns/net")), text(exec(client, "readlink", "/proc/self/ns/net")));
+        assertNotEquals(text(exec(server, "readlink", "/proc/self/ns/pid")), text(exec(client, "readlink", "/proc/self/ns/pid")),
+                "pid CONTAINER: a pid namespace each");
+        assertEquals("1\n", text(exec(client, "sh", "-c", "pidof sleep")), "its own sleep is its pid 1");
+        assertTrue(text(exec(shared, "ps", "-o", "comm")).contains("pause"), "pid POD: the sandbox's namespace, the pause in it");
+        long deadline = System.nanoTime() + Patience.of(Duration.ofSeconds(10)).toNanos();
+        ExecSyncResponse reply;
+        while (!(reply = exec(client, "sh", "-c", "nc 127.0.0.1 8080 </dev/null")).getStdout().toString(StandardCharsets.UTF_8)
+                .contains("pong")) {
+            assertTrue(System.nanoTime() < deadline, "the server never answered on the pod's loopback: " + reply);
+            Thread.sleep(50);
+        }
+        stopp(pod); // kubelet stops a sandbox with its containers running: they are killed
+        for (String c : List.of(server, client, shared)) {
+            assertEquals(ContainerState.CONTAINER_EXITED, status(c).getState());
+        }
+        rmp(pod);
+        assertGone(before);
+    }
+
+    /** The pid namespace option kubelet sets on every container (CONTAINER unless shareProcessNamespace). */
+    private static ContainerConfig.Builder pid(ContainerConfig.Builder c, NamespaceMode mode) {
+        return c.setLinux(LinuxContainerConfig.newBuilder().setSecurityContext(LinuxContainerSecurityContext.newBuilder()
+                .setNamespaceOptions(NamespaceOption.newBuilder().setPid(mode))));
+    }
+
+    private static String text(ExecSyncResponse r) {
+        assertEquals(0, r.getExitCode(), r.getStderr().toString(StandardCharsets.UTF_8));
+        return r.getStdout().toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aContainerOverItsMemoryLimitIsReportedOomKilled() throws Exception {
+        HostSnapshot before = HostSnapshot.take();
+        PodSandboxConfig config = sandbox("oom");
+        String pod = runp(config);
+        String hog = create(pod, config, container("hog", "dd", "if=/dev/zero", "of=/dev/null", "bs=64M", "count=1")
+                .setLinux(LinuxContainerConfig.newBuilder().setResources(LinuxContainerResources.newBuilder()
+                        .setMemoryLimitInBytes(32L << 20).setCpuShares(256))));
+        String done = create(pod, config, container("done", "true"));
+        start(hog);
+        start(done);
+        ContainerStatus killed = awaitExited(hog);
+        assertEquals("OOMKilled", killed.getReason(), killed.toString());
+        assertEquals(137, killed.getExitCode());
+        ContainerStatus completed = awaitExited(done);
+        assertEquals("Completed", completed.getReason());
+        assertEquals(0, completed.getExitCode());
+        assertEquals(List.of(done), node.runtime.listContainers(ListContainersRequest.newBuilder().setFilter(ContainerFilter.newBuilder()
+                .setState(ContainerStateValue.newBuilder().setState(ContainerState.CONTAINER_EXITED)).putLabelSelector("container", "done"))
+                .build()).getContainersList().stream().map(c -> c.getId()).toList(), "filtered by state and label");
+        rmp(pod); // removes its containers too
+        assertGone(before);
+    }
+
+    @Test
+    void badRequestsNameTheFieldAndLeaveNothing() throws Exception {
+        HostSnapshot before = HostSnapshot.take();
+        StatusRuntimeException noName = assertThrows(StatusRuntimeException.class, () -> runp(sandbox("x").toBuilder()
+                .setMetadata(PodSandboxMetadata.newBuilder().setNamespace("default").setUid("u")).build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, noName.getStatus().getCode());
+        assertEquals("config.metadata.name: required", noName.getStatus().getDescription());
+        StatusRuntimeException slice = assertThrows(StatusRuntimeException.class, () -> runp(sandbox("x").toBuilder()
+                .setLinux(LinuxPodSandboxConfig.newBuilder().setCgroupParent("kubepods-besteffort.slice")).build()));
+        assertTrue(slice.getStatus().getDescription().contains("--cgroup-driver=cgroupfs"), slice.getStatus().toString());
+
+        PodSandboxConfig config = sandbox("bad");
+        String pod = runp(config);
+        StatusRuntimeException noImage = assertThrows(StatusRuntimeException.class, () -> create(pod, config, container("c", "true")
+                .setImage(ImageSpec.newBuilder().setImage("nowhere/none:1"))));
+        assertEquals(Status.Code.NOT_FOUND, noImage.getStatus().getCode());
+        StatusRuntimeException capability = assertThrows(StatusRuntimeException.class, () -> create(pod, config, container("c", "true")
+                .setLinux(LinuxContainerConfig.newBuilder().setSecurityContext(LinuxContainerSecurityContext.newBuilder()
+                        .setCapabilities(io.podshim.cri.v1.Capability.newBuilder().addAddCapabilities("NET_MAGIC"))))));
+        assertEquals(Status.Code.INVALID_ARGUMENT, capability.getStatus().getCode());
+        assertTrue(capability.getStatus().getDescription().startsWith("config.linux.security_context.capabilities.add: "),
+                capability.getStatus().getDescription());
+        String missing = create(pod, config, container("missing", "/no/such/program"));
+        StatusRuntimeException cannotStart = assertThrows(StatusRuntimeException.class, () -> start(missing));
+        assertTrue(cannotStart.getStatus().getDescription().contains("/no/such/program"), cannotStart.getStatus().toString());
+        ContainerStatus startError = status(missing);
+        assertEquals(ContainerState.CONTAINER_EXITED, startError.getState());
+        assertEquals(128, startError.getExitCode());
+        assertEquals("StartError", startError.getReason());
+        assertEquals(Status.Code.FAILED_PRECONDITION, assertThrows(StatusRuntimeException.class, () -> start(missing)).getStatus()
+                .getCode(), "a CRI container runs once");
+        assertEquals(Status.Code.NOT_FOUND, assertThrows(StatusRuntimeException.class, () -> node.runtime.podSandboxStatus(
+                PodSandboxStatusRequest.newBuilder().setPodSandboxId("0000").build())).getStatus().getCode());
+        String sleeper = create(pod, config, container("sleeper", "sleep", "3600"));
+        start(sleeper);
+        StatusRuntimeException timedOut = assertThrows(StatusRuntimeException.class, () -> node.runtime.execSync(
+                ExecSyncRequest.newBuilder().setContainerId(sleeper).addAllCmd(List.of("sleep", "60")).setTimeout(1).build()));
+        assertEquals(Status.Code.DEADLINE_EXCEEDED, timedOut.getStatus().getCode());
+        node.runtime.reopenContainerLog(ReopenContainerLogRequest.newBuilder().setContainerId(sleeper).build());
+        rmp(pod);
+        assertGone(before);
+    }
+
+    @Test
+    void logsAreReopenedWhereKubeletRotatedThem() throws Exception {
+        PodSandboxConfig config = sandbox("rotate");
+        String pod = runp(config);
+        Path fifo = Path.of(config.getLogDirectory()).resolve("go");
+        Files.createDirectories(fifo.getParent());
+        String app = create(pod, config, container("app", "sh", "-c", "echo first; while [ ! -e /x/go ]; do sleep 0.05; done; echo second;"
+                + " exec sleep 3600").addMounts(io.podshim.cri.v1.Mount.newBuilder().setHostPath(fifo.getParent().toString())
+                .setContainerPath("/x")));
+        start(app);
+        Path log = Path.of(config.getLogDirectory()).resolve("app/0.log");
+        long deadline = System.nanoTime() + Patience.of(Duration.ofSeconds(10)).toNanos();
+        while (!(Files.exists(log) && Files.readString(log).contains("first"))) {
+            assertTrue(System.nanoTime() < deadline, "first line never logged");
+            Thread.sleep(20);
+        }
+        Path rotated = log.resolveSibling("0.log.1");
+        Files.move(log, rotated);
+        node.runtime.reopenContainerLog(ReopenContainerLogRequest.newBuilder().setContainerId(app).build());
+        Files.writeString(fifo, "");
+        while (!(Files.exists(log) && Files.readString(log).contains("second"))) {
+            assertTrue(System.nanoTime() < deadline, "second line never logged in the new file");
+            Thread.sleep(20);
+        }
+        assertFalse(Files.readString(log).contains("first"), "the new file has only what came after");
+        assertFalse(Files.readString(rotated).contains("second"), "the old one nothing after the reopen");
+        rmp(pod);
+    }
+
+    @Test
+    void imagesOfTheStoreAreListedByNameAndId() {
+        var images = node.imageService.listImages(ListImagesRequest.getDefaultInstance()).getImagesList();
+        assertEquals(1, images.size(), images.toString());
+        assertEquals(List.of(CriNode.IMAGE), images.get(0).getRepoTagsList());
+        String id = images.get(0).getId();
+        assertEquals(id, node.imageService.imageStatus(ImageStatusRequest.newBuilder().setImage(ImageSpec.newBuilder()
+                .setImage(CriNode.IMAGE)).build()).getImage().getId());
+        assertFalse(node.imageService.imageStatus(ImageStatusRequest.newBuilder().setImage(ImageSpec.newBuilder()
+                .setImage("nowhere/none:1")).build()).hasImage(), "absent is an empty answer, how kubelet asks whether to pull");
+    }
+
+    @Test
+    void aCgroupParentIsHonouredAndLeftToItsOwner() throws Exception {
+        CgroupPath parent = CgroupPath.of(node.cgroupRoot + "-kubepods", "burstable", "pod" + UUID.randomUUID());
+        PodSandboxConfig config = sandbox("parent").toBuilder().setLinux(LinuxPodSandboxConfig.newBuilder()
+                .setCgroupParent("/" + parent)).build();
+        String pod = runp(config);
+        String app = create(pod, config, container("app", "sleep", "3600"));
+        start(app);
+        String cgroup = text(exec(app, "cat", "/proc/self/cgroup"));
+        assertTrue(cgroup.contains(parent + "/" + pod + "/" + app) || !cgroup.contains("/"), "below kubelet's pod cgroup: " + cgroup);
+        rmp(pod);
+        io.podshim.cgroups.CgroupManager cgroups = io.podshim.cgroups.CgroupManager.forHost(io.podshim.cgroups.CgroupHost.detect());
+        assertTrue(cgroups.exists(parent), "kubelet's own cgroup stays: it is kubelet's to remove");
+        assertFalse(cgroups.exists(parent.child(pod)), "podshim's below it is gone");
+        cgroups.remove(CgroupPath.of(node.cgroupRoot + "-kubepods"), Duration.ofSeconds(5));
+    }
+}

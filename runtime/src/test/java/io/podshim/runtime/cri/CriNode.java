@@ -1,0 +1,69 @@
+package io.podshim.runtime.cri;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.podshim.cri.v1.ImageServiceGrpc;
+import io.podshim.cri.v1.RuntimeServiceGrpc;
+import io.podshim.runtime.FileTrees;
+import io.podshim.runtime.container.BusyboxImage;
+import io.podshim.runtime.image.ImageStore;
+import io.podshim.runtime.image.ImportProgress;
+import io.podshim.runtime.image.registry.PullSettings;
+import io.podshim.runtime.network.NetworkSettings;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A node's CRI for host tests: an image store with {@code busybox:local}, a CRI runtime with a
+ * state directory and cgroup root of its own, its server on a real unix socket, and a client
+ * dialled as crictl dials it (gRPC over HTTP/2 on the socket). {@link #close} removes it all.
+ */
+final class CriNode implements AutoCloseable {
+    static final String IMAGE = "busybox:local";
+
+    final Path base;
+    final String cgroupRoot;
+    final Path socket;
+    final ImageStore images;
+    final CriServer server;
+    private final EventLoopGroup clientLoop = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+    final ManagedChannel channel;
+    final RuntimeServiceGrpc.RuntimeServiceBlockingStub runtime;
+    final ImageServiceGrpc.ImageServiceBlockingStub imageService;
+
+    CriNode(NetworkSettings network, PullSettings pulls) throws IOException, InterruptedException {
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        base = Path.of("/run/podshim-cri-test-" + id);
+        cgroupRoot = "podshim-cri-test-" + id;
+        socket = base.resolve("cri.sock");
+        images = new ImageStore(base.resolve("images"));
+        images.importImage(BusyboxImage.create(base.resolve("busybox")), IMAGE, ImportProgress.NONE);
+        server = CriServer.start(socket, network, new CriRuntime(base.resolve("state"), cgroupRoot, network, new CriImages(images, pulls)));
+        channel = NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toString())).channelType(EpollDomainSocketChannel.class)
+                .eventLoopGroup(clientLoop).usePlaintext().build();
+        runtime = RuntimeServiceGrpc.newBlockingStub(channel);
+        imageService = ImageServiceGrpc.newBlockingStub(channel);
+    }
+
+    CriNode() throws IOException, InterruptedException {
+        this(NetworkSettings.none(), new PullSettings(null, null, io.podshim.runtime.image.registry.RegistriesConf.NONE));
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+        try {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            clientLoop.shutdownGracefully(0, 0, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+            server.close();
+        } finally {
+            FileTrees.delete(base);
+        }
+    }
+}
