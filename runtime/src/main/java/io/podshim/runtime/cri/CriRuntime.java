@@ -4,6 +4,8 @@ import io.podshim.cgroups.CgroupLimits;
 import io.podshim.cgroups.CgroupPath;
 import io.podshim.cgroups.ContainerResources;
 import io.podshim.cri.v1.ContainerConfig;
+import io.podshim.cri.v1.ContainerEventResponse;
+import io.podshim.cri.v1.ContainerEventType;
 import io.podshim.cri.v1.ContainerState;
 import io.podshim.cri.v1.LinuxContainerResources;
 import io.podshim.cri.v1.NamespaceMode;
@@ -63,6 +65,14 @@ public final class CriRuntime implements AutoCloseable {
     private final Supervisor supervisor = new Supervisor("cri-supervisor");
     private final Map<String, CriSandbox> sandboxes = new LinkedHashMap<>();
     private final Map<String, CriContainer> containers = new LinkedHashMap<>();
+    /** Who follows the containers' events (GetContainerEvents streams). */
+    private final List<java.util.function.Consumer<ContainerEventResponse>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Events are told in order, by one thread that holds no lock of a container or sandbox while it builds them. */
+    private final java.util.concurrent.ExecutorService events = java.util.concurrent.Executors.newSingleThreadExecutor(work -> {
+        Thread t = new Thread(work, "cri-events");
+        t.setDaemon(true);
+        return t;
+    });
 
     /**
      * @param stateDir the CRI's own: its sandboxes, helpers and records
@@ -236,6 +246,7 @@ public final class CriRuntime implements AutoCloseable {
                 synchronized (this) {
                     containers.put(id, c);
                 }
+                emit(c, ContainerEventType.CONTAINER_CREATED_EVENT);
                 return id;
             } catch (RuntimeException e) {
                 core.cgroupManager().remove(cgroup, Duration.ofSeconds(5));
@@ -283,6 +294,7 @@ public final class CriRuntime implements AutoCloseable {
                 c.process = launched.running().orElseThrow();
                 c.startedAtNanos = nowNanos();
                 c.state = ContainerState.CONTAINER_RUNNING;
+                emit(c, ContainerEventType.CONTAINER_STARTED_EVENT);
                 supervisor.call(() -> {
                     supervisor.watch(c.process.exitFd(), () -> shimExited(c));
                     return null;
@@ -341,6 +353,7 @@ public final class CriRuntime implements AutoCloseable {
             c.stdin = null;
         }
         c.ended.complete(null);
+        emit(c, ContainerEventType.CONTAINER_STOPPED_EVENT);
     }
 
     /** Sends the image's stop signal (SIGTERM without one), SIGKILL after {@code timeoutSeconds}; returns once it ended. */
@@ -418,6 +431,40 @@ public final class CriRuntime implements AutoCloseable {
                 containers.remove(c.id);
             }
         }
+        emit(c, ContainerEventType.CONTAINER_DELETED_EVENT);
+    }
+
+    /**
+     * Tells {@code listener} every container event from now on, with its sandbox's status and the
+     * statuses of the sandbox's containers (what kubelet's evented PLEG reads), until closed.
+     */
+    public AutoCloseable listen(java.util.function.Consumer<ContainerEventResponse> listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    private void emit(CriContainer c, ContainerEventType type) {
+        if (listeners.isEmpty()) {
+            return;
+        }
+        long at = nowNanos();
+        events.execute(() -> {
+            ContainerEventResponse.Builder event = ContainerEventResponse.newBuilder().setContainerId(c.id).setContainerEventType(type)
+                    .setCreatedAt(at).setPodSandboxStatus(CriMessages.sandbox(c.sandbox));
+            for (CriContainer other : containersOf(c.sandbox)) {
+                synchronized (other) {
+                    event.addContainersStatuses(CriMessages.container(other));
+                }
+            }
+            ContainerEventResponse built = event.build();
+            for (var l : listeners) {
+                try {
+                    l.accept(built);
+                } catch (RuntimeException e) {
+                    listeners.remove(l); // a stream that broke: its client is gone
+                }
+            }
+        });
     }
 
     public synchronized CriContainer container(String id) {
@@ -587,6 +634,7 @@ public final class CriRuntime implements AutoCloseable {
             }
         }
         supervisor.close();
+        events.shutdown();
         core.close();
     }
 }

@@ -143,15 +143,7 @@ final class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase 
     public void podSandboxStatus(PodSandboxStatusRequest request, StreamObserver<PodSandboxStatusResponse> response) {
         answer(response, () -> {
             CriSandbox s = runtime.sandbox(request.getPodSandboxId());
-            PodSandboxStatus.Builder status = PodSandboxStatus.newBuilder().setId(s.id).setMetadata(s.config.getMetadata())
-                    .setState(state(s)).setCreatedAt(s.createdAtNanos).putAllLabels(s.config.getLabelsMap())
-                    .putAllAnnotations(s.config.getAnnotationsMap())
-                    .setLinux(LinuxPodSandboxStatus.newBuilder().setNamespaces(Namespace.newBuilder()
-                            .setOptions(s.config.getLinux().getSecurityContext().getNamespaceOptions())));
-            if (s.ip != null) {
-                status.setNetwork(PodSandboxNetworkStatus.newBuilder().setIp(s.ip));
-            }
-            PodSandboxStatusResponse.Builder answer = PodSandboxStatusResponse.newBuilder().setStatus(status)
+            PodSandboxStatusResponse.Builder answer = PodSandboxStatusResponse.newBuilder().setStatus(CriMessages.sandbox(s))
                     .setTimestamp(CriRuntime.nowNanos());
             if (request.getVerbose() && s.handle != null) {
                 answer.putInfo("info", "{\"pid\":" + s.handle.sandbox().pausePid() + ",\"cgroup\":\"" + s.cgroup + "\"}");
@@ -166,19 +158,15 @@ final class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase 
             PodSandboxFilter f = request.getFilter();
             ListPodSandboxResponse.Builder list = ListPodSandboxResponse.newBuilder();
             for (CriSandbox s : runtime.sandboxes()) {
-                if ((f.getId().isEmpty() || s.id.startsWith(f.getId())) && (!f.hasState() || f.getState().getState() == state(s))
+                if ((f.getId().isEmpty() || s.id.startsWith(f.getId())) && (!f.hasState() || f.getState().getState() == CriMessages.state(s))
                         && labelsMatch(f.getLabelSelectorMap(), s.config.getLabelsMap())) {
-                    list.addItems(PodSandbox.newBuilder().setId(s.id).setMetadata(s.config.getMetadata()).setState(state(s))
+                    list.addItems(PodSandbox.newBuilder().setId(s.id).setMetadata(s.config.getMetadata()).setState(CriMessages.state(s))
                             .setCreatedAt(s.createdAtNanos).putAllLabels(s.config.getLabelsMap())
                             .putAllAnnotations(s.config.getAnnotationsMap()));
                 }
             }
             return list.build();
         });
-    }
-
-    private static PodSandboxState state(CriSandbox s) {
-        return s.ready() ? PodSandboxState.SANDBOX_READY : PodSandboxState.SANDBOX_NOTREADY;
     }
 
     static boolean labelsMatch(Map<String, String> selector, Map<String, String> labels) {
@@ -244,16 +232,7 @@ final class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase 
         answer(response, () -> {
             CriContainer c = runtime.container(request.getContainerId());
             synchronized (c) {
-                io.podshim.cri.v1.ContainerStatus.Builder status = io.podshim.cri.v1.ContainerStatus.newBuilder().setId(c.id)
-                        .setMetadata(c.config.getMetadata()).setState(c.state).setCreatedAt(c.createdAtNanos)
-                        .setStartedAt(c.startedAtNanos).setFinishedAt(c.finishedAtNanos).setExitCode(c.exitCode)
-                        .setImage(c.config.getImage()).setImageRef(c.imageRef()).setReason(c.reason).setMessage(c.message)
-                        .putAllLabels(c.config.getLabelsMap()).putAllAnnotations(c.config.getAnnotationsMap())
-                        .addAllMounts(c.config.getMountsList()).setLogPath(c.logPath.toString());
-                if (c.config.getLinux().hasResources()) {
-                    status.setResources(io.podshim.cri.v1.ContainerResources.newBuilder().setLinux(c.config.getLinux().getResources()));
-                }
-                ContainerStatusResponse.Builder answer = ContainerStatusResponse.newBuilder().setStatus(status);
+                ContainerStatusResponse.Builder answer = ContainerStatusResponse.newBuilder().setStatus(CriMessages.container(c));
                 if (request.getVerbose() && c.process != null) {
                     answer.putInfo("info", "{\"pid\":" + c.process.pid() + ",\"cgroup\":\"" + c.cgroup + "\"}");
                 }
@@ -287,6 +266,29 @@ final class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase 
             return ExecSyncResponse.newBuilder().setExitCode(r.exitCode())
                     .setStdout(ByteString.copyFrom(r.stdout(), StandardCharsets.UTF_8))
                     .setStderr(ByteString.copyFrom(r.stderr(), StandardCharsets.UTF_8)).build();
+        });
+    }
+
+    /** Container events as they happen, for as long as the client keeps the stream (kubelet's evented PLEG, crictl events). */
+    @Override
+    public void getContainerEvents(io.podshim.cri.v1.GetEventsRequest request,
+                                   StreamObserver<io.podshim.cri.v1.ContainerEventResponse> response) {
+        io.grpc.stub.ServerCallStreamObserver<io.podshim.cri.v1.ContainerEventResponse> stream =
+                (io.grpc.stub.ServerCallStreamObserver<io.podshim.cri.v1.ContainerEventResponse>) response;
+        AutoCloseable listening = runtime.listen(event -> {
+            synchronized (stream) {
+                if (stream.isCancelled()) {
+                    throw new IllegalStateException("the client went away");
+                }
+                stream.onNext(event);
+            }
+        });
+        stream.setOnCancelHandler(() -> {
+            try {
+                listening.close();
+            } catch (Exception e) {
+                // removing a listener cannot fail
+            }
         });
     }
 

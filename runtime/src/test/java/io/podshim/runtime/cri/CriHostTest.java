@@ -48,6 +48,7 @@ import io.podshim.cri.v1.RunPodSandboxRequest;
 import io.podshim.cri.v1.StartContainerRequest;
 import io.podshim.cri.v1.StopContainerRequest;
 import io.podshim.cri.v1.StopPodSandboxRequest;
+import io.podshim.testing.FileWait;
 import io.podshim.testing.HostSnapshot;
 import io.podshim.testing.HostTest;
 import io.podshim.testing.Patience;
@@ -127,15 +128,14 @@ class CriHostTest {
         return node.runtime.containerStatus(ContainerStatusRequest.newBuilder().setContainerId(container).build()).getStatus();
     }
 
-    /** Asks again until the container has EXITED: what kubelet's PLEG does, a relist. */
-    private static ContainerStatus awaitExited(String container) throws InterruptedException {
-        long deadline = System.nanoTime() + Patience.of(Duration.ofSeconds(20)).toNanos();
-        ContainerStatus s;
-        while ((s = status(container)).getState() != ContainerState.CONTAINER_EXITED) {
-            assertTrue(System.nanoTime() < deadline, "still " + s.getState());
-            Thread.sleep(20);
-        }
-        return s;
+    /** The container's status once its CONTAINER_STOPPED_EVENT came, as kubelet's evented PLEG hears of it. */
+    private static ContainerStatus awaitExited(CriEvents events, String container) throws InterruptedException {
+        var event = events.await(container, io.podshim.cri.v1.ContainerEventType.CONTAINER_STOPPED_EVENT,
+                Patience.of(Duration.ofSeconds(20)));
+        ContainerStatus inEvent = event.getContainersStatusesList().stream().filter(c -> c.getId().equals(container)).findFirst()
+                .orElseThrow(() -> new AssertionError("the event carries the container's status: " + event));
+        assertEquals(ContainerState.CONTAINER_EXITED, inEvent.getState(), "as the event tells it");
+        return status(container);
     }
 
     private static void stopp(String sandbox) {
@@ -185,11 +185,7 @@ class CriHostTest {
         assertEquals("err\n", failed.getStderr().toString(StandardCharsets.UTF_8));
 
         // The log, in the CRI format kubelet reads, once the lines are there.
-        long deadline = System.nanoTime() + Patience.of(Duration.ofSeconds(10)).toNanos();
-        while (!(Files.exists(log) && Files.readString(log).contains("stderr F to stderr"))) {
-            assertTrue(System.nanoTime() < deadline, "log: " + (Files.exists(log) ? Files.readString(log) : "none"));
-            Thread.sleep(20);
-        }
+        FileWait.contains(log, "stderr F to stderr", Patience.of(Duration.ofSeconds(10)));
         String logged = Files.readString(log);
         assertTrue(logged.matches("(?s)\\d{4}-\\d\\d-\\d\\dT[^ ]+Z stdout F hello from walk\n.*"), logged);
 
@@ -279,12 +275,18 @@ class CriHostTest {
                 .setLinux(LinuxContainerConfig.newBuilder().setResources(LinuxContainerResources.newBuilder()
                         .setMemoryLimitInBytes(32L << 20).setCpuShares(256))));
         String done = create(pod, config, container("done", "true"));
-        start(hog);
-        start(done);
-        ContainerStatus killed = awaitExited(hog);
+        ContainerStatus killed;
+        ContainerStatus completed;
+        try (CriEvents events = new CriEvents(node.channel)) {
+            start(hog);
+            start(done);
+            killed = awaitExited(events, hog);
+            completed = awaitExited(events, done);
+            assertEquals(pod, events.await(done, io.podshim.cri.v1.ContainerEventType.CONTAINER_STARTED_EVENT, Duration.ZERO)
+                    .getPodSandboxStatus().getId(), "each event carries its sandbox");
+        }
         assertEquals("OOMKilled", killed.getReason(), killed.toString());
         assertEquals(137, killed.getExitCode());
-        ContainerStatus completed = awaitExited(done);
         assertEquals("Completed", completed.getReason());
         assertEquals(0, completed.getExitCode());
         assertEquals(List.of(done), node.runtime.listContainers(ListContainersRequest.newBuilder().setFilter(ContainerFilter.newBuilder()
@@ -339,31 +341,26 @@ class CriHostTest {
 
     @Test
     void logsAreReopenedWhereKubeletRotatedThem() throws Exception {
+        HostSnapshot before = HostSnapshot.take();
         PodSandboxConfig config = sandbox("rotate");
         String pod = runp(config);
-        Path fifo = Path.of(config.getLogDirectory()).resolve("go");
-        Files.createDirectories(fifo.getParent());
+        Path go = Path.of(config.getLogDirectory()).resolve("go");
+        Files.createDirectories(go.getParent());
         String app = create(pod, config, container("app", "sh", "-c", "echo first; while [ ! -e /x/go ]; do sleep 0.05; done; echo second;"
-                + " exec sleep 3600").addMounts(io.podshim.cri.v1.Mount.newBuilder().setHostPath(fifo.getParent().toString())
+                + " exec sleep 3600").addMounts(io.podshim.cri.v1.Mount.newBuilder().setHostPath(go.getParent().toString())
                 .setContainerPath("/x")));
         start(app);
         Path log = Path.of(config.getLogDirectory()).resolve("app/0.log");
-        long deadline = System.nanoTime() + Patience.of(Duration.ofSeconds(10)).toNanos();
-        while (!(Files.exists(log) && Files.readString(log).contains("first"))) {
-            assertTrue(System.nanoTime() < deadline, "first line never logged");
-            Thread.sleep(20);
-        }
+        FileWait.contains(log, "stdout F first", Patience.of(Duration.ofSeconds(10)));
         Path rotated = log.resolveSibling("0.log.1");
         Files.move(log, rotated);
         node.runtime.reopenContainerLog(ReopenContainerLogRequest.newBuilder().setContainerId(app).build());
-        Files.writeString(fifo, "");
-        while (!(Files.exists(log) && Files.readString(log).contains("second"))) {
-            assertTrue(System.nanoTime() < deadline, "second line never logged in the new file");
-            Thread.sleep(20);
-        }
+        Files.writeString(go, "");
+        FileWait.contains(log, "stdout F second", Patience.of(Duration.ofSeconds(10)));
         assertFalse(Files.readString(log).contains("first"), "the new file has only what came after");
         assertFalse(Files.readString(rotated).contains("second"), "the old one nothing after the reopen");
         rmp(pod);
+        assertGone(before);
     }
 
     @Test
@@ -386,10 +383,11 @@ class CriHostTest {
         String pod = runp(config);
         String app = create(pod, config, container("app", "sleep", "3600"));
         start(app);
-        String cgroup = text(exec(app, "cat", "/proc/self/cgroup"));
-        assertTrue(cgroup.contains(parent + "/" + pod + "/" + app) || !cgroup.contains("/"), "below kubelet's pod cgroup: " + cgroup);
-        rmp(pod);
         io.podshim.cgroups.CgroupManager cgroups = io.podshim.cgroups.CgroupManager.forHost(io.podshim.cgroups.CgroupHost.detect());
+        long pid = Long.parseLong(node.runtime.containerStatus(ContainerStatusRequest.newBuilder().setContainerId(app).setVerbose(true)
+                .build()).getInfoMap().get("info").replaceAll(".*\"pid\":(\\d+).*", "$1"));
+        assertEquals(List.of(pid), cgroups.pids(parent.child(pod).child(app)), "the app, in its cgroup below kubelet's pod cgroup");
+        rmp(pod);
         assertTrue(cgroups.exists(parent), "kubelet's own cgroup stays: it is kubelet's to remove");
         assertFalse(cgroups.exists(parent.child(pod)), "podshim's below it is gone");
         cgroups.remove(CgroupPath.of(node.cgroupRoot + "-kubepods"), Duration.ofSeconds(5));
