@@ -90,14 +90,7 @@ class CriHostTest {
     }
 
     static PodSandboxConfig sandbox(String name, NamespaceMode pid) {
-        String uid = UUID.randomUUID().toString();
-        return PodSandboxConfig.newBuilder()
-                .setMetadata(PodSandboxMetadata.newBuilder().setName(name).setNamespace("default").setUid(uid))
-                .setHostname(name).setLogDirectory(logs.resolve("default_" + name + "_" + uid).toString())
-                .putLabels("app", name).putAnnotations("note", "from the test")
-                .setLinux(LinuxPodSandboxConfig.newBuilder().setSecurityContext(LinuxSandboxSecurityContext.newBuilder()
-                        .setNamespaceOptions(NamespaceOption.newBuilder().setPid(pid))))
-                .build();
+        return CriNode.sandbox(name, logs, pid);
     }
 
     static ContainerConfig.Builder container(String name, String... command) {

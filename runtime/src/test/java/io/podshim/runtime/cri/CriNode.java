@@ -56,6 +56,18 @@ final class CriNode implements AutoCloseable {
         this(NetworkSettings.none(), new PullSettings(null, null, io.podshim.runtime.image.registry.RegistriesConf.NONE));
     }
 
+    /** A sandbox as kubelet asks for one: metadata, hostname, a log directory under {@code logs}, labels, the pid namespace option. */
+    static io.podshim.cri.v1.PodSandboxConfig sandbox(String name, Path logs, io.podshim.cri.v1.NamespaceMode pid) {
+        String uid = java.util.UUID.randomUUID().toString();
+        return io.podshim.cri.v1.PodSandboxConfig.newBuilder()
+                .setMetadata(io.podshim.cri.v1.PodSandboxMetadata.newBuilder().setName(name).setNamespace("default").setUid(uid))
+                .setHostname(name).setLogDirectory(logs.resolve("default_" + name + "_" + uid).toString())
+                .putLabels("app", name).putAnnotations("note", "from the test")
+                .setLinux(io.podshim.cri.v1.LinuxPodSandboxConfig.newBuilder().setSecurityContext(io.podshim.cri.v1.LinuxSandboxSecurityContext.newBuilder()
+                        .setNamespaceOptions(io.podshim.cri.v1.NamespaceOption.newBuilder().setPid(pid))))
+                .build();
+    }
+
     @Override
     public void close() throws IOException, InterruptedException {
         try {
