@@ -32,6 +32,10 @@ final class CriContainer {
     CompletableFuture<Void> logsWritten = CompletableFuture.completedFuture(null);
     /** The write end of its stdin pipe (stdin: true without a terminal), or its terminal's master; null without. */
     io.podshim.linux.Fd stdin;
+    /** Its terminal's master (tty: true), for attach's resizes; the same descriptor as {@link #stdin} with stdin. */
+    io.podshim.linux.Fd terminal;
+    /** Who sees its output as it is logged: its attach sessions. */
+    final io.podshim.runtime.logs.Taps taps = new io.podshim.runtime.logs.Taps();
     long oomKillsBefore;
     long startedAtNanos;
     long finishedAtNanos;

@@ -277,11 +277,11 @@ public final class CriRuntime implements AutoCloseable {
                 c.log = new CriLogFile(c.logPath);
                 if (launched.terminalMaster().isPresent()) {
                     Fd master = launched.terminalMaster().get();
-                    c.logsWritten = core.attachTerminalLog(master.dupAtLeast(0), c.log, new io.podshim.runtime.logs.Taps());
-                    c.stdin = master;
+                    c.logsWritten = core.attachTerminalLog(master.dupAtLeast(0), c.log, c.taps);
+                    c.terminal = master;
+                    c.stdin = c.config.getStdin() ? master : null;
                 } else {
-                    c.logsWritten = core.attachLogs(out.readEnd().dupAtLeast(0), err.readEnd().dupAtLeast(0), c.log,
-                            new io.podshim.runtime.logs.Taps());
+                    c.logsWritten = core.attachLogs(out.readEnd().dupAtLeast(0), err.readEnd().dupAtLeast(0), c.log, c.taps);
                 }
                 if (in != null) {
                     in.readEnd().close();
@@ -329,6 +329,14 @@ public final class CriRuntime implements AutoCloseable {
             t = new Termination("Unknown", 137, "the container's shim ended without recording how the container ended");
             finished = nowNanos();
         }
+        // Its first process is gone: so is everything it left in its cgroup (in the pod's pid namespace
+        // they would live on under the pause), as runc kills a task's processes when it is deleted. Their
+        // hold on the log pipes goes with them.
+        try {
+            core.cgroupManager().killAll(c.cgroup, Duration.ofSeconds(5));
+        } catch (RuntimeException e) {
+            System.err.println("podshim: CRI: container " + c.id + ": kill what it left: " + e.getMessage());
+        }
         c.logsWritten.completeOnTimeout(null, LOG_DRAIN.toMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((ok, failure) -> {
                     synchronized (c) {
@@ -348,10 +356,14 @@ public final class CriRuntime implements AutoCloseable {
             c.process.close();
             c.process = null;
         }
-        if (c.stdin != null) {
+        if (c.stdin != null && c.stdin != c.terminal) {
             c.stdin.close();
-            c.stdin = null;
         }
+        if (c.terminal != null) {
+            c.terminal.close();
+        }
+        c.stdin = null;
+        c.terminal = null;
         c.ended.complete(null);
         emit(c, ContainerEventType.CONTAINER_STOPPED_EVENT);
     }
@@ -481,15 +493,55 @@ public final class CriRuntime implements AutoCloseable {
             throw PodException.invalid("cmd", "required: the command to run");
         }
         CriContainer c = container(id);
-        io.podshim.linux.PidFd target;
+        try (io.podshim.linux.PidFd target = running(c, "exec into")) {
+            return ContainerExec.run(core.execStage(), target, c.plan, argv, null, timeout);
+        }
+    }
+
+    /** A pidfd of the running container {@code c}, the caller's to close; or why there is none. */
+    private io.podshim.linux.PidFd running(CriContainer c, String doWhat) {
         synchronized (c) {
             if (c.state != ContainerState.CONTAINER_RUNNING || c.process == null) {
-                throw PodException.conflict("container_id", "container " + c.id + " is not running (" + c.state + ")");
+                throw PodException.conflict("container_id", "container " + c.id + " is not running (" + c.state + "): nothing to "
+                        + doWhat);
             }
-            target = io.podshim.linux.PidFd.open(c.process.pid()); // its own: the container may end meanwhile
+            return io.podshim.linux.PidFd.open(c.process.pid()); // its own: the container may end meanwhile
         }
-        try (target) {
-            return ContainerExec.run(core.execStage(), target, c.plan, argv, null, timeout);
+    }
+
+    /** A command in the running container with its streams open to the caller (Exec): a terminal of the container's, or pipes. */
+    public io.podshim.runtime.container.ExecSession execSession(String id, List<String> argv, boolean stdin, boolean tty) {
+        CriContainer c = container(id);
+        try (io.podshim.linux.PidFd target = running(c, "exec into")) {
+            return core.execSession(target, c.plan, argv, stdin, tty, 0, 0);
+        }
+    }
+
+    /** What an attach to the running container holds: its own copies of its stdin and terminal, its output as logged. */
+    public io.podshim.runtime.pod.PodEngine.Attached attach(String id, boolean stdin) {
+        CriContainer c = container(id);
+        synchronized (c) {
+            running(c, "attach to").close();
+            if (stdin && c.stdin == null) {
+                throw PodException.invalid("stdin", "container " + c.id + " was not created with stdin: attach without it");
+            }
+            return new io.podshim.runtime.pod.PodEngine.Attached(stdin ? c.stdin.dupAtLeast(0) : null,
+                    c.terminal == null ? null : c.terminal.dupAtLeast(0), c.taps, c.logsWritten, () -> { });
+        }
+    }
+
+    /** A connection to {@code port} on the loopback of sandbox {@code id}, made in its network namespace (PortForward). */
+    public io.podshim.linux.TcpSocket connect(String id, int port) {
+        CriSandbox s = sandbox(id);
+        io.podshim.linux.PidFd pause;
+        synchronized (s) {
+            if (s.handle == null) {
+                throw PodException.conflict("pod_sandbox_id", "pod sandbox " + s.id + " is not ready: nothing to forward to");
+            }
+            pause = io.podshim.linux.PidFd.open(s.handle.sandbox().pausePid());
+        }
+        try (pause) {
+            return core.connectInPod(pause, port, Duration.ofSeconds(10));
         }
     }
 

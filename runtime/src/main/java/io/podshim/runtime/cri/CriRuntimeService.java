@@ -78,10 +78,12 @@ final class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase 
 
     private final RuntimeConditions conditions;
     private final CriRuntime runtime;
+    private final CriStreamingServer streaming;
 
-    CriRuntimeService(RuntimeConditions conditions, CriRuntime runtime) {
+    CriRuntimeService(RuntimeConditions conditions, CriRuntime runtime, CriStreamingServer streaming) {
         this.conditions = conditions;
         this.runtime = runtime;
+        this.streaming = streaming;
     }
 
     @Override
@@ -267,6 +269,56 @@ final class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase 
                     .setStdout(ByteString.copyFrom(r.stdout(), StandardCharsets.UTF_8))
                     .setStderr(ByteString.copyFrom(r.stderr(), StandardCharsets.UTF_8)).build();
         });
+    }
+
+    // ---- streams: a URL on the streaming server, where the client upgrades to SPDY ----
+
+    @Override
+    public void exec(io.podshim.cri.v1.ExecRequest request, StreamObserver<io.podshim.cri.v1.ExecResponse> response) {
+        answer(response, () -> {
+            if (request.getCmdCount() == 0) {
+                throw io.podshim.runtime.PodException.invalid("cmd", "required: the command to run");
+            }
+            requireOneStream(request.getStdin(), request.getStdout(), request.getStderr());
+            if (request.getTty() && request.getStderr()) {
+                throw io.podshim.runtime.PodException.invalid("stderr", "cannot be given with tty: a terminal has one output");
+            }
+            CriContainer c = runtime.container(request.getContainerId()); // NOT_FOUND now, not at the URL
+            String what = "exec " + request.getCmd(0) + " in container " + c.id;
+            return io.podshim.cri.v1.ExecResponse.newBuilder().setUrl(streaming.url("exec", new CriStreamingServer.Command(
+                    () -> new io.podshim.runtime.stream.ExecStreams(runtime.execSession(c.id, request.getCmdList(), request.getStdin(),
+                            request.getTty()), what),
+                    io.podshim.runtime.stream.SpdyRemoteCommand.channels(request.getStdin(), request.getStdout(), request.getStderr(),
+                            request.getTty())))).build();
+        });
+    }
+
+    @Override
+    public void attach(io.podshim.cri.v1.AttachRequest request, StreamObserver<io.podshim.cri.v1.AttachResponse> response) {
+        answer(response, () -> {
+            requireOneStream(request.getStdin(), request.getStdout(), request.getStderr());
+            CriContainer c = runtime.container(request.getContainerId());
+            boolean tty = c.config.getTty(); // the container's, whatever the request says, as containerd takes it
+            return io.podshim.cri.v1.AttachResponse.newBuilder().setUrl(streaming.url("attach", new CriStreamingServer.Command(
+                    () -> new io.podshim.runtime.stream.AttachStreams(runtime.attach(c.id, request.getStdin())),
+                    io.podshim.runtime.stream.SpdyRemoteCommand.channels(request.getStdin(), request.getStdout(),
+                            request.getStderr() && !tty, tty)))).build();
+        });
+    }
+
+    @Override
+    public void portForward(io.podshim.cri.v1.PortForwardRequest request, StreamObserver<io.podshim.cri.v1.PortForwardResponse> response) {
+        answer(response, () -> {
+            CriSandbox s = runtime.sandbox(request.getPodSandboxId());
+            return io.podshim.cri.v1.PortForwardResponse.newBuilder().setUrl(streaming.url("portforward",
+                    new CriStreamingServer.Forward(port -> runtime.connect(s.id, port)))).build();
+        });
+    }
+
+    private static void requireOneStream(boolean stdin, boolean stdout, boolean stderr) {
+        if (!stdin && !stdout && !stderr) {
+            throw io.podshim.runtime.PodException.invalid("stdin, stdout, stderr", "one of them must be true");
+        }
     }
 
     /** Container events as they happen, for as long as the client keeps the stream (kubelet's evented PLEG, crictl events). */

@@ -31,10 +31,13 @@ public final class CriServer implements AutoCloseable {
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final CriRuntime runtime;
+    private final CriStreamingServer streaming;
 
-    private CriServer(Path socket, Server server, EventLoopGroup boss, EventLoopGroup workers, CriRuntime runtime) {
+    private CriServer(Path socket, Server server, EventLoopGroup boss, EventLoopGroup workers, CriRuntime runtime,
+                      CriStreamingServer streaming) {
         this.socket = socket;
         this.runtime = runtime;
+        this.streaming = streaming;
         this.server = server;
         this.boss = boss;
         this.workers = workers;
@@ -45,8 +48,16 @@ public final class CriServer implements AutoCloseable {
      * {@code runtime}, which the server owns from here (closed with it, or at once if it cannot listen).
      */
     public static CriServer start(Path socket, NetworkSettings network, CriRuntime runtime) throws IOException {
+        return start(socket, network, runtime, new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
+    }
+
+    /** @param streaming where Exec, Attach and PortForward send their clients (a loopback address; port 0: any free one) */
+    public static CriServer start(Path socket, NetworkSettings network, CriRuntime runtime, java.net.InetSocketAddress streaming)
+            throws IOException {
+        CriStreamingServer streams;
         try {
             claim(socket);
+            streams = CriStreamingServer.start(streaming);
         } catch (IOException | RuntimeException e) {
             runtime.close();
             throw e;
@@ -59,7 +70,7 @@ public final class CriServer implements AutoCloseable {
                 .workerEventLoopGroup(workers)
                 // kubelet's own bound on what it sends and takes (16 MiB): a node's lists can be long.
                 .maxInboundMessageSize(16 << 20)
-                .addService(new CriRuntimeService(new RuntimeConditions(network), runtime))
+                .addService(new CriRuntimeService(new RuntimeConditions(network), runtime, streams))
                 .addService(new CriImageService(runtime.images()))
                 .build();
         try {
@@ -69,10 +80,11 @@ public final class CriServer implements AutoCloseable {
             server.shutdownNow();
             boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            streams.close();
             runtime.close();
             throw new PodException("listen on " + socket + " (the CRI socket): " + e.getMessage(), e);
         }
-        return new CriServer(socket, server, boss, workers, runtime);
+        return new CriServer(socket, server, boss, workers, runtime, streams);
     }
 
     public Path socket() {
@@ -110,6 +122,7 @@ public final class CriServer implements AutoCloseable {
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         Files.deleteIfExists(socket);
+        streaming.close();
         runtime.close();
     }
 }

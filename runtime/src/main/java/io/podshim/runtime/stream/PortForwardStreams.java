@@ -23,9 +23,17 @@ public final class PortForwardStreams implements StreamHandler {
     private final AtomicInteger open;
     private final AtomicInteger users;
     private volatile StreamFrames frames;
+    /** Each channel opens with its port number (the WebSocket framing); SPDY names the port in the stream's headers instead. */
+    private final boolean announcePorts;
 
     /** @param sockets one connection for each of {@code ports}, connected; this stream owns them */
     public PortForwardStreams(List<Integer> ports, List<TcpSocket> sockets) {
+        this(ports, sockets, true);
+    }
+
+    /** @param announcePorts false: the channels carry data from their first byte (SPDY) */
+    public PortForwardStreams(List<Integer> ports, List<TcpSocket> sockets, boolean announcePorts) {
+        this.announcePorts = announcePorts;
         this.ports = List.copyOf(ports);
         this.sockets = List.copyOf(sockets);
         this.open = new AtomicInteger(sockets.size());
@@ -35,7 +43,7 @@ public final class PortForwardStreams implements StreamHandler {
     @Override
     public void open(StreamFrames opened) {
         this.frames = opened;
-        for (int i = 0; i < ports.size(); i++) {
+        for (int i = 0; announcePorts && i < ports.size(); i++) {
             byte[] port = {(byte) (ports.get(i) & 0xff), (byte) (ports.get(i) >>> 8)};
             opened.send(2 * i, port, 2);
             opened.send(2 * i + 1, port, 2);

@@ -78,6 +78,12 @@ class CriHostTest {
         logs = node.base.resolve("pod-logs");
     }
 
+    /** A story that failed half-way leaves its sandbox; it is removed here so the next story starts clean. */
+    @org.junit.jupiter.api.AfterEach
+    void removeWhatIsLeft() {
+        node.runtime.listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsList().forEach(p -> rmp(p.getId()));
+    }
+
     @AfterAll
     static void stop() throws Exception {
         if (node != null) {
@@ -384,5 +390,60 @@ class CriHostTest {
         assertTrue(cgroups.exists(parent), "kubelet's own cgroup stays: it is kubelet's to remove");
         assertFalse(cgroups.exists(parent.child(pod)), "podshim's below it is gone");
         cgroups.remove(CgroupPath.of(node.cgroupRoot + "-kubepods"), Duration.ofSeconds(5));
+    }
+
+    @Test
+    void execAndPortForwardGoThroughTheStreamingServerInSpdy() throws Exception {
+        HostSnapshot before = HostSnapshot.take();
+        PodSandboxConfig config = sandbox("streams");
+        String pod = runp(config);
+        String app = create(pod, config, container("app", "sleep", "3600"));
+        String server = create(pod, config, container("server", "sh", "-c",
+                "while true; do nc -l -p 8080 -e sh -c 'read line; echo pong $line'; done"));
+        start(app);
+        start(server);
+
+        String url = node.runtime.exec(io.podshim.cri.v1.ExecRequest.newBuilder().setContainerId(app).addAllCmd(List.of("sh", "-c",
+                "cat; echo err >&2; exit 3")).setStdin(true).setStdout(true).setStderr(true).build()).getUrl();
+        assertTrue(url.startsWith("http://127.0.0.1:"), "on the node's loopback only: " + url);
+        try (SpdyClient client = new SpdyClient(url, "v4.channel.k8s.io")) {
+            // In the order client-go opens them: error first.
+            SpdyClient.Stream error = client.open(java.util.Map.of("streamtype", "error"));
+            SpdyClient.Stream stdin = client.open(java.util.Map.of("streamtype", "stdin"));
+            SpdyClient.Stream stdout = client.open(java.util.Map.of("streamtype", "stdout"));
+            SpdyClient.Stream stderr = client.open(java.util.Map.of("streamtype", "stderr"));
+            client.send(stdin, "hello through SPDY\n", true); // the FIN is cat's end of file
+            Duration patience = Patience.of(Duration.ofSeconds(10));
+            assertEquals("hello through SPDY\n", stdout.text(patience));
+            assertEquals("err\n", stderr.text(patience));
+            var status = new com.fasterxml.jackson.databind.ObjectMapper().readTree(error.text(patience));
+            assertEquals("NonZeroExitCode", status.path("reason").asText(), status.toString());
+            assertEquals("3", status.path("details").path("causes").path(0).path("message").asText(), "where kubectl reads the code");
+        }
+        IllegalStateException used = assertThrows(IllegalStateException.class, () -> new SpdyClient(url, "v4.channel.k8s.io"));
+        assertTrue(used.getMessage().startsWith("404"), "a URL is good once: " + used.getMessage());
+
+        String forward = node.runtime.portForward(io.podshim.cri.v1.PortForwardRequest.newBuilder().setPodSandboxId(pod).addPort(8080)
+                .build()).getUrl();
+        try (SpdyClient client = new SpdyClient(forward, "portforward.k8s.io")) {
+            // The server may not listen yet: each refusal is said on that request's error stream, and the client asks again.
+            long deadline = System.nanoTime() + Patience.of(Duration.ofSeconds(10)).toNanos();
+            for (int request = 0; ; request++) {
+                var headers = new java.util.HashMap<>(java.util.Map.of("port", "8080", "requestid", Integer.toString(request)));
+                headers.put("streamtype", "error");
+                SpdyClient.Stream error = client.open(headers);
+                headers.put("streamtype", "data");
+                SpdyClient.Stream data = client.open(headers);
+                client.send(data, "hi\n", false);
+                String answer = data.text(Patience.of(Duration.ofSeconds(10)));
+                if (answer.equals("pong hi\n")) {
+                    break;
+                }
+                String refused = error.text(Patience.of(Duration.ofSeconds(10)));
+                assertTrue(refused.contains("ECONNREFUSED") && System.nanoTime() < deadline, "answer: " + answer + ", error: " + refused);
+            }
+        }
+        rmp(pod);
+        assertGone(before);
     }
 }
