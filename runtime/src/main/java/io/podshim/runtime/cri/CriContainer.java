@@ -25,7 +25,10 @@ final class CriContainer {
     final CgroupPath cgroup;
     /** The log kubelet named (log_directory + log_path), or podshim's own beside the sandbox without one. */
     final Path logPath;
-    final LaunchPlan plan;
+    /** Its own directory in the sandbox: the writable layer and the root's mount point. */
+    final Path bundle;
+    /** How it is (or would be) launched: what an exec must match; null for one taken over in a sandbox that is gone. */
+    LaunchPlan plan;
     ContainerState state = ContainerState.CONTAINER_CREATED;
     ContainerProcess process;
     CriLogFile log;
@@ -46,7 +49,7 @@ final class CriContainer {
     final CompletableFuture<Void> ended = new CompletableFuture<>();
 
     CriContainer(String id, CriSandbox sandbox, ContainerConfig config, StoredImage image, long createdAtNanos, CgroupPath cgroup,
-                 Path logPath, LaunchPlan plan) {
+                 Path logPath, Path bundle, LaunchPlan plan) {
         this.id = id;
         this.sandbox = sandbox;
         this.config = config;
@@ -54,6 +57,7 @@ final class CriContainer {
         this.createdAtNanos = createdAtNanos;
         this.cgroup = cgroup;
         this.logPath = logPath;
+        this.bundle = bundle;
         this.plan = plan;
     }
 

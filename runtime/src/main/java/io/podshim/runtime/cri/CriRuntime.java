@@ -61,7 +61,7 @@ public final class CriRuntime implements AutoCloseable {
     private final RuntimeCore core;
     private final CriImages images;
     private final String cgroupRoot;
-    private final Path records;
+    private final CriRecords records;
     private final Supervisor supervisor = new Supervisor("cri-supervisor");
     private final Map<String, CriSandbox> sandboxes = new LinkedHashMap<>();
     private final Map<String, CriContainer> containers = new LinkedHashMap<>();
@@ -82,8 +82,8 @@ public final class CriRuntime implements AutoCloseable {
         this.core = new RuntimeCore(stateDir, cgroupRoot, null, network);
         this.images = images;
         this.cgroupRoot = cgroupRoot;
-        this.records = stateDir.resolve("records");
-        removeLeftovers();
+        this.records = new CriRecords(stateDir.resolve("records"));
+        recover();
     }
 
     public CriImages images() {
@@ -118,7 +118,7 @@ public final class CriRuntime implements AutoCloseable {
         }
         synchronized (sandbox) {
             try {
-                writeRecord(id, cgroup);
+                records.save(sandbox); // before anything is made: a daemon that dies now finds what to remove
                 NamespaceOption ns = config.getLinux().getSecurityContext().getNamespaceOptions();
                 boolean hostNetwork = ns.getNetwork() == NamespaceMode.NODE;
                 SandboxSpec spec = SandboxSpec.of(meta.getName(), id).withHostNetwork(hostNetwork)
@@ -139,12 +139,13 @@ public final class CriRuntime implements AutoCloseable {
                 }
                 sandbox.handle = handle;
                 sandbox.ip = handle.network().podIP();
+                records.save(sandbox);
                 return id;
             } catch (RuntimeException e) {
                 synchronized (this) {
                     sandboxes.remove(id);
                 }
-                deleteRecord(id);
+                records.forgetSandbox(id);
                 throw e;
             }
         }
@@ -164,6 +165,7 @@ public final class CriRuntime implements AutoCloseable {
             if (sandbox.handle != null) {
                 List<String> problems = core.destroySandbox(sandbox.handle);
                 sandbox.handle = null;
+                records.save(sandbox);
                 if (!problems.isEmpty()) {
                     throw new PodException("stop sandbox " + id + ": " + String.join("; ", problems));
                 }
@@ -186,7 +188,7 @@ public final class CriRuntime implements AutoCloseable {
             synchronized (this) {
                 sandboxes.remove(sandbox.id);
             }
-            deleteRecord(sandbox.id);
+            records.forgetSandbox(sandbox.id);
             if (sandbox.config.getLinux().getCgroupParent().isEmpty()) {
                 core.cgroupManager().removeIfEmpty(defaultParent());
             }
@@ -237,12 +239,14 @@ public final class CriRuntime implements AutoCloseable {
             CgroupPath cgroup = core.createContainerCgroup(sandbox.handle, new ContainerResources(id, ContainerResources.Kind.APP,
                     limits.cpuRequestMilli(), limits.cpuLimitMilli(), null, limits.memoryLimitBytes()));
             try {
-                LaunchPlan plan = CriContainerPlan.of(sandbox, id, config, image, core.cgroupManager(), cgroup,
-                        PodFiles.of(sandbox.handle.sandbox()));
+                LaunchPlan plan = plan(sandbox, id, config, image, cgroup);
                 String logDir = sandbox.config.getLogDirectory();
                 Path log = !logDir.isEmpty() && !config.getLogPath().isEmpty() ? Path.of(logDir).resolve(config.getLogPath())
                         : sandbox.handle.sandbox().directory().resolve("containers").resolve(id + ".log");
-                CriContainer c = new CriContainer(id, sandbox, config, image, nowNanos(), cgroup, log, plan);
+                CriContainer c = new CriContainer(id, sandbox, config, image, nowNanos(), cgroup, log, plan.bundle(), plan);
+                synchronized (c) {
+                    records.save(c);
+                }
                 synchronized (this) {
                     containers.put(id, c);
                 }
@@ -253,6 +257,10 @@ public final class CriRuntime implements AutoCloseable {
                 throw e;
             }
         }
+    }
+
+    private LaunchPlan plan(CriSandbox sandbox, String id, ContainerConfig config, StoredImage image, CgroupPath cgroup) {
+        return CriContainerPlan.of(sandbox, id, config, image, core.cgroupManager(), cgroup, PodFiles.of(sandbox.handle.sandbox()));
     }
 
     /** Starts a created container; a start that fails leaves it EXITED (StartError, 128) and says why. */
@@ -271,7 +279,9 @@ public final class CriRuntime implements AutoCloseable {
                 LaunchPlan plan = c.plan.withStdio(Stdio.of(out.writeEnd()), Stdio.of(err.writeEnd()),
                         in == null ? Stdio.devNull() : Stdio.of(in.readEnd()));
                 c.oomKillsBefore = core.oomKills(c.cgroup);
-                Launched launched = core.startContainer(plan, List.of());
+                // The shim keeps the log pipes' read ends, so the container never writes to a pipe without
+                // a reader if this daemon dies; a daemon started again takes them back (recover).
+                Launched launched = core.startContainer(plan, tty ? List.of() : List.of(out.readEnd(), err.readEnd()));
                 out.writeEnd().close();
                 err.writeEnd().close();
                 c.log = new CriLogFile(c.logPath);
@@ -294,11 +304,9 @@ public final class CriRuntime implements AutoCloseable {
                 c.process = launched.running().orElseThrow();
                 c.startedAtNanos = nowNanos();
                 c.state = ContainerState.CONTAINER_RUNNING;
+                records.save(c);
                 emit(c, ContainerEventType.CONTAINER_STARTED_EVENT);
-                supervisor.call(() -> {
-                    supervisor.watch(c.process.exitFd(), () -> shimExited(c));
-                    return null;
-                });
+                watch(c);
             } catch (RuntimeException e) {
                 if (c.state == ContainerState.CONTAINER_CREATED) {
                     ended(c, new Termination("StartError", 128, e.getMessage()), nowNanos());
@@ -312,6 +320,13 @@ public final class CriRuntime implements AutoCloseable {
                 }
             }
         }
+    }
+
+    private void watch(CriContainer c) {
+        supervisor.call(() -> {
+            supervisor.watch(c.process.exitFd(), () -> shimExited(c));
+            return null;
+        });
     }
 
     /** The container's shim ended: how the container did, once its last output is in its log. Supervisor thread. */
@@ -364,6 +379,11 @@ public final class CriRuntime implements AutoCloseable {
         }
         c.stdin = null;
         c.terminal = null;
+        try {
+            records.save(c);
+        } catch (PodException e) {
+            System.err.println("podshim: CRI: " + e.getMessage()); // a full disk: the end is known here, if not after a restart
+        }
         c.ended.complete(null);
         emit(c, ContainerEventType.CONTAINER_STOPPED_EVENT);
     }
@@ -435,13 +455,14 @@ public final class CriRuntime implements AutoCloseable {
         synchronized (c) {
             core.cgroupManager().remove(c.cgroup, Duration.ofSeconds(10));
             try {
-                FileTrees.delete(c.plan.bundle());
+                FileTrees.delete(c.bundle);
             } catch (IOException e) {
                 throw new PodException("remove container " + c.id + ": " + e.getMessage(), e);
             }
             synchronized (this) {
                 containers.remove(c.id);
             }
+            records.forgetContainer(c.id);
         }
         emit(c, ContainerEventType.CONTAINER_DELETED_EVENT);
     }
@@ -618,53 +639,117 @@ public final class CriRuntime implements AutoCloseable {
         return m.getName() + "_" + m.getNamespace() + "_" + m.getUid() + "_" + m.getAttempt();
     }
 
-    // ---- what a daemon that died left ----
-
-    private void writeRecord(String id, CgroupPath cgroup) {
-        try {
-            Files.createDirectories(records);
-            Files.writeString(records.resolve(id), cgroup.toString() + "\n");
-        } catch (IOException e) {
-            throw new PodException("write " + records.resolve(id) + ": " + e, e);
-        }
-    }
-
-    private void deleteRecord(String id) {
-        try {
-            Files.deleteIfExists(records.resolve(id));
-        } catch (IOException e) {
-            System.err.println("podshim: CRI: remove " + records.resolve(id) + ": " + e);
-        }
-    }
+    // ---- what a daemon that died (or was stopped) left ----
 
     /**
-     * Removes the sandboxes a daemon that was killed left, with their cgroups: until CRI sandboxes
-     * are taken over across a restart, nothing of theirs may be left running unowned.
+     * Finds every sandbox and container an earlier daemon on this state directory made, as it left
+     * them: a sandbox whose pause still runs is ready again, one whose pause died is removed and
+     * NOTREADY; a running container whose shim lives is supervised again, its log taken up where it
+     * was (the shim kept the pipes, so no line is lost or written twice); one that ended meanwhile
+     * ends as its shim recorded. Whatever has no record (a create cut short) is removed.
      */
-    private void removeLeftovers() {
-        List<String> ids = new ArrayList<>();
-        if (Files.isDirectory(records)) {
-            try (var list = Files.list(records)) {
-                list.forEach(p -> ids.add(p.getFileName().toString()));
-            } catch (IOException e) {
-                throw new PodException("read " + records + ": " + e, e);
+    private void recover() {
+        for (CriRecords.Sandbox r : records.sandboxes()) {
+            try {
+                CgroupPath cgroup = new CgroupPath(List.of(r.cgroup().split("/")));
+                CriSandbox s = new CriSandbox(r.id(), PodSandboxConfig.parseFrom(r.config()), r.createdAt(), cgroup);
+                s.ip = r.ip();
+                if (!r.stopped()) {
+                    Optional<io.podshim.pause.PodSandbox> found = core.findSandbox(r.id());
+                    if (found.isPresent()) {
+                        s.handle = new PodSandboxHandle(found.get(), cgroup, io.podshim.runtime.container.PodVolumes.reopen(found.get(),
+                                List.of(), Map.of()), core.networkStatus(r.id()));
+                    } else {
+                        removeRemains(r.id(), cgroup); // its pause died with the daemon: NOTREADY, as kubelet then sees it
+                        records.save(s);
+                    }
+                }
+                sandboxes.put(s.id, s);
+            } catch (IOException | RuntimeException e) {
+                System.err.println("podshim: CRI: sandbox " + r.id() + " cannot be taken over, and is removed: " + e.getMessage());
+                removeRemains(r.id(), null);
+                records.forgetSandbox(r.id());
             }
         }
-        for (String id : ids) {
+        for (CriRecords.Container r : records.containers()) {
+            CriSandbox s = sandboxes.get(r.sandbox());
             try {
-                CgroupPath cgroup = new CgroupPath(List.of(Files.readString(records.resolve(id)).strip().split("/")));
-                core.destroySandbox(id);
-                core.cgroupManager().killAll(cgroup, Duration.ofSeconds(10));
-                core.cgroupManager().remove(cgroup, Duration.ofSeconds(10));
+                if (s == null) {
+                    throw new PodException("its sandbox " + r.sandbox() + " is gone");
+                }
+                adopt(s, r);
             } catch (IOException | RuntimeException e) {
-                System.err.println("podshim: CRI: the sandbox " + id + " a daemon left could not be removed: " + e.getMessage());
+                System.err.println("podshim: CRI: container " + r.id() + " cannot be taken over, and is removed: " + e.getMessage());
+                try {
+                    core.cgroupManager().killAll(new CgroupPath(List.of(r.cgroup().split("/"))), Duration.ofSeconds(5));
+                    core.cgroupManager().remove(new CgroupPath(List.of(r.cgroup().split("/"))), Duration.ofSeconds(5));
+                } catch (RuntimeException gone) {
+                    // removed with its sandbox's cgroup already
+                }
+                records.forgetContainer(r.id());
             }
-            deleteRecord(id);
         }
         for (String uid : core.sandboxUids()) {
-            core.destroySandbox(uid); // made, no record: a create cut short
+            if (!sandboxes.containsKey(uid)) {
+                core.destroySandbox(uid); // made, no record: a create cut short
+            }
         }
-        core.cgroupManager().removeIfEmpty(defaultParent());
+    }
+
+    private void adopt(CriSandbox s, CriRecords.Container r) throws IOException {
+        ContainerConfig config = ContainerConfig.parseFrom(r.config());
+        StoredImage image = images.find(r.image()).orElseThrow(() -> new PodException("its image " + r.image() + " has left the store"));
+        CgroupPath cgroup = new CgroupPath(List.of(r.cgroup().split("/")));
+        Path bundle = core.sandboxDirectory(s.id).resolve("containers").resolve(r.id());
+        CriContainer c = new CriContainer(r.id(), s, config, image, r.createdAt(), cgroup, Path.of(r.logPath()), bundle,
+                s.handle == null ? null : plan(s, r.id(), config, image, cgroup));
+        c.state = ContainerState.valueOf(r.state());
+        c.startedAtNanos = r.startedAt();
+        c.finishedAtNanos = r.finishedAt();
+        c.exitCode = r.exitCode();
+        c.reason = r.reason() == null ? "" : r.reason();
+        c.message = r.message() == null ? "" : r.message();
+        c.oomKillsBefore = r.oomKillsBefore();
+        containers.put(c.id, c);
+        if (c.state != ContainerState.CONTAINER_RUNNING) {
+            return;
+        }
+        Optional<io.podshim.runtime.container.ContainerProcess> process = r.process() == null ? Optional.empty()
+                : io.podshim.runtime.container.ContainerProcess.adopt(r.process());
+        synchronized (c) {
+            if (process.isEmpty()) {
+                // It ended while no daemon watched: as its shim recorded it, if it could.
+                Optional<Shim.ExitRecord> record = r.process() == null ? Optional.empty() : Shim.record(r.process().exitDir());
+                ended(c, record.map(e -> core.termination(e.status(), cgroup, c.oomKillsBefore)).orElse(new Termination("Unknown", 137,
+                        "the container ended while no daemon watched it, and how is not known")),
+                        record.map(e -> toNanos(e.finishedAt())).orElse(nowNanos()));
+                return;
+            }
+            c.process = process.get();
+            List<Fd> kept = c.process.takeKept();
+            c.log = new CriLogFile(c.logPath);
+            if (config.getTty()) {
+                c.terminal = kept.get(0);
+                c.stdin = config.getStdin() ? c.terminal : null;
+                c.logsWritten = core.attachTerminalLog(c.terminal.dupAtLeast(0), c.log, c.taps);
+            } else if (kept.size() >= 2) {
+                c.logsWritten = core.attachLogs(kept.get(0), kept.get(1), c.log, c.taps);
+            }
+        }
+        watch(c);
+    }
+
+    /** Removes what is left of sandbox {@code id}: its network, pause and directory, and its cgroup if known. */
+    private void removeRemains(String id, CgroupPath cgroup) {
+        try {
+            core.destroySandbox(id);
+            if (cgroup != null) {
+                core.cgroupManager().killAll(cgroup, Duration.ofSeconds(10));
+                core.cgroupManager().remove(cgroup, Duration.ofSeconds(10));
+            }
+        } catch (RuntimeException e) {
+            System.err.println("podshim: CRI: the sandbox " + id + " a daemon left could not be removed: " + e.getMessage());
+        }
     }
 
     static long nowNanos() {
@@ -675,16 +760,13 @@ public final class CriRuntime implements AutoCloseable {
         return when.getEpochSecond() * 1_000_000_000L + when.getNano();
     }
 
-    /** Removes every sandbox (and container) this runtime made, then its core. */
+    /**
+     * Stops supervising and lets go, leaving every sandbox and container running: they are
+     * kubelet's, and a runtime that stops (to be upgraded, say) must not take a node's pods with it.
+     * The next runtime on the same state directory takes them over.
+     */
     @Override
     public void close() {
-        for (CriSandbox s : sandboxes()) {
-            try {
-                removeSandbox(s.id);
-            } catch (RuntimeException e) {
-                System.err.println("podshim: CRI: remove sandbox " + s.id + ": " + e.getMessage());
-            }
-        }
         supervisor.close();
         events.shutdown();
         core.close();

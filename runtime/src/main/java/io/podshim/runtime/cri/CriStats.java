@@ -36,14 +36,14 @@ final class CriStats {
                 .setMetadata(c.config.getMetadata()).putAllLabels(c.config.getLabelsMap()).putAllAnnotations(c.config.getAnnotationsMap()));
         usage(cgroups, c.cgroup, now, stats::setCpu, stats::setMemory);
         long written = 0;
-        Path upper = c.plan.bundle().resolve("upper");
+        Path upper = c.bundle.resolve("upper");
         try {
             written = Files.isDirectory(upper) ? FileTrees.size(upper) : 0;
         } catch (IOException e) {
             // removed meanwhile: nothing written any more
         }
         stats.setWritableLayer(FilesystemUsage.newBuilder().setTimestamp(now)
-                .setFsId(FilesystemIdentifier.newBuilder().setMountpoint(c.plan.bundle().toString()))
+                .setFsId(FilesystemIdentifier.newBuilder().setMountpoint(c.bundle.toString()))
                 .setUsedBytes(u(written)));
         return stats.build();
     }

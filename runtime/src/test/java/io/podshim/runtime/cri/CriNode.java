@@ -1,12 +1,6 @@
 package io.podshim.runtime.cri;
 
 import io.grpc.ManagedChannel;
-import io.grpc.netty.NettyChannelBuilder;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.EpollDomainSocketChannel;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.unix.DomainSocketAddress;
 import io.podshim.cri.v1.ImageServiceGrpc;
 import io.podshim.cri.v1.RuntimeServiceGrpc;
 import io.podshim.runtime.FileTrees;
@@ -18,7 +12,6 @@ import io.podshim.runtime.network.NetworkSettings;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A node's CRI for host tests: an image store with {@code busybox:local}, a CRI runtime with a
@@ -33,7 +26,7 @@ final class CriNode implements AutoCloseable {
     final Path socket;
     final ImageStore images;
     final CriServer server;
-    private final EventLoopGroup clientLoop = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+    private final CriClient client;
     final ManagedChannel channel;
     final RuntimeServiceGrpc.RuntimeServiceBlockingStub runtime;
     final ImageServiceGrpc.ImageServiceBlockingStub imageService;
@@ -46,10 +39,10 @@ final class CriNode implements AutoCloseable {
         images = new ImageStore(base.resolve("images"));
         images.importImage(BusyboxImage.create(base.resolve("busybox")), IMAGE, ImportProgress.NONE);
         server = CriServer.start(socket, network, new CriRuntime(base.resolve("state"), cgroupRoot, network, new CriImages(images, pulls)));
-        channel = NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toString())).channelType(EpollDomainSocketChannel.class)
-                .eventLoopGroup(clientLoop).usePlaintext().build();
-        runtime = RuntimeServiceGrpc.newBlockingStub(channel);
-        imageService = ImageServiceGrpc.newBlockingStub(channel);
+        client = new CriClient(socket);
+        channel = client.channel;
+        runtime = client.runtime;
+        imageService = client.images;
     }
 
     CriNode() throws IOException, InterruptedException {
@@ -71,8 +64,10 @@ final class CriNode implements AutoCloseable {
     @Override
     public void close() throws IOException, InterruptedException {
         try {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-            clientLoop.shutdownGracefully(0, 0, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+            // The runtime leaves its sandboxes running when it stops (they are kubelet's): the test's go first.
+            runtime.listPodSandbox(io.podshim.cri.v1.ListPodSandboxRequest.getDefaultInstance()).getItemsList().forEach(p ->
+                    runtime.removePodSandbox(io.podshim.cri.v1.RemovePodSandboxRequest.newBuilder().setPodSandboxId(p.getId()).build()));
+            client.close();
             server.close();
         } finally {
             FileTrees.delete(base);
