@@ -583,6 +583,36 @@ public final class CriRuntime implements AutoCloseable {
         }
     }
 
+    /** Every sandbox, as podshim's own listings show it beside its pods: newest attempt of each pod first. */
+    public List<CriPod> pods() {
+        List<CriPod> pods = new ArrayList<>();
+        for (CriSandbox s : sandboxes()) {
+            Map<String, Long> processes = new LinkedHashMap<>();
+            int ready = 0;
+            int restarts = 0;
+            List<CriContainer> of = containersOf(s);
+            synchronized (s) {
+                if (s.handle != null) {
+                    processes.put("pause", (long) s.handle.sandbox().pausePid());
+                }
+            }
+            for (CriContainer c : of) {
+                synchronized (c) {
+                    restarts = Math.max(restarts, c.config.getMetadata().getAttempt());
+                    if (c.state == ContainerState.CONTAINER_RUNNING && c.process != null) {
+                        ready++;
+                        processes.put(c.name(), (long) c.process.pid());
+                    }
+                }
+            }
+            var meta = s.config.getMetadata();
+            pods.add(new CriPod(meta.getNamespace(), meta.getName(), s.id, ready, of.size(), s.ready() ? "Ready" : "NotReady", restarts,
+                    java.time.Instant.ofEpochSecond(0, s.createdAtNanos), s.ip, processes.getOrDefault("pause", 0L).intValue(),
+                    s.cgroup.toString(), processes, s.config.getLabelsMap()));
+        }
+        return pods;
+    }
+
     // ---- how sandboxes are made ----
 
     private CgroupPath sandboxCgroup(String parent, String id) {

@@ -76,8 +76,16 @@ final class ApiHandler extends Handler.Abstract {
     /** The page's address ({@code daemon --ui}), given only through this root-only socket; null without one. */
     private final String uiUrl;
 
+    /** The CRI's sandboxes, listed beside podshim's own pods; null when the daemon serves no CRI. */
+    private final io.podshim.runtime.cri.CriRuntime cri;
+
     ApiHandler(PodEngine engine, String uiUrl) {
+        this(engine, uiUrl, null);
+    }
+
+    ApiHandler(PodEngine engine, String uiUrl, io.podshim.runtime.cri.CriRuntime cri) {
         this.engine = engine;
+        this.cri = cri;
         this.uiUrl = uiUrl;
         this.objects = new ObjectRoutes(engine);
         this.node = engine.nodeLabels().get("kubernetes.io/hostname");
@@ -143,7 +151,7 @@ final class ApiHandler extends Handler.Abstract {
                     return true;
                 }
                 List<PodStatus> pods = engine.list().stream().filter(q::matches).toList();
-                reply = pods(q, pods, false);
+                reply = q.output().equals("table") || q.output().equals("wide") ? table(q, pods) : pods(q, pods, false);
             } else if (path.equals("/v1/pods") && request.getMethod().equals("POST")) {
                 PodManifest manifest = ManifestReader.read(Content.Source.asString(request, StandardCharsets.UTF_8));
                 if ("true".equals(query.getValue("apply"))) {
@@ -171,6 +179,19 @@ final class ApiHandler extends Handler.Abstract {
                 reply = new Reply(200, "application/json", Render.json(PodObject.of(gone, node)));
             } else if (pod.matches() && "/events".equals(pod.group(2)) && request.getMethod().equals("GET")) {
                 reply = events(output, List.of(find(pod.group(1), query.getValue("namespace"))), false);
+            } else if (pod.matches() && "/namespaces".equals(pod.group(2)) && request.getMethod().equals("GET")
+                    && pod.group(1).startsWith(io.podshim.runtime.cri.CriPod.PREFIX)) {
+                io.podshim.runtime.cri.CriPod sandbox = criPod(pod.group(1), query.getValue("namespace"));
+                if (sandbox.pausePid() == 0) {
+                    throw PodException.conflict(null, "CRI sandbox " + sandbox.name() + " (" + sandbox.id() + ") is not ready: its"
+                            + " namespaces are gone");
+                }
+                Map<String, Long> columns = new java.util.LinkedHashMap<>();
+                columns.put("host", ProcessHandle.current().pid());
+                columns.putAll(sandbox.processes());
+                String net = sandbox.ip() != null ? "net: " + sandbox.ip() + " in the pod's own namespace (CRI sandbox " + sandbox.id()
+                        .substring(0, 13) + ")\n" : "";
+                reply = Reply.of(output, NamespaceTable.ids(columns), NamespaceTable.render(columns) + net);
             } else if (pod.matches() && "/namespaces".equals(pod.group(2)) && request.getMethod().equals("GET")) {
                 PodStatus status = find(pod.group(1));
                 if (status.pausePid() == 0) {
@@ -235,6 +256,27 @@ final class ApiHandler extends Handler.Abstract {
         return engine.status(name).filter(p -> namespace == null || p.namespace().equals(namespace))
                 .orElseThrow(() -> PodException.notFound("pod \"" + name + "\" not found"
                         + (namespace == null ? "" : " in namespace \"" + namespace + "\"")));
+    }
+
+    /** {@code get pods}' table: podshim's own pods, then the CRI's sandboxes that {@code q} selects (by namespace and labels). */
+    private Reply table(PodQuery q, List<PodStatus> pods) {
+        List<io.podshim.runtime.cri.CriPod> sandboxes = cri == null ? List.of() : cri.pods().stream()
+                .filter(p -> (q.namespace() == null || q.namespace().equals(p.namespace())) && q.selector().test(p.labels())
+                        && (q.names().isEmpty() || q.names().contains(p.listedName())))
+                .toList();
+        if (pods.isEmpty() && sandboxes.isEmpty()) {
+            return new Reply(200, "text/plain; charset=utf-8", q.namespace() == null ? "No resources found\n"
+                    : "No resources found in " + q.namespace() + " namespace.\n");
+        }
+        return new Reply(200, "text/plain; charset=utf-8", Render.table(pods, sandboxes, q.columns(node), true, Instant.now()));
+    }
+
+    /** The CRI sandbox listed as {@code listed} ({@code cri:NAME}), its newest if kubelet made several; else NOT_FOUND. */
+    private io.podshim.runtime.cri.CriPod criPod(String listed, String namespace) {
+        return (cri == null ? List.<io.podshim.runtime.cri.CriPod>of() : cri.pods()).stream()
+                .filter(p -> p.listedName().equals(listed) && (namespace == null || namespace.equals(p.namespace())))
+                .max(java.util.Comparator.comparing(io.podshim.runtime.cri.CriPod::created))
+                .orElseThrow(() -> PodException.notFound("pod \"" + listed + "\" not found: no CRI sandbox of that name"));
     }
 
     /** {@code pods} as {@code q} wants them: one Pod object when {@code single}, else a List, or kubectl's table, names, JSONPath. */

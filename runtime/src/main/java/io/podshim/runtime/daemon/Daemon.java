@@ -114,17 +114,21 @@ public final class Daemon implements AutoCloseable {
         UiServer ui = null;
         StaticPods staticPods = null;
         io.podshim.runtime.cri.CriServer cri = null;
+        // The CRI's sandboxes, taken over from an earlier daemon before either front door answers.
+        io.podshim.runtime.cri.CriRuntime criRuntime = options.criSocket() == null ? null : new io.podshim.runtime.cri.CriRuntime(
+                options.state().resolve("cri"), options.cgroupRoot(), options.network(),
+                new io.podshim.runtime.cri.CriImages(images, io.podshim.runtime.image.registry.PullSettings.node()));
         try {
             if (options.ui() != null) {
                 ui = UiServer.start(options.ui(), options.state(), engine, engine.nodeLabels().get("kubernetes.io/hostname"));
             }
-            server.setHandler(StreamRoutes.around(server, new ApiHandler(engine, ui == null ? null : ui.url()), engine));
+            server.setHandler(StreamRoutes.around(server, new ApiHandler(engine, ui == null ? null : ui.url(), criRuntime), engine));
             server.start();
             secure(options.socket(), options.socketGroup());
-            if (options.criSocket() != null) {
-                cri = io.podshim.runtime.cri.CriServer.start(options.criSocket(), options.network(),
-                        new io.podshim.runtime.cri.CriRuntime(options.state().resolve("cri"), options.cgroupRoot(), options.network(),
-                                new io.podshim.runtime.cri.CriImages(images, io.podshim.runtime.image.registry.PullSettings.node())));
+            if (criRuntime != null) {
+                io.podshim.runtime.cri.CriRuntime handed = criRuntime;
+                criRuntime = null; // the server's from here, closed by it even if it cannot start
+                cri = io.podshim.runtime.cri.CriServer.start(options.criSocket(), options.network(), handed);
             }
             if (options.manifests() != null) {
                 staticPods = new StaticPods(options.manifests(), engine, System.err);
@@ -132,6 +136,8 @@ public final class Daemon implements AutoCloseable {
         } catch (Exception e) {
             if (cri != null) {
                 cri.close();
+            } else if (criRuntime != null) {
+                criRuntime.close();
             }
             if (ui != null) {
                 ui.close();

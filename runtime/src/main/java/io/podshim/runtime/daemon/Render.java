@@ -53,6 +53,11 @@ final class Render {
      * (a watch prints it once).
      */
     static String table(List<PodStatus> pods, Columns columns, boolean header, Instant now) {
+        return table(pods, List.of(), columns, header, now);
+    }
+
+    /** With the CRI's sandboxes after podshim's own pods, each named {@code cri:NAME}. */
+    static String table(List<PodStatus> pods, List<io.podshim.runtime.cri.CriPod> cri, Columns columns, boolean header, Instant now) {
         StringBuilder out = new StringBuilder();
         String format = (columns.namespace() ? "%-16s " : "%s") + (columns.wide() ? "%-20s %-6s %-22s %-9s %-6s %-15s %-12s %-10s %-11s %-40s"
                 : "%-20s %-6s %-22s %-9s %-6s") + (columns.labels() ? " %s" : "%s");
@@ -65,6 +70,12 @@ final class Render {
                     age(p.creationTimestamp(), now), p.podIP() == null ? "<none>" : p.podIP(), columns.node(),
                     p.pausePid() == 0 ? "-" : Integer.toString(p.pausePid()), p.qosClass(), p.cgroup().isEmpty() ? "-" : p.cgroup(),
                     io.podshim.runtime.kube.PodObject.labelsColumn(p.manifest().labels())));
+        }
+        for (io.podshim.runtime.cri.CriPod p : cri) {
+            out.append(row(format, columns, p.namespace(), p.listedName(), p.ready() + "/" + p.containers(), p.status(),
+                    Integer.toString(p.restarts()), age(p.created(), now), p.ip() == null ? "<none>" : p.ip(), columns.node(),
+                    p.pausePid() == 0 ? "-" : Integer.toString(p.pausePid()), "-", p.cgroup(),
+                    io.podshim.runtime.kube.PodObject.labelsColumn(p.labels())));
         }
         return out.toString();
     }

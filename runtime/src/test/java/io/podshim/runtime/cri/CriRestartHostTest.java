@@ -34,6 +34,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -117,6 +118,18 @@ class CriRestartHostTest {
             for (int i = 0; i < now + 20; i++) {
                 assertEquals("line " + (i + 1), lines.get(i), "a line lost or written twice across the daemon's kill");
             }
+
+            // Both front doors at once: podshim's own listing shows the CRI's sandbox, marked, and its namespace table.
+            io.podshim.runtime.cli.ApiClient api = new io.podshim.runtime.cli.ApiClient(base.resolve("api.sock"));
+            String table = api.call("GET", "/v1/pods?output=table", null).body();
+            assertTrue(table.lines().anyMatch(line -> line.matches("default\\s+cri:survivor\\s+2/4\\s+Ready\\s+.*")), table);
+            var ns = new com.fasterxml.jackson.databind.ObjectMapper().readTree(api.call("GET",
+                    "/v1/pods/cri:survivor/namespaces?output=json", null).body());
+            assertEquals(ns.path("pause").path("namespaces").path("net"), ns.path("counter").path("namespaces").path("net"),
+                    "the counter in its sandbox's network namespace: " + ns);
+            Set<String> processes = new java.util.HashSet<>();
+            ns.fieldNames().forEachRemaining(processes::add);
+            assertEquals(Set.of("host", "pause", "counter", "waiting"), processes, "the running ones: " + ns);
 
             cri.runtime.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
             assertEquals(0, cri.runtime.listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsCount());
