@@ -31,6 +31,35 @@ public final class Capabilities {
     private Capabilities() {}
 
     /**
+     * The capabilities this process may hand on (its bounding set, /proc/self/status CapBnd): a
+     * privileged container gets these, not {@link #ALL}, since capset(2) refuses any beyond it
+     * (EPERM), as containerd gives a privileged container its own set. {@link #ALL} if unreadable.
+     */
+    public static long bounding() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("CapBnd:")) {
+                    return Long.parseUnsignedLong(line.substring("CapBnd:".length()).strip(), 16) & ALL;
+                }
+            }
+        } catch (java.io.IOException | NumberFormatException e) {
+            // no such line on this kernel: assume every capability
+        }
+        return ALL;
+    }
+
+    /** The names of the capabilities in {@code mask}, in the kernel's order (for messages). */
+    public static List<String> names(long mask) {
+        List<String> names = new java.util.ArrayList<>();
+        for (int i = 0; i < NAMES.size(); i++) {
+            if ((mask & (1L << i)) != 0) {
+                names.add(NAMES.get(i));
+            }
+        }
+        return names;
+    }
+
+    /**
      * The mask of {@code names}, spelled as in Kubernetes' securityContext ({@code NET_ADMIN}) or with
      * the kernel's prefix ({@code CAP_NET_ADMIN}); an unknown name fails, naming it.
      */

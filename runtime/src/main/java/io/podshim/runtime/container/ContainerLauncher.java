@@ -95,7 +95,8 @@ public final class ContainerLauncher {
                     kept = List.of(terminal[0].master()); // so the terminal is not hung up if this daemon dies
                 }
                 ExecStage.Request request = new ExecStage.Request(gate.childEnd(), status.writeEnd(), rootfs + "/proc", rootfs,
-                        plan.maskProc() ? MASKED : List.of(), plan.maskProc() ? READ_ONLY : List.of(), plan.workingDir(),
+                        plan.maskedPaths() != null ? plan.maskedPaths() : plan.maskProc() ? MASKED : List.of(),
+                        plan.readonlyPaths() != null ? plan.readonlyPaths() : plan.maskProc() ? READ_ONLY : List.of(), plan.workingDir(),
                         plan.capabilities(), plan.uid(), plan.gid(), plan.supplementalGroups(), plan.noNewPrivileges(),
                         plan.argv(), plan.terminal() ? ContainerExec.withTerm(plan.env()) : plan.env(), in, out, err, null, cgroupMount);
                 launch[0] = Shim.spec(shim, ExecStage.spec(execStage, plan.terminal() ? request.withControllingTerminal() : request),

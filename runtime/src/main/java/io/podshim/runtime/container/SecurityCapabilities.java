@@ -15,19 +15,27 @@ public final class SecurityCapabilities {
 
     /** @param field e.g. {@code spec.containers[0].securityContext} */
     public static long of(boolean privileged, List<String> add, List<String> drop, String field) {
+        long bounding = Capabilities.bounding();
         if (privileged) {
-            return Capabilities.ALL;
+            return bounding;
         }
-        long set = Capabilities.DEFAULT | mask(add, field + ".capabilities.add");
-        return set & ~mask(drop, field + ".capabilities.drop");
+        long added = mask(add, field + ".capabilities.add", bounding);
+        long beyond = added & ~bounding;
+        if (beyond != 0) {
+            throw PodException.invalid(field + ".capabilities.add", String.join(", ", Capabilities.names(beyond))
+                    + " cannot be given: this node's runtime does not have it (its bounding set); remove it");
+        }
+        long set = (Capabilities.DEFAULT & bounding) | added;
+        return set & ~mask(drop, field + ".capabilities.drop", Capabilities.ALL);
     }
 
-    private static long mask(List<String> names, String field) {
+    /** The mask of {@code names}; "ALL" is {@code all}. */
+    private static long mask(List<String> names, String field, long all) {
         if (names == null) {
             return 0;
         }
         if (names.stream().anyMatch(n -> n.equalsIgnoreCase("ALL"))) {
-            return Capabilities.ALL;
+            return all;
         }
         List<String> list = new ArrayList<>(names);
         try {

@@ -42,6 +42,9 @@ final class CriContainerPlan {
         }
         LinuxContainerSecurityContext sec = config.getLinux().getSecurityContext();
         String field = "config.linux.security_context";
+        if (sec.hasRunAsGroup() && !sec.hasRunAsUser() && sec.getRunAsUsername().isEmpty()) {
+            throw PodException.invalid(field + ".run_as_group", "is given without run_as_user or run_as_username: give the user too");
+        }
         var imageConfig = image.config();
         String imageUser = sec.getRunAsUsername().isEmpty() ? imageConfig.user() : sec.getRunAsUsername();
         ProcessUser user = ProcessUser.resolve(image.rootfs(), imageUser, sec.hasRunAsUser() ? sec.getRunAsUser().getValue() : null,
@@ -70,7 +73,11 @@ final class CriContainerPlan {
                 sandbox.handle.sandbox().directory().resolve("containers").resolve(id), sec.getReadonlyRootfs(), mounts, argv,
                 ProcessCommand.env(imageConfig.env(), env), ProcessCommand.workingDir(imageConfig.workingDir(), config.getWorkingDir()),
                 user.uid(), user.gid(), user.groups(), capabilities, sec.getNoNewPrivs(), !privileged, pid != NamespaceMode.CONTAINER,
-                cgroups, cgroup, Stdio.devNull(), Stdio.devNull(), Stdio.devNull(), config.getTty(), null);
+                cgroups, cgroup, Stdio.devNull(), Stdio.devNull(), Stdio.devNull(), config.getTty(), null,
+                // kubelet sends runc's lists for an unprivileged container, none for a privileged one (or
+                // procMount: Unmasked); a client that sends none (crictl) gets the defaults unless privileged.
+                sec.getMaskedPathsCount() > 0 ? sec.getMaskedPathsList() : null,
+                sec.getReadonlyPathsCount() > 0 ? sec.getReadonlyPathsList() : null);
     }
 
     /** A kubelet mount: its host path made if missing (a directory, as containerd makes it), private propagation only. */

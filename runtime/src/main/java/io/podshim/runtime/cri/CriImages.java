@@ -61,6 +61,18 @@ public final class CriImages {
                 return image;
             }
         }
+        int at = ref.indexOf('@');
+        if (at > 0) {
+            // REPOSITORY@DIGEST, as ImageStatus gives an image's repo digest: the image pulled from that repository with that manifest.
+            List<String> repositories = candidates(ref.substring(0, at));
+            String digest = ref.substring(at + 1);
+            for (String name : store.names()) {
+                Optional<ImageInfo> info = store.info(name);
+                if (info.isPresent() && digest.equals(info.get().digest()) && repositories.contains(info.get().repository())) {
+                    return store.find(name);
+                }
+            }
+        }
         return Optional.empty();
     }
 

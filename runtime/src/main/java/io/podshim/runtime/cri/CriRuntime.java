@@ -121,9 +121,9 @@ public final class CriRuntime implements AutoCloseable {
                 records.save(sandbox); // before anything is made: a daemon that dies now finds what to remove
                 NamespaceOption ns = config.getLinux().getSecurityContext().getNamespaceOptions();
                 boolean hostNetwork = ns.getNetwork() == NamespaceMode.NODE;
-                SandboxSpec spec = SandboxSpec.of(meta.getName(), id).withHostNetwork(hostNetwork)
+                SandboxSpec spec = SandboxSpec.of(specName(meta.getName()), id).withHostNetwork(hostNetwork)
                         .withHostIPC(ns.getIpc() == NamespaceMode.NODE).withHostPID(ns.getPid() == NamespaceMode.NODE);
-                String hostname = config.getHostname().isEmpty() ? SandboxSpec.hostnameOf(meta.getName()) : config.getHostname();
+                String hostname = config.getHostname().isEmpty() ? nodeHostname(spec.podName()) : config.getHostname();
                 if (!hostNetwork) {
                     spec = spec.withHostname(hostname);
                 }
@@ -544,10 +544,20 @@ public final class CriRuntime implements AutoCloseable {
         synchronized (c) {
             running(c, "attach to").close();
             if (stdin && c.stdin == null) {
-                throw PodException.invalid("stdin", "container " + c.id + " was not created with stdin: attach without it");
+                throw c.config.getStdin() ? PodException.conflict("stdin", "the standard input of container " + c.id + " is closed"
+                        + " (stdin_once: its first attach has ended it)")
+                        : PodException.invalid("stdin", "container " + c.id + " was not created with stdin: attach without it");
             }
-            return new io.podshim.runtime.pod.PodEngine.Attached(stdin ? c.stdin.dupAtLeast(0) : null,
-                    c.terminal == null ? null : c.terminal.dupAtLeast(0), c.taps, c.logsWritten, () -> { });
+            io.podshim.linux.Fd in = null;
+            if (stdin && c.config.getStdinOnce() && c.stdin != c.terminal) {
+                // stdin_once: this attach owns the container's stdin; when it closes it, the container reads its end.
+                in = c.stdin;
+                c.stdin = null;
+            } else if (stdin) {
+                in = c.stdin.dupAtLeast(0);
+            }
+            return new io.podshim.runtime.pod.PodEngine.Attached(in, c.terminal == null ? null : c.terminal.dupAtLeast(0), c.taps,
+                    c.logsWritten, () -> { });
         }
     }
 
@@ -638,6 +648,29 @@ public final class CriRuntime implements AutoCloseable {
 
     private CgroupPath defaultParent() {
         return CgroupPath.of(cgroupRoot, "cri");
+    }
+
+    /**
+     * The name the sandbox's pause knows the pod by: kubelet's pod names are DNS subdomains already,
+     * but the CRI does not require it (critest's are not), so anything else is made one.
+     */
+    static String specName(String name) {
+        String n = name.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9.-]", "-").replaceAll("^[^a-z0-9]+|[^a-z0-9]+$", "");
+        n = n.length() > 253 ? n.substring(0, 253).replaceAll("[^a-z0-9]+$", "") : n;
+        return n.isEmpty() ? "sandbox" : n;
+    }
+
+    /** Without a hostname in its config a sandbox has the node's, as containerd gives it (the pod's name if the node's cannot be one). */
+    private static String nodeHostname(String podName) {
+        try {
+            String node = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+            if (node.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*") && node.length() <= 64) {
+                return node;
+            }
+        } catch (IOException e) {
+            // no name to read: the pod's
+        }
+        return SandboxSpec.hostnameOf(podName);
     }
 
     private static List<PortMapping> ports(PodSandboxConfig config) {

@@ -20,9 +20,21 @@ class SecurityCapabilitiesTest {
     }
 
     @Test
-    void dropAllThenAddKeepsOnlyNothingAndPrivilegedKeepsEverything() {
+    void dropAllThenAddKeepsOnlyNothingAndPrivilegedKeepsWhatTheRuntimeHas() {
         assertEquals(0, SecurityCapabilities.of(false, List.of("NET_BIND_SERVICE"), List.of("ALL"), F));
-        assertEquals(Capabilities.ALL, SecurityCapabilities.of(true, null, List.of("ALL"), F));
+        long bounding = Capabilities.bounding();
+        assertEquals(bounding, SecurityCapabilities.of(true, null, List.of("ALL"), F), "capset(2) refuses any beyond the bounding set");
+        assertEquals(Capabilities.DEFAULT & bounding | bounding, SecurityCapabilities.of(false, List.of("ALL"), null, F));
+    }
+
+    @Test
+    void aCapabilityTheRuntimeDoesNotHaveIsRefusedNamingIt() {
+        long missing = Capabilities.ALL & ~Capabilities.bounding();
+        org.junit.jupiter.api.Assumptions.assumeTrue(missing != 0, "this process's bounding set has every capability: nothing to refuse");
+        String name = Capabilities.names(missing).get(0);
+        PodException e = assertThrows(PodException.class, () -> SecurityCapabilities.of(false, List.of(name), null, F));
+        assertEquals(F + ".capabilities.add: " + String.join(", ", Capabilities.names(missing & Capabilities.of(List.of(name))))
+                + " cannot be given: this node's runtime does not have it (its bounding set); remove it", e.getMessage());
     }
 
     @Test

@@ -446,4 +446,35 @@ class CriHostTest {
         rmp(pod);
         assertGone(before);
     }
+
+    @Test
+    void theSecurityContextIsAppliedAsKubeletSendsIt() throws Exception {
+        HostSnapshot before = HostSnapshot.take();
+        PodSandboxConfig config = sandbox("secure");
+        String pod = runp(config);
+        String privileged = create(pod, config, container("privileged", "sleep", "3600").setLinux(LinuxContainerConfig.newBuilder()
+                .setSecurityContext(LinuxContainerSecurityContext.newBuilder().setPrivileged(true))));
+        String masked = create(pod, config, container("masked", "sleep", "3600").setLinux(LinuxContainerConfig.newBuilder()
+                .setSecurityContext(LinuxContainerSecurityContext.newBuilder().addMaskedPaths("/proc/cpuinfo")
+                        .addReadonlyPaths("/tmp"))));
+        start(privileged);
+        start(masked);
+        long effective = Long.parseUnsignedLong(text(exec(privileged, "sh", "-c", "grep CapEff /proc/self/status")).replaceAll("\\s", "")
+                .substring("CapEff:".length()), 16);
+        assertEquals(io.podshim.linux.Capabilities.bounding(), effective, "privileged: every capability the runtime has, none it has not");
+        assertTrue(text(exec(privileged, "cat", "/proc/cpuinfo")).contains("processor"), "privileged: /proc unmasked");
+        assertEquals("", text(exec(masked, "cat", "/proc/cpuinfo")), "masked_paths as given");
+        ExecSyncResponse readOnly = exec(masked, "touch", "/tmp/x");
+        assertNotEquals(0, readOnly.getExitCode());
+        assertTrue(readOnly.getStderr().toString(StandardCharsets.UTF_8).contains("Read-only file system"), readOnly.toString());
+
+        StatusRuntimeException group = assertThrows(StatusRuntimeException.class, () -> create(pod, config, container("group", "true")
+                .setLinux(LinuxContainerConfig.newBuilder().setSecurityContext(LinuxContainerSecurityContext.newBuilder()
+                        .setRunAsGroup(io.podshim.cri.v1.Int64Value.newBuilder().setValue(1000))))));
+        assertEquals(Status.Code.INVALID_ARGUMENT, group.getStatus().getCode());
+        assertTrue(group.getStatus().getDescription().startsWith("config.linux.security_context.run_as_group: "),
+                group.getStatus().getDescription());
+        rmp(pod);
+        assertGone(before);
+    }
 }
