@@ -29,14 +29,7 @@ cleanup() {
 }
 trap cleanup EXIT
 cleanup
-mkdir -p "$work/rootfs/bin" "$work/rootfs/etc" "$work/rootfs/tmp" "$work/rootfs/proc" "$work/rootfs/sys" "$work/rootfs/dev"
-
-# One rootfs for every runtime: busybox, a link per applet, and the stamp the app containers start with.
-cp /bin/busybox "$work/rootfs/bin/busybox"
-for applet in $(/bin/busybox --list); do
-  [ "$applet" = busybox ] || ln -sf busybox "$work/rootfs/bin/$applet"
-done
-gcc -Os -static -Wall -Werror -o "$work/rootfs/bin/stamp" bench/stamp.c
+bench/rootfs.sh "$work/rootfs"
 
 # podman's settings for this machine, for this run only (CONTAINERS_CONF): runc, since crun refuses
 # hybrid cgroups; ulimits it may set without CAP_SYS_RESOURCE.
