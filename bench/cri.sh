@@ -14,14 +14,7 @@ cd "$(dirname "$0")/.."
 rounds=${1:-30}
 idle=${2:-50}
 
-packages=()
-for p in containerd runc busybox-static gcc libc6-dev containernetworking-plugins; do
-  dpkg -s "$p" >/dev/null 2>&1 || packages+=("$p")
-done
-if [ ${#packages[@]} -gt 0 ]; then
-  DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${packages[@]}" </dev/null
-fi
+bench/packages.sh containerd runc busybox-static gcc libc6-dev containernetworking-plugins
 ./mvnw -q -B -DskipTests package
 
 work=/var/lib/podshim-bench-cri

@@ -15,14 +15,7 @@ cd "$(dirname "$0")/.."
 [ "$(id -u)" = 0 ] || { echo "bench/pull.sh: run as root" >&2; exit 1; }
 rounds=${1:-5}
 
-packages=()
-for p in docker-registry skopeo podman openssl python3; do
-  dpkg -s "$p" >/dev/null 2>&1 || packages+=("$p")
-done
-if [ ${#packages[@]} -gt 0 ]; then
-  DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${packages[@]}" </dev/null
-fi
+bench/packages.sh docker-registry skopeo podman openssl python3
 ./mvnw -q -B -DskipTests package
 jar=runtime/target/podshim.jar
 

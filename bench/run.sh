@@ -10,14 +10,7 @@ cd "$(dirname "$0")/.."
 rounds=${1:-30}
 levels=${2:-1,10,100,500}
 
-packages=()
-for p in podman catatonit runc busybox-static gcc libc6-dev curl containernetworking-plugins iproute2 iptables; do
-  dpkg -s "$p" >/dev/null 2>&1 || packages+=("$p")
-done
-if [ ${#packages[@]} -gt 0 ]; then
-  DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${packages[@]}" </dev/null
-fi
+bench/packages.sh podman catatonit runc busybox-static gcc libc6-dev curl containernetworking-plugins iproute2 iptables
 ./mvnw -q -B -DskipTests package
 
 work=/var/lib/podshim-bench
