@@ -478,6 +478,11 @@ public class Bench {
     }
 
     static String machine() throws Exception {
+        return host() + ", " + version("podman", "--version") + ", " + version("runc", "--version");
+    }
+
+    /** The machine and the JVM, without any peer's version. */
+    static String host() throws Exception {
         String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
                 .findFirst().map(l -> l.substring(l.indexOf(':') + 2)).orElse("?");
         long cpus = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("processor")).count();
@@ -485,7 +490,7 @@ public class Bench {
         long memKib = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal"))
                 .map(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst().orElse(0L);
         return cpus + " vCPU (" + cpu + "), " + (memKib >> 20) + " GiB, Linux " + kernel + ", Java "
-                + System.getProperty("java.version") + ", " + version("podman", "--version") + ", " + version("runc", "--version");
+                + System.getProperty("java.version");
     }
 
     static String version(String... cmd) throws Exception {

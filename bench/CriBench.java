@@ -48,7 +48,7 @@ import java.util.concurrent.TimeUnit;
  * RunPodSandbox was sent. Memory per idle pod: the PSS of every process the runtime added for N
  * pods of one sleeping container, plus its daemon's growth, divided by N.
  *
- *   java -cp podshim.jar:CLASSES CriBench WORKDIR PODSHIM_JAR CONTAINERD_SOCKET CONTAINERD_PID ROUNDS IDLE
+ *   java -cp podshim.jar:CLASSES CriBench WORKDIR PODSHIM_JAR CONTAINERD_SOCKET CONTAINERD_PID ROUNDS IDLE NETNS
  */
 public class CriBench {
     record Runtime(String name, RuntimeServiceGrpc.RuntimeServiceBlockingStub cri, long daemonPid) {}
@@ -62,14 +62,17 @@ public class CriBench {
         long containerdPid = Long.parseLong(args[3]);
         int rounds = Integer.parseInt(args[4]);
         int idle = Integer.parseInt(args[5]);
+        String netns = args[6];
         Bench.work = work;
         Files.createDirectories(work.resolve("out"));
 
         Path podshimSocket = work.resolve("podshim-cri.sock");
-        Process daemon = new ProcessBuilder("java", "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString(),
-                "daemon", "--socket", work.resolve("podshim-api.sock").toString(), "--state", work.resolve("podshim-state").toString(),
-                "--logs", work.resolve("podshim-logs").toString(), "--store", work.resolve("podshim-images").toString(),
-                "--cgroup-root", "podshim-bench-cri", "--network", "none", "--cri-socket", podshimSocket.toString())
+        // In the run's network namespace, as containerd is, with its own bridge network there.
+        Process daemon = new ProcessBuilder("nsenter", "--net=" + netns, "java", "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-jar", jar.toString(), "daemon", "--socket", work.resolve("podshim-api.sock").toString(), "--state",
+                work.resolve("podshim-state").toString(), "--logs", work.resolve("podshim-logs").toString(), "--store",
+                work.resolve("podshim-images").toString(), "--cgroup-root", "podshim-bench-cri", "--network", "cni", "--cni-conf-dir",
+                work.resolve("podshim-net.d").toString(), "--cri-socket", podshimSocket.toString())
                 .redirectErrorStream(true).redirectOutput(work.resolve("podshim.log").toFile()).start();
         EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         List<ManagedChannel> channels = new ArrayList<>();
@@ -95,7 +98,7 @@ public class CriBench {
                 versions.put(r.getKey(), stub.version(VersionRequest.getDefaultInstance()).getRuntimeVersion());
                 runtimes.add(new Runtime(r.getKey(), stub, r.getKey().equals("podshim") ? daemon.pid() : containerdPid));
             }
-            results.put("machine", Bench.machine());
+            results.put("machine", Bench.host() + ", " + Bench.version("runc", "--version"));
             ObjectNode calls = results.putObject("calls_ms");
             ObjectNode kubelet = results.putObject("kubelet_pod_ms");
             ObjectNode memory = results.putObject("memory_per_idle_pod_kib");
