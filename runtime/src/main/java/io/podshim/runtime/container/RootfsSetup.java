@@ -33,6 +33,9 @@ final class RootfsSetup {
         for (BindMount mount : plan.mounts()) {
             Path target = Files.isDirectory(mount.source()) ? directory(rootfs, mount.target()) : file(rootfs, mount.target());
             Mounts.bind(mount.source().toString(), target.toString(), true, mount.readOnly());
+            if (mount.propagation() != 0) {
+                Mounts.setPropagation(target.toString(), mount.propagation());
+            }
         }
         if (plan.readOnlyRootFilesystem()) {
             Mounts.mount(null, rootfs.toString(), null, MountFlags.MS_BIND | MountFlags.MS_REMOUNT | MountFlags.MS_RDONLY, null);

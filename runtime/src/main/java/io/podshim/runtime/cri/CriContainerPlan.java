@@ -80,7 +80,11 @@ final class CriContainerPlan {
                 sec.getReadonlyPathsCount() > 0 ? sec.getReadonlyPathsList() : null);
     }
 
-    /** A kubelet mount: its host path made if missing (a directory, as containerd makes it), private propagation only. */
+    /**
+     * A kubelet mount: its host path made if missing (a directory, as containerd makes it), its
+     * propagation rprivate (None) or rslave (HostToContainer). Bidirectional would need the
+     * container's whole mount tree shared with the host's, which podshim does not make.
+     */
     private static BindMount mount(Mount m, String field) {
         if (!m.getHostPath().startsWith("/")) {
             throw PodException.invalid(field + ".host_path", "\"" + m.getHostPath() + "\" is not an absolute path");
@@ -88,10 +92,12 @@ final class CriContainerPlan {
         if (!m.getContainerPath().startsWith("/")) {
             throw PodException.invalid(field + ".container_path", "\"" + m.getContainerPath() + "\" is not an absolute path");
         }
-        if (m.getPropagation() != MountPropagation.PROPAGATION_PRIVATE) {
-            throw PodException.invalid(field + ".propagation", m.getPropagation() + " is not supported by podshim yet:"
-                    + " use PROPAGATION_PRIVATE (mountPropagation: None)");
+        if (m.getPropagation() == MountPropagation.PROPAGATION_BIDIRECTIONAL) {
+            throw PodException.invalid(field + ".propagation", m.getPropagation() + " is not supported by podshim yet: use"
+                    + " PROPAGATION_PRIVATE (mountPropagation: None) or PROPAGATION_HOST_TO_CONTAINER (HostToContainer)");
         }
+        long propagation = io.podshim.linux.MountFlags.MS_REC | (m.getPropagation() == MountPropagation.PROPAGATION_HOST_TO_CONTAINER
+                ? io.podshim.linux.MountFlags.MS_SLAVE : io.podshim.linux.MountFlags.MS_PRIVATE);
         Path host = Path.of(m.getHostPath());
         try {
             if (!Files.exists(host)) {
@@ -101,7 +107,7 @@ final class CriContainerPlan {
             throw new PodException(field + ".host_path: create " + host + ": " + e, e);
         }
         try {
-            return new BindMount(host, m.getContainerPath(), m.getReadonly());
+            return new BindMount(host, m.getContainerPath(), m.getReadonly(), propagation);
         } catch (IllegalArgumentException e) {
             throw PodException.invalid(field + ".container_path", e.getMessage());
         }

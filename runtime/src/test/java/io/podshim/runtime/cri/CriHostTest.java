@@ -477,4 +477,43 @@ class CriHostTest {
         rmp(pod);
         assertGone(before);
     }
+
+    @Test
+    void aHostToContainerMountSeesTheHostsNewMountsAndAPrivateOneDoesNot() throws Exception {
+        HostSnapshot before = HostSnapshot.take();
+        // A shared mount of the test's own on the host, as a node's / is under systemd.
+        Path shared = Files.createDirectories(node.base.resolve("shared"));
+        io.podshim.linux.Mounts.bind(shared.toString(), shared.toString(), false, false);
+        try {
+            io.podshim.linux.Mounts.setPropagation(shared.toString(), io.podshim.linux.MountFlags.MS_SHARED);
+            PodSandboxConfig config = sandbox("propagation");
+            String pod = runp(config);
+            String slave = create(pod, config, container("slave", "sleep", "3600").addMounts(io.podshim.cri.v1.Mount.newBuilder()
+                    .setHostPath(shared.toString()).setContainerPath("/x")
+                    .setPropagation(io.podshim.cri.v1.MountPropagation.PROPAGATION_HOST_TO_CONTAINER)));
+            String isolated = create(pod, config, container("private", "sleep", "3600").addMounts(io.podshim.cri.v1.Mount.newBuilder()
+                    .setHostPath(shared.toString()).setContainerPath("/x")));
+            start(slave);
+            start(isolated);
+            // Mounted on the host after both started.
+            Path later = Files.createDirectories(shared.resolve("later"));
+            io.podshim.linux.Mounts.mount("tmpfs", later.toString(), "tmpfs", 0, "size=64k");
+            try {
+                assertTrue(text(exec(slave, "cat", "/proc/self/mounts")).contains(" /x/later tmpfs "),
+                        "HostToContainer: the host's new mount reaches the container");
+                assertFalse(text(exec(isolated, "cat", "/proc/self/mounts")).contains(" /x/later "),
+                        "None (rprivate): it does not");
+            } finally {
+                io.podshim.linux.Mounts.umount(later.toString(), 0);
+            }
+            StatusRuntimeException both = assertThrows(StatusRuntimeException.class, () -> create(pod, config, container("both", "true")
+                    .addMounts(io.podshim.cri.v1.Mount.newBuilder().setHostPath(shared.toString()).setContainerPath("/x")
+                            .setPropagation(io.podshim.cri.v1.MountPropagation.PROPAGATION_BIDIRECTIONAL))));
+            assertEquals("config.mounts[0].propagation", both.getStatus().getDescription().split(":")[0]);
+            rmp(pod);
+        } finally {
+            io.podshim.linux.Mounts.umount(shared.toString(), io.podshim.linux.MountFlags.MNT_DETACH);
+        }
+        assertGone(before);
+    }
 }
