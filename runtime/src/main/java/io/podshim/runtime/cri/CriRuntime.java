@@ -401,12 +401,8 @@ public final class CriRuntime implements AutoCloseable {
 
     private void stopContainer(CriContainer c, Duration grace) {
         synchronized (c) {
-            if (c.state == ContainerState.CONTAINER_CREATED) {
-                ended(c, new Termination("Created", 0, "stopped before it was started"), nowNanos());
-                return;
-            }
             if (c.process == null) {
-                return;
+                return; // created and never started, or ended: nothing to stop (a created one stays created, as in containerd)
             }
             c.process.signal(grace.isZero() ? Signal.SIGKILL : stopSignal(c.image.config().stopSignal()));
         }
