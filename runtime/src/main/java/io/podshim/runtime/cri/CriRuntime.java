@@ -713,7 +713,10 @@ public final class CriRuntime implements AutoCloseable {
                 CgroupPath cgroup = new CgroupPath(List.of(r.cgroup().split("/")));
                 CriSandbox s = new CriSandbox(r.id(), PodSandboxConfig.parseFrom(r.config()), r.createdAt(), cgroup);
                 s.ip = r.ip();
-                if (!r.stopped()) {
+                if (r.stopped() && Files.exists(core.sandboxDirectory(r.id()))) {
+                    // Recorded before it was made, and the daemon died while making it: what was made goes.
+                    removeRemains(r.id(), cgroup);
+                } else if (!r.stopped()) {
                     Optional<io.podshim.pause.PodSandbox> found = core.findSandbox(r.id());
                     if (found.isPresent()) {
                         s.handle = new PodSandboxHandle(found.get(), cgroup, io.podshim.runtime.container.PodVolumes.reopen(found.get(),
