@@ -311,7 +311,7 @@ final class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase 
         answer(response, () -> {
             CriSandbox s = runtime.sandbox(request.getPodSandboxId());
             return io.podshim.cri.v1.PortForwardResponse.newBuilder().setUrl(streaming.url("portforward",
-                    new CriStreamingServer.Forward(port -> runtime.connect(s.id, port)))).build();
+                    new CriStreamingServer.Forward(port -> runtime.connect(s.id, port), request.getPortList()))).build();
         });
     }
 

@@ -40,7 +40,9 @@ import java.util.concurrent.TimeUnit;
  * loopback, as kubelet's runtimes serve it. Each call gets a URL with a random one-time token
  * ({@code /exec/TOKEN}), good for a minute, as kubelet's own streaming server gives them; the
  * client upgrades its request to SPDY/3.1 and speaks {@code v4.channel.k8s.io} (exec, attach) or
- * {@code portforward.k8s.io} on it. WebSocket is not served yet: such a request is refused saying so.
+ * {@code portforward.k8s.io} on it, as this generation's kubelet and crictl do; or to a WebSocket
+ * ({@code v5.channel.k8s.io}, {@code v4.channel.k8s.io}, {@code portforward.k8s.io}), as newer
+ * clients do, each binary message a frame whose first byte is its channel.
  */
 public final class CriStreamingServer implements AutoCloseable {
     /** How long a URL is good for, and how long a client has to open its streams once connected. */
@@ -55,7 +57,8 @@ public final class CriStreamingServer implements AutoCloseable {
     record Command(java.util.function.Supplier<io.podshim.runtime.stream.StreamHandler> start, java.util.Set<Integer> channels)
             implements Session {}
 
-    record Forward(java.util.function.IntFunction<io.podshim.linux.TcpSocket> connect) implements Session {}
+    /** @param ports the ports the request named: what a WebSocket forwards (SPDY names them per stream) */
+    record Forward(java.util.function.IntFunction<io.podshim.linux.TcpSocket> connect, List<Integer> ports) implements Session {}
 
     private record Pending(String kind, Session session, long expiresNanos) {}
 
@@ -118,9 +121,13 @@ public final class CriStreamingServer implements AutoCloseable {
                 return;
             }
             String upgrade = request.headers().get(HttpHeaderNames.UPGRADE, "");
+            if (upgrade.equalsIgnoreCase("websocket")) {
+                webSocket(ctx, request, p.session);
+                return;
+            }
             if (!upgrade.equalsIgnoreCase("SPDY/3.1")) {
-                refuse(ctx, HttpResponseStatus.BAD_REQUEST, "upgrade to SPDY/3.1 (Upgrade: " + (upgrade.isEmpty() ? "none" : upgrade)
-                        + "): podshim's CRI streams speak SPDY only");
+                refuse(ctx, HttpResponseStatus.BAD_REQUEST, "upgrade to SPDY/3.1 or websocket (Upgrade: "
+                        + (upgrade.isEmpty() ? "none" : upgrade) + ")");
                 return;
             }
             List<String> offered = request.headers().getAll("X-Stream-Protocol-Version").stream()
@@ -151,6 +158,56 @@ public final class CriStreamingServer implements AutoCloseable {
                     }
                 }, STREAMS_WITHIN.toSeconds(), TimeUnit.SECONDS);
             }
+        }
+
+        /** The WebSocket handshake, then the stream's handler over its messages; what cannot be started is refused before it. */
+        private void webSocket(ChannelHandlerContext ctx, FullHttpRequest request, Session session) {
+            List<String> protocols = session instanceof Forward ? List.of(StreamProtocol.PORT_FORWARD) : StreamProtocol.REMOTE_COMMAND;
+            List<String> offered = java.util.Arrays.stream(request.headers().get("Sec-WebSocket-Protocol", "").split(","))
+                    .map(String::trim).toList();
+            if (protocols.stream().noneMatch(offered::contains)) {
+                refuse(ctx, HttpResponseStatus.BAD_REQUEST, "no protocol in common: this server speaks " + protocols
+                        + ", the client offered " + offered);
+                return;
+            }
+            var handshaker = new io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory(base + request.uri(),
+                    String.join(",", protocols), false, 1 << 20).newHandshaker(request);
+            if (handshaker == null) {
+                io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+                return;
+            }
+            io.podshim.runtime.stream.StreamHandler handler;
+            try {
+                handler = session instanceof Command c ? c.start().get() : forward((Forward) session);
+            } catch (RuntimeException e) {
+                refuse(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, e.getMessage());
+                return;
+            }
+            handshaker.handshake(ctx.channel(), request).addListener((ChannelFutureListener) done -> {
+                if (!done.isSuccess()) {
+                    handler.hungUp();
+                    return;
+                }
+                ctx.pipeline().addLast("stream", new io.podshim.runtime.stream.NettyWebSocketStream(handler));
+                ctx.pipeline().remove(this);
+            });
+        }
+
+        /** Every port the request named, connected now; none is left open if one cannot be. */
+        private io.podshim.runtime.stream.StreamHandler forward(Forward forward) {
+            if (forward.ports().isEmpty()) {
+                throw PodException.invalid("port: give the ports to forward in the PortForward request");
+            }
+            List<io.podshim.linux.TcpSocket> sockets = new java.util.ArrayList<>();
+            try {
+                for (int port : forward.ports()) {
+                    sockets.add(forward.connect().apply(port));
+                }
+            } catch (RuntimeException e) {
+                sockets.forEach(io.podshim.linux.TcpSocket::close);
+                throw e;
+            }
+            return new io.podshim.runtime.stream.PortForwardStreams(forward.ports(), sockets);
         }
 
         private void refuse(ChannelHandlerContext ctx, HttpResponseStatus status, String message) {

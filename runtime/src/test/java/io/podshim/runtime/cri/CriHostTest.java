@@ -516,4 +516,84 @@ class CriHostTest {
         }
         assertGone(before);
     }
+
+    @Test
+    void execAndPortForwardGoThroughTheStreamingServerInAWebSocketToo() throws Exception {
+        // Made first: a JDK HTTP client keeps its selector's descriptors for as long as it lives.
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        HostSnapshot before = HostSnapshot.take();
+        PodSandboxConfig config = sandbox("websocket");
+        String pod = runp(config);
+        String app = create(pod, config, container("app", "sh", "-c", "echo listening; exec nc -l -p 8080 -e sh -c 'read line; echo pong $line'"));
+        start(app);
+        String url = node.runtime.exec(io.podshim.cri.v1.ExecRequest.newBuilder().setContainerId(app).addAllCmd(List.of("sh", "-c",
+                "echo out; echo err >&2; exit 3")).setStdout(true).setStderr(true).build()).getUrl();
+        java.util.Map<Integer, String> channels = webSocket(client, url, "v4.channel.k8s.io", null);
+        assertEquals("out\n", channels.get(1));
+        assertEquals("err\n", channels.get(2));
+        assertTrue(channels.get(3).contains("NonZeroExitCode") && channels.get(3).contains("\"message\":\"3\""), channels.toString());
+
+        // nc listens right after that line: a connection made before it would be refused, and said so on the error channel.
+        FileWait.contains(Path.of(config.getLogDirectory()).resolve("app/0.log"), "stdout F listening", Patience.of(Duration.ofSeconds(10)));
+        java.util.Map<Integer, String> forwarded;
+        for (long deadline = System.nanoTime() + Patience.of(Duration.ofSeconds(10)).toNanos(); ; ) {
+            String forward = node.runtime.portForward(io.podshim.cri.v1.PortForwardRequest.newBuilder().setPodSandboxId(pod)
+                    .addPort(8080).build()).getUrl();
+            try {
+                forwarded = webSocket(client, forward, "portforward.k8s.io", "hi\n");
+                break;
+            } catch (java.util.concurrent.ExecutionException refused) {
+                // The handshake was refused (HTTP 500: ECONNREFUSED in the pod) while nc was not listening yet: ask again.
+                assertTrue(System.nanoTime() < deadline, "never forwarded: " + refused);
+            }
+        }
+        assertEquals("pong hi\n", forwarded.get(0).substring(2), "after the port, as the channel's first two bytes: " + forwarded);
+        rmp(pod);
+        assertGone(before);
+    }
+
+    /**
+     * A WebSocket to {@code url} speaking {@code protocol}: {@code send} on channel 0 (if not null),
+     * then every channel's text once the server closes.
+     */
+    private static java.util.Map<Integer, String> webSocket(java.net.http.HttpClient client, String url, String protocol, String send)
+            throws Exception {
+        java.util.Map<Integer, java.io.ByteArrayOutputStream> got = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.concurrent.CompletableFuture<Void> closed = new java.util.concurrent.CompletableFuture<>();
+        java.net.http.WebSocket socket = client.newWebSocketBuilder().subprotocols(protocol).buildAsync(
+                java.net.URI.create(url.replaceFirst("^http", "ws")), new java.net.http.WebSocket.Listener() {
+                    @Override
+                    public java.util.concurrent.CompletionStage<?> onBinary(java.net.http.WebSocket ws, java.nio.ByteBuffer data,
+                                                                            boolean last) {
+                        int channel = data.get() & 0xff;
+                        byte[] bytes = new byte[data.remaining()];
+                        data.get(bytes);
+                        got.computeIfAbsent(channel, k -> new java.io.ByteArrayOutputStream()).writeBytes(bytes);
+                        ws.request(1);
+                        return null;
+                    }
+
+                    @Override
+                    public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket ws, int status, String reason) {
+                        closed.complete(null);
+                        return null;
+                    }
+
+                    @Override
+                    public void onError(java.net.http.WebSocket ws, Throwable error) {
+                        closed.completeExceptionally(error);
+                    }
+                }).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(protocol, socket.getSubprotocol());
+        if (send != null) {
+            byte[] text = send.getBytes(StandardCharsets.UTF_8);
+            socket.sendBinary(java.nio.ByteBuffer.allocate(text.length + 1).put((byte) 0).put(text).flip(), true).get(10,
+                    java.util.concurrent.TimeUnit.SECONDS);
+        }
+        closed.get(Patience.of(Duration.ofSeconds(10)).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        socket.abort();
+        java.util.Map<Integer, String> text = new java.util.TreeMap<>();
+        got.forEach((channel, bytes) -> text.put(channel, bytes.toString(StandardCharsets.ISO_8859_1)));
+        return text;
+    }
 }
