@@ -23,6 +23,29 @@ public final class Procfs {
         return stat(pid).map(fields -> OptionalLong.of(Long.parseLong(fields.get(19)))).orElse(OptionalLong.empty());
     }
 
+    /** /proc/PID/oom_score_adj: how much more (or less) the OOM killer picks the process; empty if gone. */
+    public static java.util.OptionalInt oomScoreAdj(long pid) {
+        try {
+            return java.util.OptionalInt.of(Integer.parseInt(java.nio.file.Files.readString(
+                    java.nio.file.Path.of("/proc/" + pid + "/oom_score_adj")).strip()));
+        } catch (java.io.IOException | NumberFormatException e) {
+            return java.util.OptionalInt.empty();
+        }
+    }
+
+    /**
+     * Writes /proc/PID/oom_score_adj. Lowering it below the writer's own needs CAP_SYS_RESOURCE
+     * (EACCES without); raising it never does.
+     */
+    public static void setOomScoreAdj(long pid, int score) {
+        java.nio.file.Path file = java.nio.file.Path.of("/proc/" + pid + "/oom_score_adj");
+        try {
+            java.nio.file.Files.writeString(file, Integer.toString(score));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("write " + file + " (" + score + "): " + e.getMessage(), e);
+        }
+    }
+
     /** Field 4 of /proc/PID/stat: the parent's pid. */
     public static OptionalLong parentPid(long pid) {
         return stat(pid).map(fields -> OptionalLong.of(Long.parseLong(fields.get(1)))).orElse(OptionalLong.empty());

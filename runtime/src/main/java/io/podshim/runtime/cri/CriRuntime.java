@@ -302,6 +302,16 @@ public final class CriRuntime implements AutoCloseable {
                     throw new PodException("start container " + c.id + ": " + launched.failure().get().message());
                 }
                 c.process = launched.running().orElseThrow();
+                long score = c.config.getLinux().getResources().getOomScoreAdj();
+                if (score != 0) {
+                    int own = io.podshim.linux.Procfs.oomScoreAdj(ProcessHandle.current().pid()).orElse(0);
+                    try {
+                        io.podshim.linux.Procfs.setOomScoreAdj(c.process.pid(), CriLimits.oomScoreAdj(c.config.getLinux().getResources(), own));
+                    } catch (IllegalStateException e) {
+                        // it has ended already (its end is watched below), or the kernel refused: the score is a hint
+                        System.err.println("podshim: CRI: container " + c.id + ": " + e.getMessage());
+                    }
+                }
                 c.startedAtNanos = nowNanos();
                 c.state = ContainerState.CONTAINER_RUNNING;
                 records.save(c);

@@ -254,6 +254,13 @@ class CriHostTest {
         assertGone(before);
     }
 
+    /** The container's pid on the host, as the verbose status gives it. */
+    private static long containerPid(String container) {
+        String info = node.runtime.containerStatus(ContainerStatusRequest.newBuilder().setContainerId(container).setVerbose(true)
+                .build()).getInfoMap().get("info");
+        return Long.parseLong(info.replaceAll(".*\"pid\":(\\d+).*", "$1"));
+    }
+
     /** The pid namespace option kubelet sets on every container (CONTAINER unless shareProcessNamespace). */
     private static ContainerConfig.Builder pid(ContainerConfig.Builder c, NamespaceMode mode) {
         return c.setLinux(LinuxContainerConfig.newBuilder().setSecurityContext(LinuxContainerSecurityContext.newBuilder()
@@ -456,9 +463,17 @@ class CriHostTest {
                 .setSecurityContext(LinuxContainerSecurityContext.newBuilder().setPrivileged(true))));
         String masked = create(pod, config, container("masked", "sleep", "3600").setLinux(LinuxContainerConfig.newBuilder()
                 .setSecurityContext(LinuxContainerSecurityContext.newBuilder().addMaskedPaths("/proc/cpuinfo")
-                        .addReadonlyPaths("/tmp"))));
+                        .addReadonlyPaths("/tmp"))
+                .setResources(LinuxContainerResources.newBuilder().setOomScoreAdj(-997)))); // a Guaranteed pod's, from kubelet
+        String besteffort = create(pod, config, container("besteffort", "sleep", "3600").setLinux(LinuxContainerConfig.newBuilder()
+                .setResources(LinuxContainerResources.newBuilder().setOomScoreAdj(1000))));
         start(privileged);
         start(masked);
+        start(besteffort);
+        int own = io.podshim.linux.Procfs.oomScoreAdj(ProcessHandle.current().pid()).orElseThrow();
+        assertEquals(1000, io.podshim.linux.Procfs.oomScoreAdj(containerPid(besteffort)).orElseThrow(), "a BestEffort pod's, as asked");
+        int guaranteed = io.podshim.linux.Procfs.oomScoreAdj(containerPid(masked)).orElseThrow();
+        assertTrue(guaranteed == Math.max(-997, own), "-997 asked: never below the runtime's own (" + own + "), as containerd's restrict_oom_score_adj: " + guaranteed);
         long effective = Long.parseUnsignedLong(text(exec(privileged, "sh", "-c", "grep CapEff /proc/self/status")).replaceAll("\\s", "")
                 .substring("CapEff:".length()), 16);
         assertEquals(io.podshim.linux.Capabilities.bounding(), effective, "privileged: every capability the runtime has, none it has not");
