@@ -114,11 +114,13 @@ public final class Daemon implements AutoCloseable {
         UiServer ui = null;
         StaticPods staticPods = null;
         io.podshim.runtime.cri.CriServer cri = null;
-        // The CRI's sandboxes, taken over from an earlier daemon before either front door answers.
-        io.podshim.runtime.cri.CriRuntime criRuntime = options.criSocket() == null ? null : new io.podshim.runtime.cri.CriRuntime(
-                options.state().resolve("cri"), options.cgroupRoot(), options.network(),
-                new io.podshim.runtime.cri.CriImages(images, io.podshim.runtime.image.registry.PullSettings.node()));
+        io.podshim.runtime.cri.CriRuntime criRuntime = null;
         try {
+            if (options.criSocket() != null) {
+                // The CRI's sandboxes, taken over from an earlier daemon before either front door answers.
+                criRuntime = new io.podshim.runtime.cri.CriRuntime(options.state().resolve("cri"), options.cgroupRoot(), options.network(),
+                        new io.podshim.runtime.cri.CriImages(images, io.podshim.runtime.image.registry.PullSettings.node()));
+            }
             if (options.ui() != null) {
                 ui = UiServer.start(options.ui(), options.state(), engine, engine.nodeLabels().get("kubernetes.io/hostname"));
             }
