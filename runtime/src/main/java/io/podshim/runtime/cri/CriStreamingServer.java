@@ -109,7 +109,7 @@ public final class CriStreamingServer implements AutoCloseable {
         return base + "/" + kind + "/" + token;
     }
 
-    /** The HTTP request a client makes with its URL: answered 101 and turned into a SPDY session, or refused. */
+    /** The HTTP request a client makes with its URL: answered 101 and turned into a SPDY session or a WebSocket, or refused. */
     private final class Upgrade extends SimpleChannelInboundHandler<FullHttpRequest> {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
