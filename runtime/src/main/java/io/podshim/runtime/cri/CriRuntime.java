@@ -414,7 +414,7 @@ public final class CriRuntime implements AutoCloseable {
             if (c.process == null) {
                 return; // created and never started, or ended: nothing to stop (a created one stays created, as in containerd)
             }
-            c.process.signal(grace.isZero() ? Signal.SIGKILL : stopSignal(c.image.config().stopSignal()));
+            c.process.signal(grace.isZero() ? Signal.SIGKILL : c.image.config().stopSignalOrTerm());
         }
         try {
             c.ended.get(Math.max(1, grace.toMillis()), TimeUnit.MILLISECONDS);
@@ -433,18 +433,6 @@ public final class CriRuntime implements AutoCloseable {
         } catch (Exception e) {
             throw new PodException("stop container " + c.id + ": it did not end within 30 s of SIGKILL", e);
         }
-    }
-
-    /** The image's StopSignal ("SIGQUIT", "QUIT" or "3"), else SIGTERM. */
-    static Signal stopSignal(String wanted) {
-        if (wanted != null && !wanted.isBlank()) {
-            for (Signal s : Signal.values()) {
-                if (s.defined() && (s.name().equals(wanted) || s.name().equals("SIG" + wanted) || String.valueOf(s.intValue()).equals(wanted))) {
-                    return s;
-                }
-            }
-        }
-        return Signal.SIGTERM;
     }
 
     /** Kills the container if it runs and removes it: its cgroup and writable layer (its log is kubelet's). */

@@ -21,6 +21,19 @@ public record ImageConfig(List<String> entrypoint, List<String> cmd, List<String
                 c.path("StopSignal").asText(""));
     }
 
+    /** The signal that stops the image's process: its StopSignal ("SIGQUIT", "QUIT" or "3"), else SIGTERM. */
+    public jnr.constants.platform.Signal stopSignalOrTerm() {
+        if (stopSignal != null && !stopSignal.isBlank()) {
+            for (jnr.constants.platform.Signal s : jnr.constants.platform.Signal.values()) {
+                if (s.defined() && (s.name().equals(stopSignal) || s.name().equals("SIG" + stopSignal)
+                        || String.valueOf(s.intValue()).equals(stopSignal))) {
+                    return s;
+                }
+            }
+        }
+        return jnr.constants.platform.Signal.SIGTERM;
+    }
+
     private static List<String> strings(JsonNode node) {
         if (node == null || node.isNull()) {
             return null;

@@ -83,18 +83,9 @@ final class ContainerRun {
         return spec.name();
     }
 
-    /** The image's StopSignal ("SIGQUIT", "QUIT" or "3"), else SIGTERM, as the runtime sends it on stop. */
+    /** The image's StopSignal, else SIGTERM, as the runtime sends it on stop. */
     jnr.constants.platform.Signal stopSignal() {
-        String wanted = image.config().stopSignal();
-        if (wanted == null || wanted.isBlank()) {
-            return jnr.constants.platform.Signal.SIGTERM;
-        }
-        for (jnr.constants.platform.Signal s : jnr.constants.platform.Signal.values()) {
-            if (s.defined() && (s.name().equals(wanted) || s.name().equals("SIG" + wanted) || String.valueOf(s.intValue()).equals(wanted))) {
-                return s;
-            }
-        }
-        return jnr.constants.platform.Signal.SIGTERM;
+        return image.config().stopSignalOrTerm();
     }
 
     boolean running() {

@@ -254,13 +254,6 @@ class CriHostTest {
         assertGone(before);
     }
 
-    /** The container's pid on the host, as the verbose status gives it. */
-    private static long containerPid(String container) {
-        String info = node.runtime.containerStatus(ContainerStatusRequest.newBuilder().setContainerId(container).setVerbose(true)
-                .build()).getInfoMap().get("info");
-        return Long.parseLong(info.replaceAll(".*\"pid\":(\\d+).*", "$1"));
-    }
-
     /** The pid namespace option kubelet sets on every container (CONTAINER unless shareProcessNamespace). */
     private static ContainerConfig.Builder pid(ContainerConfig.Builder c, NamespaceMode mode) {
         return c.setLinux(LinuxContainerConfig.newBuilder().setSecurityContext(LinuxContainerSecurityContext.newBuilder()
@@ -390,8 +383,7 @@ class CriHostTest {
         String app = create(pod, config, container("app", "sleep", "3600"));
         start(app);
         io.podshim.cgroups.CgroupManager cgroups = io.podshim.cgroups.CgroupManager.forHost(io.podshim.cgroups.CgroupHost.detect());
-        long pid = Long.parseLong(node.runtime.containerStatus(ContainerStatusRequest.newBuilder().setContainerId(app).setVerbose(true)
-                .build()).getInfoMap().get("info").replaceAll(".*\"pid\":(\\d+).*", "$1"));
+        long pid = CriNode.pid(node.runtime, app);
         assertEquals(List.of(pid), cgroups.pids(parent.child(pod).child(app)), "the app, in its cgroup below kubelet's pod cgroup");
         rmp(pod);
         assertTrue(cgroups.exists(parent), "kubelet's own cgroup stays: it is kubelet's to remove");
@@ -471,8 +463,8 @@ class CriHostTest {
         start(masked);
         start(besteffort);
         int own = io.podshim.linux.Procfs.oomScoreAdj(ProcessHandle.current().pid()).orElseThrow();
-        assertEquals(1000, io.podshim.linux.Procfs.oomScoreAdj(containerPid(besteffort)).orElseThrow(), "a BestEffort pod's, as asked");
-        int guaranteed = io.podshim.linux.Procfs.oomScoreAdj(containerPid(masked)).orElseThrow();
+        assertEquals(1000, io.podshim.linux.Procfs.oomScoreAdj(CriNode.pid(node.runtime, besteffort)).orElseThrow(), "a BestEffort pod's, as asked");
+        int guaranteed = io.podshim.linux.Procfs.oomScoreAdj(CriNode.pid(node.runtime, masked)).orElseThrow();
         assertTrue(guaranteed == Math.max(-997, own), "-997 asked: never below the runtime's own (" + own + "), as containerd's restrict_oom_score_adj: " + guaranteed);
         long effective = Long.parseUnsignedLong(text(exec(privileged, "sh", "-c", "grep CapEff /proc/self/status")).replaceAll("\\s", "")
                 .substring("CapEff:".length()), 16);

@@ -61,6 +61,13 @@ final class CriNode implements AutoCloseable {
                 .build();
     }
 
+    /** A running container's pid on the host, as its verbose ContainerStatus gives it. */
+    static long pid(RuntimeServiceGrpc.RuntimeServiceBlockingStub cri, String container) {
+        String info = cri.containerStatus(io.podshim.cri.v1.ContainerStatusRequest.newBuilder().setContainerId(container)
+                .setVerbose(true).build()).getInfoMap().get("info");
+        return Long.parseLong(info.replaceAll(".*\"pid\":(\\d+).*", "$1"));
+    }
+
     @Override
     public void close() throws IOException, InterruptedException {
         try {

@@ -79,7 +79,7 @@ class CriRestartHostTest {
                 }
                 events.await(quick, io.podshim.cri.v1.ContainerEventType.CONTAINER_STOPPED_EVENT, Patience.of(Duration.ofSeconds(20)));
             }
-            latePid = pid(cri, late);
+            latePid = CriNode.pid(cri.runtime, late);
             FileWait.contains(log, "stdout F line 20\n", Patience.of(Duration.ofSeconds(20)));
         }
         first.kill();
@@ -156,12 +156,6 @@ class CriRestartHostTest {
     private static String latestId(CriClient cri, String name) {
         return cri.runtime.listContainers(ListContainersRequest.getDefaultInstance()).getContainersList().stream()
                 .filter(c -> c.getMetadata().getName().equals(name)).findFirst().orElseThrow().getId();
-    }
-
-    private static long pid(CriClient cri, String id) {
-        String info = cri.runtime.containerStatus(ContainerStatusRequest.newBuilder().setContainerId(id).setVerbose(true).build())
-                .getInfoMap().get("info");
-        return Long.parseLong(info.replaceAll(".*\"pid\":(\\d+).*", "$1"));
     }
 
     private static int lastLine(Path log) throws java.io.IOException {
